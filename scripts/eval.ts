@@ -1,0 +1,170 @@
+/**
+ * `npm run eval`: measure the detectors on the development corpora in ../shared/corpus
+ * (override with CORPUS_DIR). The corpora are read, never copied into this repository.
+ *
+ * Injection figures come in two forms: the shipped detector (whose model was trained on
+ * these rows, so its figures are optimistic) and k-fold / leave-one-source-out figures,
+ * where each row is scored by a model that never saw it. Only the latter say anything about
+ * unseen prompts.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { scanText } from '../lib/detect/index.js';
+import { crossValidate, type Row } from './train-injection.js';
+
+const dir = resolve(process.env.CORPUS_DIR ?? join(process.cwd(), '..', 'shared', 'corpus'));
+const read = <T>(f: string): T[] =>
+  readFileSync(join(dir, f), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
+
+const pct = (a: number, b: number) => (b === 0 ? '   n/a' : `${((100 * a) / b).toFixed(1).padStart(5)}%`);
+let totalTexts = 0;
+let totalMs = 0;
+function timed<T>(f: () => T): T {
+  const t0 = performance.now();
+  const r = f();
+  totalMs += performance.now() - t0;
+  totalTexts++;
+  return r;
+}
+
+// --- Injection -----------------------------------------------------------------------------
+const pos = read<Row>('injection_positive.jsonl');
+const neg = read<Row>('injection_negative.jsonl');
+const rows = [...pos, ...neg];
+const bySubset = new Map<string, { n: number; flagged: number; label: number }>();
+const missed: string[] = [];
+const falseAlarms: string[] = [];
+for (const row of rows) {
+  const r = timed(() => scanText(row.text));
+  const flagged = r.findings.some((f) => f.detector === 'injection');
+  const s = bySubset.get(row.subset) ?? { n: 0, flagged: 0, label: row.label };
+  s.n++;
+  if (flagged) s.flagged++;
+  bySubset.set(row.subset, s);
+  if (row.label === 1 && !flagged) missed.push(`${row.subset} ${r.score.toFixed(2)} ${row.text.slice(0, 100)}`);
+  if (row.label === 0 && flagged) falseAlarms.push(`${row.subset} ${r.score.toFixed(2)} ${row.text.slice(0, 100)}`);
+}
+console.log('\n== Injection (shipped detector, default threshold 0.5; model trained on these rows)');
+let tp = 0;
+let fp = 0;
+for (const [name, s] of [...bySubset].sort()) {
+  console.log(`  ${name.padEnd(28)} n=${String(s.n).padStart(4)}  ${s.label === 1 ? 'detected' : 'false alarms'} ${pct(s.flagged, s.n)}`);
+  if (s.label === 1) tp += s.flagged;
+  else fp += s.flagged;
+}
+console.log(`  overall: detection ${pct(tp, pos.length)}  false positives ${pct(fp, neg.length)}`);
+if (process.env.EVAL_VERBOSE) {
+  console.log('  missed:\n    ' + missed.join('\n    '));
+  console.log('  false alarms:\n    ' + falseAlarms.join('\n    '));
+}
+
+console.log('\n== Injection, unseen-data estimates (rules + model retrained without the scored rows)');
+for (const mode of ['kfold', 'source'] as const) {
+  const cv = crossValidate(rows, mode);
+  console.log(`  ${mode === 'kfold' ? '5-fold cross-validation' : 'leave-one-source-out'}:`);
+  for (const [name, s] of [...cv.bySubset].sort()) {
+    console.log(`    ${name.padEnd(28)} n=${String(s.n).padStart(4)}  ${s.label === 1 ? 'detected' : 'false alarms'} ${pct(s.flagged, s.n)}`);
+  }
+  console.log(`    overall: detection ${pct(cv.tp, cv.pos)}  false positives ${pct(cv.fp, cv.neg)}  (rules alone: detection ${pct(cv.rulesTp, cv.pos)}, false positives ${pct(cv.rulesFp, cv.neg)})`);
+}
+
+// --- PII -----------------------------------------------------------------------------------
+interface PiiRow {
+  text: string;
+  entities: { type: string; start: number; end: number }[];
+}
+const OURS: Record<string, string> = {
+  EMAIL_ADDRESS: 'email',
+  PHONE_NUMBER: 'phone',
+  CREDIT_CARD: 'credit_card',
+  US_SSN: 'us_ssn',
+  IBAN_CODE: 'iban',
+  IP_ADDRESS: 'ip_address',
+};
+const pii = read<PiiRow>('pii.jsonl');
+const recall = new Map<string, { n: number; hit: number; typed: number }>();
+let free = 0;
+let freeAltered = 0;
+const piiMiss: string[] = [];
+const piiFp: string[] = [];
+for (const row of pii) {
+  const r = timed(() => scanText(row.text, { injection: 'off' }));
+  const ours = row.entities.filter((e) => OURS[e.type] !== undefined);
+  for (const e of ours) {
+    const s = recall.get(e.type) ?? { n: 0, hit: 0, typed: 0 };
+    s.n++;
+    // Covered: some redacting finding overlaps most of the entity.
+    const cover = r.findings.filter((f) => f.action === 'redact' && f.start < e.end && f.end > e.start);
+    const covered = cover.reduce((acc, f) => acc + Math.min(f.end, e.end) - Math.max(f.start, e.start), 0) >= (e.end - e.start) * 0.8;
+    if (covered) s.hit++;
+    else piiMiss.push(`${e.type} ${row.text.slice(e.start, e.end)}`);
+    if (cover.some((f) => f.type === OURS[e.type])) s.typed++;
+    recall.set(e.type, s);
+  }
+  if (ours.length === 0) {
+    free++;
+    if (r.redacted !== row.text) {
+      freeAltered++;
+      piiFp.push(r.findings.map((f) => `${f.type}:${row.text.slice(f.start, f.end)}`).join(', '));
+    }
+  }
+}
+console.log('\n== PII (recall: the entity is redacted; typed: with the right type)');
+let pn = 0;
+let ph = 0;
+for (const [t, s] of [...recall].sort()) {
+  console.log(`  ${t.padEnd(16)} n=${String(s.n).padStart(3)}  recall ${pct(s.hit, s.n)}  typed ${pct(s.typed, s.n)}`);
+  pn += s.n;
+  ph += s.hit;
+}
+console.log(`  overall recall ${pct(ph, pn)};  texts without our entity types altered: ${freeAltered}/${free} = ${pct(freeAltered, free)}`);
+if (process.env.EVAL_VERBOSE) console.log('  missed: ' + piiMiss.join(' | ') + '\n  altered: ' + piiFp.join(' | '));
+
+// --- Secrets -------------------------------------------------------------------------------
+interface SecretRow {
+  text: string;
+  is_secret: boolean;
+  secret_type: string | null;
+}
+const sec = read<SecretRow>('secrets.jsonl');
+let sn = 0;
+let sh = 0;
+let nn = 0;
+let nf = 0;
+const secMiss: string[] = [];
+const secFp: string[] = [];
+for (const row of sec) {
+  const r = timed(() => scanText(row.text, { injection: 'off', pii: 'off' }));
+  const flagged = r.findings.length > 0;
+  if (row.is_secret) {
+    sn++;
+    if (flagged) sh++;
+    else secMiss.push(`${row.secret_type}: ${row.text.slice(0, 90)}`);
+  } else {
+    nn++;
+    if (flagged) {
+      nf++;
+      secFp.push(`${r.findings.map((f) => f.type).join(',')}: ${row.text.slice(0, 90)}`);
+    }
+  }
+}
+console.log('\n== Secrets');
+console.log(`  recall ${pct(sh, sn)} (${sh}/${sn});  near misses flagged ${pct(nf, nn)} (${nf}/${nn})`);
+if (process.env.EVAL_VERBOSE) console.log('  missed:\n    ' + secMiss.join('\n    ') + '\n  flagged near misses:\n    ' + secFp.join('\n    '));
+
+// --- Speed ---------------------------------------------------------------------------------
+// A second timed pass over the injection rows with all detectors on, after warm-up.
+let ms = 0;
+for (const row of rows) {
+  const t0 = performance.now();
+  scanText(row.text);
+  ms += performance.now() - t0;
+}
+const meanChars = rows.reduce((a, r) => a + r.text.length, 0) / rows.length;
+console.log('\n== Speed');
+console.log(`  first pass (cold, all files): ${((1000 * totalMs) / totalTexts).toFixed(1)} µs/text over ${totalTexts} texts`);
+console.log(`  warm, all detectors, injection rows: ${((1000 * ms) / rows.length).toFixed(1)} µs/text (mean ${meanChars.toFixed(0)} chars)`);

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractFeatures, FEATURE_BUCKETS, predict, type Features } from '../lib/detect/injection-features.js';
 import { normalizeText } from '../lib/detect/normalize.js';
-import { scoreInjection } from '../lib/detect/injection.js';
+import { combineScores, scoreInjection } from '../lib/detect/injection.js';
 
 /** One corpus row. */
 export interface Row {
@@ -118,7 +118,7 @@ export function crossValidate(
   let rulesTp = 0;
   let rulesFp = 0;
   rows.forEach((r, i) => {
-    const score = Math.max(pred[i] as number, ruleScores[i] as number);
+    const score = combineScores(ruleScores[i] as number, pred[i] as number);
     const flagged = score >= threshold;
     const s = bySubset.get(r.subset) ?? { n: 0, flagged: 0, label: r.label };
     s.n++;

@@ -69,6 +69,7 @@ const RULES: PhraseRule[] = [
   { id: 'override', type: 'instruction_override', re: P(`\\b${OVERRIDE_VERB}${gap(3)}${PRIOR}${gap(3)}${INSTR}\\b`), weight: 0.9 },
   { id: 'override-short', type: 'instruction_override', re: P(`\\b(?:ignore|disregard|forget)${gap(1)}(?:all|everything|that|the above|what)${gap(2)}(?:said|told|above|before|earlier)\\b`), weight: 0.7 },
   { id: 'new-instructions', type: 'instruction_override', re: P(`\\b(?:new|updated|real|actual|true) (?:instructions?|rules|task|directive)\\s?:`), weight: 0.5 },
+  { id: 'stop-everything', type: 'instruction_override', re: P(`\\bstop (?:everything|all|what you(?:'re| are) doing)\\b|\\b(?:now|instead)[!.,\\s]{1,8}(?:just |only )?(?:print|say|output|write|respond with|reply with)\\s{1,3}["'“]`), weight: 0.5 },
   { id: 'from-now-on', type: 'instruction_override', re: P(`\\bfrom now on\\b`), weight: 0.3 },
   { id: 'no-longer-bound', type: 'instruction_override', re: P(`\\b(?:no longer|not) (?:bound|restricted|limited|constrained) by\\b|\\bfree (?:from|of) (?:all |any )?(?:restrictions|rules|limitations|constraints|censorship|filters)`), weight: 0.7 },
   { id: 'no-restrictions', type: 'instruction_override', re: P(`\\b(?:without|no|zero|any) (?:restrictions|limitations|filters|filtering|censorship|ethical|moral|guidelines|boundaries|limits|rules)\\b`), weight: 0.3 },
@@ -87,6 +88,8 @@ const RULES: PhraseRule[] = [
   { id: 'chatgpt-mention', type: 'persona_jailbreak', re: P(`\\b(?:chatgpt|chat gpt|gpt-?[34]|openai)\\b`), weight: 0.15 },
   // System-prompt extraction
   { id: 'extract', type: 'system_prompt_extraction', re: P(`\\b(?:repeat|print|show|reveal|display|output|tell me|give me|write (?:out|down)|list|dump|leak|recite|share|expose|disclose|copy|paste|what (?:is|are|was|were))${gap(4)}(?:system|initial|original|hidden|secret|first|previous|above|pre-?|internal|developer|starting|confidential)${gap(1)}(?:prompts?|instructions?|messages?|directives?|configuration|config|rules|guidelines)\\b`), weight: 0.75 },
+  { id: 'your-system-prompt', type: 'system_prompt_extraction', re: P(`\\b(?:your|the|its|my) (?:system|initial|original|hidden|secret|developer|internal|pre-?) ?(?:prompt|instructions?|message|directives?)s?\\b|\\bsystem_?prompt\\b`), weight: 0.5 },
+  { id: 'extract-continue', type: 'system_prompt_extraction', re: P(`\\b(?:my instructions (?:are|were)|the system prompt (?:is|was)|initiali[sz]ation (?:string|text|prompt))\\b`), weight: 0.5 },
   { id: 'extract-given', type: 'system_prompt_extraction', re: P(`\\b(?:instructions|prompt|rules|text) (?:you were|you've been|you have been|that you were) (?:given|told|provided)\\b`), weight: 0.5 },
   { id: 'extract-above', type: 'system_prompt_extraction', re: P(`\\b(?:everything|all|text|words|content)${gap(1)}(?:above|before) (?:this|here|that)\\b|\\b(?:beginning|start) of (?:this|the|our) (?:conversation|chat|prompt|session)\\b`), weight: 0.35 },
   { id: 'special-mode', type: 'system_prompt_extraction', re: P(`\\b(?:maintenance|debug|debugging|diagnostic|admin|sudo|root|override) mode\\b`), weight: 0.4 },
@@ -176,7 +179,15 @@ export function scoreInjection(leet: string, fold: string): InjectionScore {
   }
   const rules = 1 - keep;
   const model = modelProbability(leet);
-  return { score: Math.max(rules, model), hits, model, rules };
+  return { score: combineScores(rules, model), hits, model, rules };
+}
+
+/**
+ * Rules and model as independent witnesses (noisy-OR): a weak phrase hit plus a lukewarm
+ * model score adds up, which is how most paraphrased jailbreaks look.
+ */
+export function combineScores(rules: number, model: number): number {
+  return 1 - (1 - rules) * (1 - model);
 }
 
 /** The type a model-only detection is reported as: the strongest rule's type, else persona. */

@@ -80,8 +80,6 @@ const LEET: Record<string, string> = {
   '7': 't',
   '@': 'a',
   $: 's',
-  '!': 'i',
-  '|': 'l',
 };
 const LEET_TABLE = new Uint16Array(128);
 for (let c = 0; c < 128; c++) {

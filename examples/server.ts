@@ -1,0 +1,79 @@
+// The example server: the whole shield at /v1 and a small chat page at /.
+//   npm start                                  -> embedded mock model, a generated demo key
+//   OPENAI_API_KEY=sk-... npm start            -> the real provider (OPENAI_BASE_URL for another one)
+//   SHIELD_API_KEYS=team-a:key1,team-b:key2    -> your client keys
+//   REDIS_URL=redis://127.0.0.1:6379           -> limits shared by every instance on that Redis
+//   PORT=8080                                  -> another port (default 3000)
+
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import OpenAI from 'openai';
+import { createMockLLM, llmShield, type LLMClient } from '../lib/index.js';
+
+/** `id:key` pairs from SHIELD_API_KEYS, or one generated demo key. */
+function clientKeys(): { keys: Array<{ id: string; key: string }>; generated: boolean } {
+  const raw = process.env.SHIELD_API_KEYS?.trim();
+  if (!raw) return { keys: [{ id: 'demo', key: `demo-${randomBytes(18).toString('base64url')}` }], generated: true };
+  const keys = raw.split(',').map((pair, i) => {
+    const at = pair.indexOf(':');
+    if (at <= 0 || at === pair.length - 1) throw new Error(`SHIELD_API_KEYS: entry ${i + 1} is not an id:key pair`);
+    return { id: pair.slice(0, at).trim(), key: pair.slice(at + 1).trim() };
+  });
+  return { keys, generated: false };
+}
+
+function provider(): { client: LLMClient; model: string; mock: boolean } {
+  if (process.env.OPENAI_API_KEY) {
+    return {
+      client: new OpenAI() as unknown as LLMClient,
+      model: process.env.OPENAI_MODEL ?? 'gpt-4o-mini',
+      mock: false,
+    };
+  }
+  return { client: createMockLLM({ delayMs: 15 }), model: 'mock-model', mock: true };
+}
+
+export async function main(): Promise<void> {
+  const { client, model, mock } = provider();
+  const { keys, generated } = clientKeys();
+  const redisUrl = process.env.REDIS_URL;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    '/v1',
+    llmShield({
+      client,
+      model,
+      keys,
+      systemPrompt: 'You are a helpful assistant. Answer briefly.',
+    }),
+  );
+  app.use(express.static(fileURLToPath(new URL('./public', import.meta.url))));
+
+  const port = Number(process.env.PORT ?? 3000);
+  const server = app.listen(port, () => {
+    const address = server.address();
+    const actual = typeof address === 'object' && address ? address.port : port;
+    const lines = [`express-llm-shield example listening on http://localhost:${actual}`];
+    lines.push(
+      mock
+        ? 'MOCK MODEL: OPENAI_API_KEY is not set, so answers come from the embedded mock (createMockLLM).'
+        : `Provider: ${process.env.OPENAI_BASE_URL ?? 'OpenAI'}, model ${model}`,
+    );
+    if (generated) lines.push(`Demo client key (generated, printed once): ${keys[0]!.key}`);
+    else lines.push(`Client keys: ${keys.map((k) => k.id).join(', ')} (from SHIELD_API_KEYS)`);
+    if (redisUrl)
+      lines.push('REDIS_URL is set, but Redis-backed limits are not available yet: limits are per process.');
+    lines.push(
+      `Try: curl http://localhost:${actual}/v1/chat/completions -H "Authorization: Bearer <key>" -H "Content-Type: application/json" -d '{"messages":[{"role":"user","content":"Hello"}]}'`,
+    );
+    console.log(lines.join('\n'));
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+await main();

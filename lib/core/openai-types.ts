@@ -1,0 +1,81 @@
+// The slice of OpenAI's Chat Completions wire format this package reads and writes.
+// Kept here rather than imported from `openai` so that any SDK major (5, 6, 7) fits.
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface ChatMessage {
+  role: string;
+  content: string | TextPart[] | null;
+  name?: string;
+  [extra: string]: unknown;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  [extra: string]: unknown;
+}
+
+export interface ChatCompletionRequest {
+  model?: string;
+  messages: ChatMessage[];
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean } | null;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  [extra: string]: unknown;
+}
+
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: { role: string; content: string | null; refusal?: string | null; [extra: string]: unknown };
+    finish_reason: string | null;
+    logprobs?: unknown;
+  }>;
+  usage?: Usage;
+  [extra: string]: unknown;
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: { role?: string; content?: string | null; refusal?: string | null; [extra: string]: unknown };
+    finish_reason: string | null;
+    logprobs?: unknown;
+  }>;
+  usage?: Usage | null;
+  [extra: string]: unknown;
+}
+
+/** The part of an OpenAI client (`new OpenAI()`, or `createMockLLM()`) that is used. */
+export interface LLMClient {
+  chat: {
+    completions: {
+      create(body: any, options?: any): any;
+    };
+  };
+  models?: { list(options?: any): any };
+  moderations?: { create(body: any, options?: any): any };
+}
+
+/** Plain text of a message's content (text parts joined). */
+export function contentText(content: ChatMessage['content']): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) if (part && part.type === 'text' && typeof part.text === 'string') text += part.text;
+  return text;
+}

@@ -1,0 +1,97 @@
+// Option checking shared by every factory. Everything is validated once, when the
+// middleware is created: a typo or a wrong type must fail at startup, never silently
+// switch a control off at request time.
+
+/** Returns what was expected when `value` is invalid, or undefined when it is fine. */
+export type Check = (value: unknown) => string | undefined;
+
+/** A short, safe description of a received value for error messages (never a secret). */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'string':
+      return value.length <= 40 ? JSON.stringify(value) : 'a long string';
+    case 'function':
+      return 'a function';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}
+
+/** Throws a TypeError naming the factory and option: `` factory: `name` must be … (received …) ``. */
+export function optionError(factory: string, name: string, expected: string, value: unknown): TypeError {
+  return new TypeError(`${factory}: \`${name}\` must be ${expected} (received ${describe(value)})`);
+}
+
+/**
+ * Checks `options` against `checks`, one per allowed key; `undefined` values mean "not
+ * set". Returns a shallow copy without undefined values, so callers never mutate the
+ * user's object.
+ */
+export function checkOptions<T extends object>(
+  factory: string,
+  options: unknown,
+  checks: { [K in keyof T]-?: Check },
+): Partial<T> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${factory}: options must be an object (received ${describe(options)})`);
+  }
+  const out: Record<string, unknown> = {};
+  const allowed = checks as Record<string, Check>;
+  for (const [name, value] of Object.entries(options)) {
+    if (!Object.prototype.hasOwnProperty.call(allowed, name)) {
+      const known = Object.keys(allowed).sort().join(', ');
+      throw new TypeError(`${factory}: unknown option \`${name}\` (known options: ${known})`);
+    }
+    if (value === undefined) continue;
+    const expected = allowed[name]!(value);
+    if (expected !== undefined) throw optionError(factory, name, expected, value);
+    out[name] = value;
+  }
+  return out as Partial<T>;
+}
+
+export const is = {
+  positiveInt: ((v) => (Number.isSafeInteger(v) && (v as number) > 0 ? undefined : 'a positive integer')) as Check,
+  nonNegativeInt: ((v) =>
+    Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : 'a non-negative integer') as Check,
+  unit: ((v) => (typeof v === 'number' && v >= 0 && v <= 1 ? undefined : 'a number in [0, 1]')) as Check,
+  boolean: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check,
+  nonEmptyString: ((v) => (typeof v === 'string' && v.length > 0 ? undefined : 'a non-empty string')) as Check,
+  function: ((v) => (typeof v === 'function' ? undefined : 'a function')) as Check,
+  object: ((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'an object')) as Check,
+  any: (() => undefined) as Check,
+  oneOf:
+    (...values: readonly unknown[]): Check =>
+    (v) =>
+      values.includes(v) ? undefined : `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`,
+  either:
+    (...checks: Check[]): Check =>
+    (v) => {
+      const misses: string[] = [];
+      for (const c of checks) {
+        const miss = c(v);
+        if (miss === undefined) return undefined;
+        misses.push(miss);
+      }
+      return misses.join(' or ');
+    },
+  stringArray: ((v) =>
+    Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string' && x.length > 0)
+      ? undefined
+      : 'a non-empty array of non-empty strings') as Check,
+  literal:
+    (value: unknown): Check =>
+    (v) =>
+      v === value ? undefined : JSON.stringify(value),
+};
+
+/** A `false` that switches a piece off, or that piece's options. */
+export const optionsOrFalse: Check = is.either(is.literal(false), is.object);

@@ -1,0 +1,42 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { getShieldState, type ShieldState } from './state.js';
+
+// A client's request id is kept only when it cannot forge or split a log line or a header.
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The state every shield middleware starts from: created once per request, with a request
+ * id (the client's `X-Request-Id` when safe, else a UUID) echoed in `X-Request-Id`.
+ */
+export function enterShield(req: Request, res: Response): ShieldState {
+  const state = getShieldState(res);
+  if (state.requestId === '') {
+    const offered = req.headers['x-request-id'];
+    state.requestId = typeof offered === 'string' && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
+    if (!res.headersSent) res.setHeader('X-Request-Id', state.requestId);
+  }
+  return state;
+}
+
+/** The client key presented as `Authorization: Bearer <key>` or `x-api-key: <key>`. */
+export function presentedKey(req: Request): string | undefined {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string') {
+    const match = /^Bearer[ \t]+(\S{1,4096})[ \t]*$/i.exec(auth);
+    if (match) return match[1];
+  }
+  const header = req.headers['x-api-key'];
+  if (typeof header === 'string' && header.length > 0 && header.length <= 4096) return header.trim() || undefined;
+  return undefined;
+}
+
+/** SHA-256 of a key: how keys are compared and identified, so none is ever kept raw. */
+export function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/** A stable, non-reversible identity for a presented key, for limits and logs. */
+export function keyFingerprint(key: string): string {
+  return `key_${sha256(key).toString('hex').slice(0, 24)}`;
+}

@@ -1,0 +1,111 @@
+import type { Response } from 'express';
+import type { DetectorAction, DetectorName } from '../detect/types.js';
+import type { ChatMessage, Usage } from './openai-types.js';
+
+/** Who is calling, as established by `apiKeyAuth` (or your own verify function). */
+export interface Principal {
+  id: string;
+  /** Models this key may use; all allowed models when absent. */
+  models?: readonly string[];
+  /** This key's request limit per window (overrides `rateLimitByKey`'s). */
+  limit?: number;
+  /** This key's token budget (overrides `rateLimitByKey`'s). */
+  tokens?: { limit: number; windowMs?: number };
+}
+
+/** One kind of detection in a request, aggregated for the audit record. */
+export interface StateFinding {
+  stage: 'input' | 'output';
+  detector: DetectorName | 'rule' | 'moderation' | 'canary' | 'url' | 'pattern';
+  type: string;
+  action: Exclude<DetectorAction, 'off'>;
+  count: number;
+}
+
+/**
+ * Per-request state shared by the middlewares, in `res.locals.llmShield`. A string key
+ * (not a module-private Symbol) so that two installed copies of the package agree.
+ */
+export interface ShieldState {
+  requestId: string;
+  /** `performance.now()` when the first shield middleware saw the request. */
+  startedAt: number;
+  /** The principal id from `apiKeyAuth`, else a hash of the presented key, else null. */
+  keyId: string | null;
+  principal?: Principal;
+  model?: string;
+  stream?: boolean;
+  /** Sanitized (normalized, redacted) messages, as sent upstream. */
+  messages?: ChatMessage[];
+  findings: StateFinding[];
+  /** Token usage reported by the provider (or estimated when it never arrived). */
+  usage?: Usage;
+  /** Time spent waiting on the provider, all attempts included. */
+  upstreamMs?: number;
+  attempts?: number;
+  /** `filterOutput` replaced or cut the model's output (`finish_reason: "content_filter"`). */
+  outputBlocked?: boolean;
+  /** The refusal that ended the request, if any. */
+  error?: { status: number; code: string };
+  /** Set by `callLLM` for `filterOutput`: the server-side system prompt and its canary. */
+  systemPrompt?: string;
+  canary?: string;
+  /** Set by `callLLM`: aborts the upstream request (used when output is blocked). */
+  abortUpstream?: () => void;
+  /** Rate-limit state for the audit record. */
+  rateLimit?: { limit: number; remaining: number; tokensRemaining?: number };
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      llmShield?: ShieldState;
+    }
+  }
+}
+
+const STATE_KEY = 'llmShield';
+
+/**
+ * The shield's per-request state, created on first access. Safe to call from your own
+ * handlers, before or after any shield middleware.
+ *
+ * @example
+ * ```ts
+ * app.post('/chat', validatePrompt(), (req, res) => {
+ *   const { findings, keyId } = getShieldState(res)
+ *   res.json({ findings, keyId })
+ * })
+ * ```
+ */
+export function getShieldState(res: Response): ShieldState {
+  const locals = res.locals as Record<string, unknown>;
+  let state = locals[STATE_KEY] as ShieldState | undefined;
+  if (state === undefined) {
+    state = { requestId: '', startedAt: performance.now(), keyId: null, findings: [] };
+    locals[STATE_KEY] = state;
+  }
+  return state;
+}
+
+/** Adds findings to the state, one entry per stage / detector / type / action. */
+export function recordFindings(
+  state: ShieldState,
+  found: ReadonlyArray<Omit<StateFinding, 'count'> & { count?: number }>,
+): void {
+  for (const f of found) {
+    const same = state.findings.find(
+      (g) => g.stage === f.stage && g.detector === f.detector && g.type === f.type && g.action === f.action,
+    );
+    if (same) same.count += f.count ?? 1;
+    else
+      state.findings.push({
+        stage: f.stage,
+        detector: f.detector,
+        type: f.type,
+        action: f.action,
+        count: f.count ?? 1,
+      });
+  }
+}

@@ -1,0 +1,164 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ShieldError } from '../core/errors.js';
+import { checkOptions, is, optionError, type Check } from '../core/options.js';
+import { enterShield, presentedKey, sha256 } from '../core/request.js';
+import type { Principal } from '../core/state.js';
+
+/** A client key: the key itself or the hex SHA-256 of it, plus that key's own policy. */
+export type ApiKeyEntry = Omit<Principal, 'id'> & { id: string } & ({ key: string } | { sha256: string });
+
+/** Looks a presented key up yourself (a database, a secrets manager); null means unknown. */
+export type VerifyKey = (
+  key: string,
+  req: Request,
+) => Principal | null | undefined | Promise<Principal | null | undefined>;
+
+export interface ApiKeyAuthOptions {
+  /** The accepted client keys, or a function that verifies one. Required. */
+  keys: ReadonlyArray<ApiKeyEntry> | VerifyKey;
+}
+
+interface StoredKey {
+  digest: Buffer;
+  principal: Principal;
+}
+
+const FACTORY = 'apiKeyAuth';
+const HEX_SHA256 = /^[0-9a-f]{64}$/i;
+
+function checkPrincipalPolicy(where: string, entry: Record<string, unknown>): Principal {
+  const id = entry.id;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 200)
+    throw optionError(FACTORY, `${where}.id`, 'a non-empty string of at most 200 characters', id);
+  const principal: Principal = { id };
+  if (entry.models !== undefined) {
+    const miss = is.stringArray(entry.models);
+    if (miss) throw optionError(FACTORY, `${where}.models`, miss, entry.models);
+    principal.models = [...(entry.models as string[])];
+  }
+  if (entry.limit !== undefined) {
+    const miss = is.positiveInt(entry.limit);
+    if (miss) throw optionError(FACTORY, `${where}.limit`, miss, entry.limit);
+    principal.limit = entry.limit as number;
+  }
+  if (entry.tokens !== undefined) {
+    const tokens = entry.tokens as Record<string, unknown>;
+    if (
+      is.object(tokens) ||
+      is.positiveInt(tokens.limit) ||
+      (tokens.windowMs !== undefined && is.positiveInt(tokens.windowMs))
+    ) {
+      throw optionError(
+        FACTORY,
+        `${where}.tokens`,
+        'an object { limit, windowMs? } of positive integers',
+        entry.tokens,
+      );
+    }
+    principal.tokens = {
+      limit: tokens.limit as number,
+      ...(tokens.windowMs === undefined ? {} : { windowMs: tokens.windowMs as number }),
+    };
+  }
+  return principal;
+}
+
+function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
+  if (entries.length === 0) throw optionError(FACTORY, 'keys', 'a non-empty array or a function', entries);
+  const seenIds = new Set<string>();
+  const seenDigests = new Set<string>();
+  return entries.map((raw, i) => {
+    const where = `keys[${i}]`;
+    if (is.object(raw)) throw optionError(FACTORY, where, 'an object { id, key } or { id, sha256 }', raw);
+    const entry = raw as Record<string, unknown>;
+    for (const name of Object.keys(entry)) {
+      if (!['id', 'key', 'sha256', 'models', 'limit', 'tokens'].includes(name)) {
+        throw new TypeError(`${FACTORY}: unknown field \`${where}.${name}\``);
+      }
+    }
+    const principal = checkPrincipalPolicy(where, entry);
+    let digest: Buffer;
+    if (entry.key !== undefined && entry.sha256 === undefined) {
+      // A short key is guessable: refuse it at startup rather than accept it silently.
+      if (typeof entry.key !== 'string' || entry.key.length < 16)
+        throw optionError(
+          FACTORY,
+          `${where}.key`,
+          'a string of at least 16 characters',
+          typeof entry.key === 'string' ? 'a short string' : entry.key,
+        );
+      digest = sha256(entry.key);
+    } else if (entry.sha256 !== undefined && entry.key === undefined) {
+      if (typeof entry.sha256 !== 'string' || !HEX_SHA256.test(entry.sha256))
+        throw optionError(FACTORY, `${where}.sha256`, 'a 64-character hex SHA-256 digest', entry.sha256);
+      digest = Buffer.from(entry.sha256, 'hex');
+    } else {
+      throw new TypeError(`${FACTORY}: \`${where}\` must have exactly one of \`key\` or \`sha256\``);
+    }
+    if (seenIds.has(principal.id)) throw new TypeError(`${FACTORY}: duplicate key id \`${principal.id}\` in \`keys\``);
+    const hex = digest.toString('hex');
+    if (seenDigests.has(hex)) throw new TypeError(`${FACTORY}: \`${where}\` repeats a key already listed`);
+    seenIds.add(principal.id);
+    seenDigests.add(hex);
+    return { digest, principal };
+  });
+}
+
+const keysCheck: Check = (v) =>
+  typeof v === 'function' || Array.isArray(v) ? undefined : 'an array of keys or a function';
+
+function unauthorized(): ShieldError {
+  return new ShieldError(
+    401,
+    'invalid_api_key',
+    'Missing or invalid API key. Send it as `Authorization: Bearer <key>` or `x-api-key`.',
+    {
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    },
+  );
+}
+
+/**
+ * Checks the client key (`Authorization: Bearer <key>` or `x-api-key`) and puts the
+ * principal (`id`, `models`, `limit`, `tokens`) in the shield state. Keys are compared as
+ * SHA-256 digests in constant time and never stored raw. Unknown or missing key: 401
+ * `invalid_api_key`.
+ *
+ * @example
+ * ```ts
+ * app.use('/chat', apiKeyAuth({ keys: [{ id: 'team-a', key: process.env.TEAM_A_KEY!, models: ['gpt-4o-mini'] }] }))
+ * ```
+ */
+export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler {
+  const opts = checkOptions<ApiKeyAuthOptions>(FACTORY, options, { keys: keysCheck });
+  if (opts.keys === undefined) throw optionError(FACTORY, 'keys', 'an array of keys or a function', undefined);
+  const verify = typeof opts.keys === 'function' ? opts.keys : undefined;
+  const stored = verify ? [] : storeKeys(opts.keys as ReadonlyArray<unknown>);
+
+  function lookup(key: string): Principal | undefined {
+    const digest = sha256(key);
+    let found: Principal | undefined;
+    // Every entry is compared, whatever matched, so timing says nothing about which key.
+    for (const entry of stored)
+      if (timingSafeEqual(entry.digest, digest) && found === undefined) found = entry.principal;
+    return found;
+  }
+
+  return async function apiKeyAuthMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const state = enterShield(req, res);
+    const key = presentedKey(req);
+    if (key === undefined) return next(unauthorized());
+    let principal: Principal | null | undefined;
+    try {
+      principal = verify ? await verify(key, req) : lookup(key);
+    } catch (cause) {
+      // A verifier that fails must not let the request through (fail closed).
+      return next(new ShieldError(503, 'service_unavailable', 'The key store is unavailable.', { cause }));
+    }
+    if (!principal || typeof principal.id !== 'string' || principal.id.length === 0) return next(unauthorized());
+    state.principal = principal;
+    state.keyId = principal.id;
+    next();
+  };
+}

@@ -1,0 +1,391 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { body, checkExact, validationResult, type ValidationChain } from 'express-validator';
+import { estimateTokens } from '../detect/tokens.js';
+import { scanText } from '../detect/scan.js';
+import type { DetectorAction, Finding } from '../detect/types.js';
+import { ShieldError } from '../core/errors.js';
+import type { ChatMessage, TextPart } from '../core/openai-types.js';
+import { checkOptions, is, type Check } from '../core/options.js';
+import { enterShield } from '../core/request.js';
+import { recordFindings, type ShieldState } from '../core/state.js';
+
+/** What a custom rule sees: one message's sanitized text. */
+export interface PromptRuleInput {
+  text: string;
+  role: string;
+  /** Index of the message in `messages`. */
+  index: number;
+  req: Request;
+}
+
+/** A rule's verdict: nothing, or a finding of `type` that blocks (default) or is only recorded. */
+export type PromptRuleResult = { type: string; action?: 'block' | 'flag'; message?: string } | null | undefined | false;
+
+/** A custom check run on every message after the built-in ones. */
+export type PromptRule = (input: PromptRuleInput) => PromptRuleResult | Promise<PromptRuleResult>;
+
+export interface ValidatePromptOptions {
+  /** Most messages in one request. Default 50. */
+  maxMessages?: number;
+  /** Most characters over all messages. Default 32 000. */
+  maxChars?: number;
+  /** Most estimated prompt tokens over all messages. Default 8 000. */
+  maxTokens?: number;
+  /** Roles a client may send. Default `['user', 'assistant']`: `system`, `developer` and `tool` are the server's. */
+  allowedRoles?: readonly string[];
+  /** Default `block`. */
+  injection?: DetectorAction;
+  /** Default `redact`. */
+  pii?: DetectorAction;
+  /** Default `redact`. */
+  secrets?: DetectorAction;
+  /** Injection score that counts as an injection, in [0, 1]. Default 0.5. */
+  threshold?: number;
+  /** Custom checks, run in order on each message's sanitized text. */
+  rules?: readonly PromptRule[];
+  /** Accept `tools`, `tool_choice`, `functions`, `function_call`, `parallel_tool_calls`. Default false. */
+  allowTools?: boolean;
+  /** Accept `logprobs`, `top_logprobs`, `logit_bias`. Default false (OWASP LLM10). */
+  allowLogprobs?: boolean;
+  /** Accept content parts other than text (images, audio, files); they are passed on unscanned. Default false. */
+  allowNonText?: boolean;
+  /** Largest `n` accepted. Default 1. */
+  maxN?: number;
+  /** Further top-level fields to pass through unchecked, e.g. `['seed', 'response_format']`. Default none. */
+  allowedFields?: readonly string[];
+}
+
+const FACTORY = 'validatePrompt';
+const action: Check = is.oneOf('block', 'redact', 'flag', 'off');
+const rulesCheck: Check = (v) =>
+  Array.isArray(v) && v.every((r) => typeof r === 'function') ? undefined : 'an array of functions';
+// Field names are echoed in error messages only when they are plainly field names.
+const SAFE_FIELD = /^[A-Za-z0-9_.[\]-]{1,80}$/;
+
+const strictInt = (min: number, max: number) => (v: unknown) =>
+  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+const strictNumber = (min: number, max: number) => (v: unknown) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+
+function schema(
+  o: Required<
+    Pick<
+      ValidatePromptOptions,
+      'allowedRoles' | 'allowTools' | 'allowLogprobs' | 'allowNonText' | 'maxN' | 'allowedFields'
+    >
+  >,
+): ValidationChain[] {
+  const roles = new Set(o.allowedRoles);
+  const chains: ValidationChain[] = [
+    body('messages')
+      .custom((v) => Array.isArray(v) && v.length > 0)
+      .withMessage('`messages` must be a non-empty array.'),
+    body('messages.*')
+      .custom((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
+      .withMessage('Each message must be an object.'),
+    body('messages.*.role')
+      .custom((v) => typeof v === 'string' && roles.has(v))
+      .withMessage(`The role is not accepted here: clients may send ${[...roles].join(', ')}.`),
+    body('messages.*.content')
+      .custom((v) => {
+        if (typeof v === 'string') return true;
+        if (!Array.isArray(v) || v.length === 0) return false;
+        return v.every(
+          (p) =>
+            typeof p === 'object' &&
+            p !== null &&
+            (p.type === 'text' ? typeof p.text === 'string' : o.allowNonText && typeof p.type === 'string'),
+        );
+      })
+      .withMessage(
+        o.allowNonText
+          ? 'Content must be a string or an array of content parts.'
+          : 'Content must be a string or an array of text parts.',
+      ),
+    body('messages.*.content.*.type').optional(),
+    body('messages.*.content.*.text').optional(),
+    body('messages.*.name')
+      .optional()
+      .custom((v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v))
+      .withMessage('`name` must be 1-64 letters, digits, `_` or `-`.'),
+    body('model')
+      .optional()
+      .custom((v) => typeof v === 'string' && v.length > 0 && v.length <= 256)
+      .withMessage('`model` must be a non-empty string.'),
+    body('stream')
+      .optional()
+      .custom((v) => typeof v === 'boolean')
+      .withMessage('`stream` must be a boolean.'),
+    body('stream_options')
+      .optional({ values: 'null' })
+      .custom((v) => typeof v === 'object' && !Array.isArray(v))
+      .withMessage('`stream_options` must be an object.'),
+    body('stream_options.include_usage')
+      .optional()
+      .custom((v) => typeof v === 'boolean')
+      .withMessage('`include_usage` must be a boolean.'),
+    body('max_tokens')
+      .optional({ values: 'null' })
+      .custom(strictInt(1, 10_000_000))
+      .withMessage('`max_tokens` must be a positive integer.'),
+    body('max_completion_tokens')
+      .optional({ values: 'null' })
+      .custom(strictInt(1, 10_000_000))
+      .withMessage('`max_completion_tokens` must be a positive integer.'),
+    body('temperature')
+      .optional({ values: 'null' })
+      .custom(strictNumber(0, 2))
+      .withMessage('`temperature` must be a number from 0 to 2.'),
+    body('top_p')
+      .optional({ values: 'null' })
+      .custom(strictNumber(0, 1))
+      .withMessage('`top_p` must be a number from 0 to 1.'),
+    body('stop')
+      .optional({ values: 'null' })
+      .custom(
+        (v) =>
+          (typeof v === 'string' && v.length <= 256) ||
+          (Array.isArray(v) && v.length <= 4 && v.every((s) => typeof s === 'string' && s.length <= 256)),
+      )
+      .withMessage('`stop` must be a string or up to 4 strings.'),
+    body('stop.*').optional(),
+    body('user')
+      .optional()
+      .custom((v) => typeof v === 'string' && v.length <= 256)
+      .withMessage('`user` must be a string of at most 256 characters.'),
+    body('n')
+      .optional({ values: 'null' })
+      .custom(strictInt(1, o.maxN))
+      .withMessage(o.maxN === 1 ? '`n` must be 1.' : `\`n\` must be an integer from 1 to ${o.maxN}.`),
+  ];
+  // Tool and logprob fields exist only when allowed: otherwise checkExact refuses them by name.
+  if (o.allowTools)
+    for (const f of ['tools', 'tool_choice', 'functions', 'function_call', 'parallel_tool_calls'])
+      chains.push(body(f).optional(), body(`${f}.**`).optional());
+  if (o.allowLogprobs)
+    for (const f of ['logprobs', 'top_logprobs', 'logit_bias'])
+      chains.push(body(f).optional(), body(`${f}.**`).optional());
+  if (o.allowNonText) chains.push(body('messages.*.content.**').optional());
+  for (const f of o.allowedFields) chains.push(body(f).optional(), body(`${f}.**`).optional());
+  return chains;
+}
+
+type ScanConfig = { injection: DetectorAction; pii: DetectorAction; secrets: DetectorAction; threshold: number };
+
+/** One scanned piece of text: where it is in the request, for `param`. */
+interface Segment {
+  index: number;
+  part: number | null;
+  role: string;
+  text: string;
+}
+
+function segmentsOf(messages: ChatMessage[]): Segment[] {
+  const out: Segment[] = [];
+  messages.forEach((m, index) => {
+    if (typeof m.content === 'string') out.push({ index, part: null, role: m.role, text: m.content });
+    else if (Array.isArray(m.content))
+      m.content.forEach((p, part) => {
+        if (p.type === 'text') out.push({ index, part, role: m.role, text: p.text });
+      });
+  });
+  return out;
+}
+
+const paramOf = (s: Segment) =>
+  s.part === null ? `messages[${s.index}].content` : `messages[${s.index}].content[${s.part}].text`;
+
+function refusalFor(found: Finding, param: string): ShieldError {
+  return found.detector === 'injection'
+    ? new ShieldError(400, 'prompt_injection', 'The prompt was refused: it looks like a prompt injection.', { param })
+    : new ShieldError(400, 'sensitive_data', 'The prompt was refused: it contains sensitive data.', { param });
+}
+
+/**
+ * Validates an OpenAI Chat Completions body (SPEC §3) and screens every message: injection
+ * blocked, PII and secrets redacted by default. Sanitized messages replace
+ * `req.body.messages` for whatever runs next. `{ prompt: "…" }` is accepted as one user
+ * message.
+ *
+ * @example
+ * ```ts
+ * app.post('/chat', express.json(), validatePrompt({ maxChars: 8000, pii: 'block' }), handler)
+ * ```
+ */
+export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): RequestHandler {
+  const opts = checkOptions<ValidatePromptOptions>(FACTORY, options, {
+    maxMessages: is.positiveInt,
+    maxChars: is.positiveInt,
+    maxTokens: is.positiveInt,
+    allowedRoles: is.stringArray,
+    injection: action,
+    pii: action,
+    secrets: action,
+    threshold: is.unit,
+    rules: rulesCheck,
+    allowTools: is.boolean,
+    allowLogprobs: is.boolean,
+    allowNonText: is.boolean,
+    maxN: is.positiveInt,
+    allowedFields: is.stringArray,
+  });
+  const maxMessages = opts.maxMessages ?? 50;
+  const maxChars = opts.maxChars ?? 32_000;
+  const maxTokens = opts.maxTokens ?? 8_000;
+  const scan: ScanConfig = {
+    injection: opts.injection ?? 'block',
+    pii: opts.pii ?? 'redact',
+    secrets: opts.secrets ?? 'redact',
+    threshold: opts.threshold ?? 0.5,
+  };
+  const rules = [...(opts.rules ?? [])];
+  const chains = schema({
+    allowedRoles: [...(opts.allowedRoles ?? ['user', 'assistant'])],
+    allowTools: opts.allowTools ?? false,
+    allowLogprobs: opts.allowLogprobs ?? false,
+    allowNonText: opts.allowNonText ?? false,
+    maxN: opts.maxN ?? 1,
+    allowedFields: [...(opts.allowedFields ?? [])],
+  });
+  // checkExact only learns the known fields from the chains; the chains themselves run first.
+  const exact = checkExact(chains, { locations: ['body'] });
+
+  async function checkShape(req: Request): Promise<ShieldError | undefined> {
+    for (const chain of chains) await chain.run(req);
+    await exact.run(req);
+    const result = validationResult(req);
+    if (result.isEmpty()) return undefined;
+    const first = result.array({ onlyFirstError: true })[0]!;
+    if (first.type === 'unknown_fields') {
+      const path = first.fields[0]?.path ?? '';
+      const named = SAFE_FIELD.test(path);
+      return new ShieldError(
+        400,
+        'invalid_request',
+        named ? `Unrecognized or disallowed field \`${path}\`.` : 'The body has an unrecognized field.',
+        { param: named ? path : null },
+      );
+    }
+    const path = first.type === 'field' ? first.path : '';
+    return new ShieldError(400, 'invalid_request', String(first.msg), { param: path || null });
+  }
+
+  async function screen(req: Request, state: ShieldState, messages: ChatMessage[]): Promise<ShieldError | undefined> {
+    const segments = segmentsOf(messages);
+    let chars = 0;
+    let tokens = messages.length * 4;
+    for (const s of segments) {
+      chars += s.text.length;
+      if (chars > maxChars)
+        return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxChars} characters.`, {
+          param: paramOf(s),
+        });
+      tokens += estimateTokens(s.text);
+      if (tokens > maxTokens)
+        return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxTokens} tokens.`, {
+          param: paramOf(s),
+        });
+    }
+
+    const sanitized = new Map<Segment, string>();
+    for (const s of segments) {
+      const result = scanText(s.text, scan);
+      recordFindings(
+        state,
+        result.findings.map((f) => ({ stage: 'input' as const, detector: f.detector, type: f.type, action: f.action })),
+      );
+      const blocking = result.findings.find((f) => f.action === 'block');
+      if (blocking) return refusalFor(blocking, paramOf(s));
+      sanitized.set(s, result.redacted);
+    }
+    // An injection split over several messages or parts is only visible when they are read together.
+    if (segments.length > 1 && scan.injection !== 'off') {
+      const joined = scanText(segments.map((s) => sanitized.get(s)!).join('\n'), {
+        ...scan,
+        pii: 'off',
+        secrets: 'off',
+      });
+      const blocking = joined.findings.find((f) => f.action === 'block');
+      if (blocking) {
+        recordFindings(state, [{ stage: 'input', detector: 'injection', type: blocking.type, action: 'block' }]);
+        return refusalFor(blocking, 'messages');
+      }
+    }
+
+    for (const s of segments) {
+      for (const rule of rules) {
+        const verdict = await rule({ text: sanitized.get(s)!, role: s.role, index: s.index, req });
+        if (!verdict) continue;
+        const ruleAction = verdict.action ?? 'block';
+        recordFindings(state, [{ stage: 'input', detector: 'rule', type: verdict.type, action: ruleAction }]);
+        if (ruleAction === 'block')
+          return new ShieldError(
+            400,
+            'invalid_request',
+            verdict.message ?? 'The prompt was refused by a server rule.',
+            { param: paramOf(s) },
+          );
+      }
+    }
+
+    // Rebuild the messages with the sanitized text; the client's objects are not reused.
+    const bySlot = new Map(segments.map((s) => [`${s.index}:${s.part}`, sanitized.get(s)!]));
+    const clean = messages.map((m, index) => {
+      if (typeof m.content === 'string') return { ...m, content: bySlot.get(`${index}:null`)! };
+      if (!Array.isArray(m.content)) return { ...m };
+      const parts = m.content.map((p, part) =>
+        p.type === 'text' ? ({ ...p, text: bySlot.get(`${index}:${part}`)! } as TextPart) : p,
+      );
+      return { ...m, content: parts };
+    });
+    state.messages = clean;
+    (req.body as { messages: ChatMessage[] }).messages = clean;
+    return undefined;
+  }
+
+  return async function validatePromptMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const state = enterShield(req, res);
+    try {
+      const payload: unknown = req.body;
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+        return next(
+          new ShieldError(
+            400,
+            'invalid_request',
+            'The body must be a JSON object (send `Content-Type: application/json`).',
+            { param: null },
+          ),
+        );
+      }
+      const bodyObj = payload as Record<string, unknown>;
+      if (
+        Object.prototype.hasOwnProperty.call(bodyObj, 'prompt') &&
+        !Object.prototype.hasOwnProperty.call(bodyObj, 'messages')
+      ) {
+        if (typeof bodyObj.prompt !== 'string' || bodyObj.prompt.length === 0)
+          return next(
+            new ShieldError(400, 'invalid_request', '`prompt` must be a non-empty string.', { param: 'prompt' }),
+          );
+        bodyObj.messages = [{ role: 'user', content: bodyObj.prompt }];
+        delete bodyObj.prompt;
+      }
+      // Bound the work before walking the messages.
+      if (Array.isArray(bodyObj.messages) && bodyObj.messages.length > maxMessages) {
+        return next(
+          new ShieldError(400, 'prompt_too_long', `At most ${maxMessages} messages are accepted.`, {
+            param: 'messages',
+          }),
+        );
+      }
+      const shapeError = await checkShape(req);
+      if (shapeError) return next(shapeError);
+      if (typeof bodyObj.model === 'string') state.model = bodyObj.model;
+      state.stream = bodyObj.stream === true;
+      const refusal = await screen(req, state, bodyObj.messages as ChatMessage[]);
+      if (refusal) return next(refusal);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}

@@ -1,0 +1,115 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { ShieldError } from './core/errors.js';
+import type { LLMClient } from './core/openai-types.js';
+import { checkOptions, is, optionError, optionsOrFalse, type Check } from './core/options.js';
+import { enterShield } from './core/request.js';
+import { apiKeyAuth, type ApiKeyAuthOptions } from './middleware/api-key-auth.js';
+import { auditLog, type AuditLogOptions } from './middleware/audit-log.js';
+import { callLLM, type CallLLMOptions } from './middleware/call-llm.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { filterOutput, type FilterOutputOptions } from './middleware/filter-output.js';
+import { rateLimitByKey, type RateLimitByKeyOptions } from './middleware/rate-limit-by-key.js';
+import { validatePrompt, type ValidatePromptOptions } from './middleware/validate-prompt.js';
+
+export interface LLMShieldOptions {
+  /** An OpenAI client or `createMockLLM()`. Default: built from `OPENAI_API_KEY` / `OPENAI_BASE_URL`. */
+  client?: LLMClient;
+  /** The default model. Required. */
+  model: string;
+  /** Models a request may name. Default: `model` (and `llm.fallbackModels`). */
+  allowedModels?: readonly string[];
+  /** The server's system prompt, always first. */
+  systemPrompt?: string;
+  /** Client keys, as for `apiKeyAuth`. Required. */
+  keys: ApiKeyAuthOptions['keys'];
+  /** Body size limit for the JSON parser. Default `'100kb'`. */
+  bodyLimit?: string | number;
+  /** `auditLog` options, or `false` to leave it out. */
+  audit?: AuditLogOptions | false;
+  /** `rateLimitByKey` options, or `false` to leave it out. */
+  rateLimit?: RateLimitByKeyOptions | false;
+  /** `validatePrompt` options, or `false` to leave it out. */
+  validate?: ValidatePromptOptions | false;
+  /** `filterOutput` options, or `false` to leave it out. */
+  filter?: FilterOutputOptions | false;
+  /** `callLLM`'s own options (`retries`, `timeoutMs`, …), or `false` to answer with your own handler mounted after the shield. */
+  llm?: Omit<CallLLMOptions, 'client' | 'model' | 'allowedModels' | 'systemPrompt'> | false;
+}
+
+const FACTORY = 'llmShield';
+const bodyLimitCheck: Check = is.either(is.positiveInt, is.nonEmptyString);
+
+/**
+ * The whole shield as one router: `POST /chat/completions` (OpenAI-compatible, JSON and
+ * SSE) and `GET /models`, behind helmet, a size-limited JSON parser, `auditLog`,
+ * `apiKeyAuth`, `rateLimitByKey`, `validatePrompt`, `filterOutput`, `callLLM` and
+ * `errorHandler`, in that order.
+ *
+ * @example
+ * ```ts
+ * app.use('/v1', llmShield({ client: new OpenAI(), model: 'gpt-4o-mini', keys: [{ id: 'team-a', key: process.env.TEAM_A_KEY! }] }))
+ * ```
+ */
+export function llmShield(options: Readonly<LLMShieldOptions>): Router {
+  const opts = checkOptions<LLMShieldOptions>(FACTORY, options, {
+    client: is.object,
+    model: is.nonEmptyString,
+    allowedModels: is.stringArray,
+    systemPrompt: is.nonEmptyString,
+    keys: is.any,
+    bodyLimit: bodyLimitCheck,
+    audit: optionsOrFalse,
+    rateLimit: optionsOrFalse,
+    validate: optionsOrFalse,
+    filter: optionsOrFalse,
+    llm: optionsOrFalse,
+  });
+  if (opts.model === undefined) throw optionError(FACTORY, 'model', 'a non-empty string', undefined);
+  if (opts.keys === undefined)
+    throw optionError(FACTORY, 'keys', 'an array of keys or a function (as for apiKeyAuth)', undefined);
+
+  const llm =
+    opts.llm === false
+      ? undefined
+      : callLLM({
+          ...(opts.llm ?? {}),
+          model: opts.model,
+          ...(opts.client ? { client: opts.client } : {}),
+          ...(opts.allowedModels ? { allowedModels: opts.allowedModels } : {}),
+          ...(opts.systemPrompt ? { systemPrompt: opts.systemPrompt } : {}),
+        });
+  const models = [...new Set(opts.allowedModels ?? [opts.model, ...((opts.llm && opts.llm.fallbackModels) || [])])];
+  const auth = apiKeyAuth({ keys: opts.keys });
+
+  const router = Router();
+  router.use(helmet());
+  if (opts.audit !== false) router.use(auditLog(opts.audit ?? {}));
+  const chat = [
+    auth,
+    // Parse only what an authenticated client sent.
+    express.json({ limit: opts.bodyLimit ?? '100kb', strict: true }),
+    ...(opts.rateLimit === false ? [] : [rateLimitByKey(opts.rateLimit ?? {})]),
+    ...(opts.validate === false ? [] : [validatePrompt(opts.validate ?? {})]),
+    ...(opts.filter === false ? [] : [filterOutput(opts.filter ?? {})]),
+    ...(llm ? [llm] : []),
+  ];
+  router.post('/chat/completions', ...chat);
+  router.get('/models', auth, function listModels(req: Request, res: Response) {
+    const own = enterShield(req, res).principal?.models;
+    const data = models
+      .filter((m) => own === undefined || own.includes(m))
+      .map((id) => ({ id, object: 'model', created: 0, owned_by: 'express-llm-shield' }));
+    res.json({ object: 'list', data });
+  });
+  if (llm) {
+    router.all('/chat/completions', (_req: Request, _res: Response, next: NextFunction) =>
+      next(new ShieldError(405, 'method_not_allowed', 'Use POST for /chat/completions.')),
+    );
+    router.use((_req: Request, _res: Response, next: NextFunction) =>
+      next(new ShieldError(404, 'not_found', 'Not found.')),
+    );
+  }
+  router.use(errorHandler());
+  return router;
+}

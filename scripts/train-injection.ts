@@ -97,11 +97,11 @@ export function crossValidate(
   const views = rows.map((r) => normalizeText(r.text));
   const ruleScores = views.map((v) => scoreInjection(v.leet, v.fold).rules);
   // Leave-one-source-out holds out each positive source with a matching share of negatives.
-  const groups =
+  const groups: string[] =
     mode === 'kfold'
-      ? rows.map((r) => fold(r.id, 5))
+      ? rows.map((r) => String(fold(r.id, 5)))
       : rows.map((r) => (r.label === 1 ? r.subset : `neg:${r.subset}`));
-  const keys = [...new Set(groups)];
+  const keys = [...new Set<string>(groups)];
   const pred = new Array<number>(rows.length).fill(0);
   for (const g of keys) {
     const trainIdx = rows.map((_, i) => i).filter((i) => groups[i] !== g);

@@ -132,7 +132,8 @@ function adversarialSuffix(fold: string): InjectionHit | undefined {
   if (tail.includes('```')) return undefined;
   const lineStart = tail.lastIndexOf('\n', tail.length - 2) + 1;
   const line = tail.slice(lineStart);
-  const tokens = line.split(/\s+/).filter((t) => t.length > 0);
+  // The suffix is the last ~20 tokens; the request before it is ordinary prose.
+  const tokens = line.split(/\s+/).filter((t) => t.length > 0).slice(-20);
   if (tokens.length < 10) return undefined;
   let weird = 0;
   for (const t of tokens) {

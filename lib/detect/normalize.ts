@@ -120,7 +120,7 @@ export function normalizeText(input: string): Normalized {
 
   let i = 0;
   while (i < n) {
-    const clusterStart = i;
+    let clusterStart = i;
     let cp = input.codePointAt(i) as number;
     let cluster = '';
     // Unicode tags: collect printable ones as a hidden payload, then drop them.
@@ -145,6 +145,8 @@ export function normalizeText(input: string): Normalized {
       break;
     }
     if (i >= n) break;
+    // Offsets of the cluster start at its base character, not at invisibles before it.
+    clusterStart = i;
     // The base character of the cluster.
     const baseW = cp > 0xffff ? 2 : 1;
     cluster = input.slice(i, i + baseW);

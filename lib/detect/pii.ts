@@ -41,7 +41,7 @@ const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3
 const PHONE =
   /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-])?(?:\(\d{1,5}\)[ .-]?)?\d{1,8}(?:[ .-]\d{1,8}){0,5}(?: ?(?:x|ext\.?|#) ?\d{1,6})?(?![\w]|[.,/-]\d)/g;
 
-const PHONE_CONTEXT = /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text me|contact|reach|number|dial|ring|desk|office|home|work|landline|hotline)\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
+const PHONE_CONTEXT = /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text me|contact|reach|number|dial|ring|desk|landline|hotline)\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
 const DATE_PREFIX = /^(?:(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d)(?!\d)/;
 const ADDRESS_BEFORE = /(?:suite|ste|apt|apartment|unit|box|zip|postal|post ?code|cep|plz|no\.?|#)\s*:?\s*$/i;
 const SSN_CONTEXT = /(?:ssn|social security|ss#|taxpayer|tin\b)/i;
@@ -105,6 +105,10 @@ function phoneValid(text: string, start: number, m: string): boolean {
   const n = digits.length;
   if (n < 7 || n > 15) return false;
   if (DATE_PREFIX.test(m)) return false;
+  // The SSN shape is never a phone, valid SSN or not.
+  if (/^\d{3}-\d{2}-\d{4}$/.test(m)) return false;
+  // Digits continuing an IBAN-like run of upper-case groups belong to that run.
+  if (/[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){0,8} $/.test(text.slice(Math.max(0, start - 48), start))) return false;
   const intl = m.startsWith('+') || m.startsWith('00');
   const paren = m.includes('(');
   const ext = /[x#]|ext/.test(m);

@@ -162,7 +162,9 @@ export function normalizeText(input: string): Normalized {
       cluster += input.slice(i, i + w2);
       i += w2;
     }
-    const norm = cp < 0x80 && cluster.length === 1 ? cluster : safeNFKC(cluster);
+    // Latin-1 letters, digits and punctuation are NFKC-stable on their own (except a few
+    // compatibility characters from 0xA0 and U+0132 up), so only rarer clusters pay for normalize().
+    const norm = cluster.length === 1 && (cp < 0xa0 || (cp >= 0xc0 && cp < 0x132)) ? cluster : safeNFKC(cluster);
     for (let k = 0; k < norm.length; k++) {
       starts.push(clusterStart);
       ends.push(i);
@@ -175,28 +177,37 @@ export function normalizeText(input: string): Normalized {
   const len = clean.length;
   const startMap = Int32Array.from(starts);
   const endMap = Int32Array.from(ends);
-  const foldCodes = new Array<string>(len);
-  const leetCodes = new Array<string>(len);
+  const foldCodes = new Uint16Array(len);
+  const leetCodes = new Uint16Array(len);
   for (let k = 0; k < len; k++) {
     let c = clean.charCodeAt(k);
     c = FOLD.get(c) ?? c;
-    foldCodes[k] = String.fromCharCode(c);
+    foldCodes[k] = c;
     if (c < 128) {
-      leetCodes[k] = String.fromCharCode(LEET_TABLE[c] as number);
+      leetCodes[k] = LEET_TABLE[c] as number;
     } else {
       const lower = String.fromCharCode(c).toLowerCase();
       // Keep the views aligned: a lower-case mapping that changes length keeps the original.
-      leetCodes[k] = lower.length === 1 ? lower : String.fromCharCode(c);
+      leetCodes[k] = lower.length === 1 ? lower.charCodeAt(0) : c;
     }
   }
   return {
     clean,
-    fold: foldCodes.join(''),
-    leet: leetCodes.join(''),
+    fold: codesToString(foldCodes),
+    leet: codesToString(leetCodes),
     startMap,
     endMap,
     tagRuns,
   };
+}
+
+function codesToString(codes: Uint16Array): string {
+  let out = '';
+  // Chunked: fromCharCode.apply has an argument-count limit.
+  for (let i = 0; i < codes.length; i += 8192) {
+    out += String.fromCharCode.apply(null, codes.subarray(i, i + 8192) as unknown as number[]);
+  }
+  return out;
 }
 
 function safeNFKC(s: string): string {
@@ -213,19 +224,13 @@ function asciiFast(input: string): Normalized {
   const startMap = new Int32Array(n);
   const endMap = new Int32Array(n);
   let leet = '';
-  const parts: string[] = [];
   for (let i = 0; i < n; i++) {
     startMap[i] = i;
     endMap[i] = i + 1;
   }
-  // Chunked to keep the string builder cheap on 100 KB inputs.
-  for (let i = 0; i < n; i += 4096) {
-    const end = Math.min(n, i + 4096);
-    let chunk = '';
-    for (let k = i; k < end; k++) chunk += String.fromCharCode(LEET_TABLE[input.charCodeAt(k)] ?? 0);
-    parts.push(chunk);
-  }
-  leet = parts.join('');
+  const codes = new Uint16Array(n);
+  for (let i = 0; i < n; i++) codes[i] = LEET_TABLE[input.charCodeAt(i)] ?? 0;
+  leet = codesToString(codes);
   return { clean: input, fold: input, leet, startMap, endMap, tagRuns: [] };
 }
 

@@ -175,6 +175,8 @@ const KNOWN_EXAMPLES = new Set([
   'AIzaSyDSb51JiIcB6OJpwwMicseKRhhrOq1cS7g',
 ]);
 
+const CRED_HINT = /pass|pwd|secret|token|key|cred|pat$/i;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function splitWords(key: string): string[] {
@@ -363,6 +365,8 @@ function findAssignments(ctx: Ctx): void {
   ASSIGN.lastIndex = 0;
   for (let m = ASSIGN.exec(text); m !== null; m = ASSIGN.exec(text)) {
     const key = m[2] ?? '';
+    // Most `word:` pairs in prose name no credential: reject them before splitting words.
+    if (!CRED_HINT.test(key)) continue;
     const strength = keyStrength(key);
     if (strength === 0) continue;
     // A comma only separates key and value in call-style pairs: ("api_token", "value").

@@ -168,3 +168,28 @@ const meanChars = rows.reduce((a, r) => a + r.text.length, 0) / rows.length;
 console.log('\n== Speed');
 console.log(`  first pass (cold, all files): ${((1000 * totalMs) / totalTexts).toFixed(1)} µs/text over ${totalTexts} texts`);
 console.log(`  warm, all detectors, injection rows: ${((1000 * ms) / rows.length).toFixed(1)} µs/text (mean ${meanChars.toFixed(0)} chars)`);
+
+// Adversarial 100 KB inputs: each must stay far below 250 ms (linear-time patterns).
+const big = 100_000;
+const adversarial: [string, string][] = [
+  ['one char', 'a'.repeat(big)],
+  ['a@a@…', 'a@'.repeat(big / 2)],
+  ['unterminated BEGIN', '-----BEGIN RSA PRIVATE KEY-----\n' + 'A'.repeat(big)],
+  ['digits', '1'.repeat(big)],
+  ['digits+spaces', '1 '.repeat(big / 2)],
+  ['base64 run', 'QUJD'.repeat(big / 4)],
+  ['%xx run', '%41'.repeat(big / 3)],
+  ['key= bait', 'password='.repeat(big / 9)],
+  ['zero-width', '\u200b'.repeat(big)],
+];
+console.log('\n== Adversarial 100 KB inputs (ms per scan)');
+console.log(
+  '  ' +
+    adversarial
+      .map(([name, text]) => {
+        const t0 = performance.now();
+        scanText(text);
+        return `${name}: ${(performance.now() - t0).toFixed(1)}`;
+      })
+      .join('; '),
+);

@@ -12,7 +12,7 @@ describe('examples/server.ts (npm start)', () => {
   let url: string;
   let output = '';
   beforeAll(async () => {
-    const env = { ...process.env, PORT: '0', SHIELD_API_KEYS: 'team-a:example-key-0123456789' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', SHIELD_API_KEYS: 'team-a:example-key-0123456789' };
     delete env.OPENAI_API_KEY;
     delete env.OPENAI_BASE_URL;
     child = spawn(process.execPath, ['--import', 'tsx', 'examples/server.ts'], {

@@ -373,6 +373,9 @@ function findAssignments(ctx: Ctx): void {
     const op = m[0].slice((m[1] ?? '').length * 2 + key.length).trim();
     if (op.startsWith(',') && (m[1] ?? '') === '') continue;
     const [vs, ve] = readValue(text, m.index + m[0].length, m[3]);
+    // Resume after the value: `password=password=…` must not re-read the same value
+    // from every key inside it, which would make the scan quadratic.
+    if (ve > ASSIGN.lastIndex) ASSIGN.lastIndex = ve;
     const v = text.slice(vs, ve);
     if (!valueIsSecret(v, strength, key)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);

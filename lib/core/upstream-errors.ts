@@ -47,6 +47,15 @@ export function classifyUpstreamError(err: unknown): UpstreamFailure {
   return { kind: 'client', ...base };
 }
 
+/**
+ * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And
+ * Jitter"): a uniform wait in [0, min(cap, base·2ⁿ)] spreads the retries of many clients
+ * that failed together instead of having them return in lockstep.
+ */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number): number {
+  return Math.random() * Math.min(capMs, baseMs * 2 ** attempt);
+}
+
 /** Whether another attempt may succeed. */
 export function isRetryable(failure: UpstreamFailure): boolean {
   return (

@@ -8,7 +8,6 @@ import {
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
-  type ChatMessage,
   type LLMClient,
   type Usage,
 } from '../core/openai-types.js';
@@ -16,6 +15,7 @@ import { checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield } from '../core/request.js';
 import type { ShieldState } from '../core/state.js';
 import {
+  backoffDelay,
   classifyUpstreamError,
   isRetryable,
   upstreamShieldError,
@@ -32,18 +32,26 @@ export interface CallLLMOptions {
   allowedModels?: readonly string[];
   /** The server's system prompt, always sent first. */
   systemPrompt?: string;
-  /** Cap on completion tokens; requests asking for more are clamped. Default 4096. */
+  /** Cap on completion tokens; requests asking for more are clamped, requests naming none get `max_tokens` set to it. Default 4096. */
   maxTokens?: number;
-  /** Per-attempt timeout in ms. Default 60 000. */
+  /**
+   * Per-attempt timeout in ms: until the whole JSON answer, or until the first chunk of a
+   * stream. A timeout is not retried (the client's wait stays bounded): the answer is 504.
+   * Default 60 000.
+   */
   timeoutMs?: number;
-  /** Further attempts after the first on connection errors, 408, 409, 429 and 5xx. Default 2. */
+  /** Longest silence between two chunks of a stream, in ms; then the stream ends with an in-band 504 error. Default: `timeoutMs`. */
+  idleTimeoutMs?: number;
+  /** Further attempts per model after the first, on connection errors, 408, 409, 429 and 5xx. Default 2. */
   retries?: number;
-  /** Models tried in order when the requested one keeps failing. */
+  /** Models tried in order when the requested one keeps failing (retryable errors or 404). */
   fallbackModels?: readonly string[];
-  /** Longest `Retry-After` honoured, in ms; a provider asking for longer is given up on. Default 10 000. */
+  /** Longest `Retry-After` honoured, in ms; a provider asking for longer is given up on (next model, or 503). Default 10 000. */
   maxRetryAfterMs?: number;
-  /** First backoff step in ms (doubling, full jitter). Default 250. */
+  /** First backoff step in ms: attempt n waits a random time in [0, backoffMs·2ⁿ] (full jitter). Default 250. */
   backoffMs?: number;
+  /** Cap on one backoff step, in ms. Default 8 000. */
+  maxBackoffMs?: number;
   /** Add a per-request canary token to the system prompt so `filterOutput` can spot leaks. Default true when `systemPrompt` is set. */
   canary?: boolean;
 }
@@ -64,12 +72,17 @@ function clientFromEnv(): LLMClient {
   return new OpenAI({
     apiKey,
     ...(process.env.OPENAI_BASE_URL ? { baseURL: process.env.OPENAI_BASE_URL } : {}),
+    // We retry ourselves, with our own policy; SDK retries would multiply attempts.
+    maxRetries: 0,
+    // The SDK logs unparsable provider output verbatim at `error` level; provider text must
+    // not reach the logs. OPENAI_LOG still wins for someone debugging on purpose.
+    ...(process.env.OPENAI_LOG ? {} : { logLevel: 'off' as const }),
   }) as unknown as LLMClient;
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
+    if (signal.aborted || ms <= 0) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
@@ -79,15 +92,49 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/** Why an attempt's controller was aborted; tells a timeout from a client that left. */
+type Stop = 'none' | 'timeout' | 'gone';
+
+/** A successful attempt: the whole completion, or a stream whose first chunk has arrived. */
+type Answer =
+  | { completion: ChatCompletion }
+  | {
+      first: ChatCompletionChunk;
+      iterator: AsyncIterator<ChatCompletionChunk>;
+      controller: AbortController;
+      /** Detaches the attempt from the client's signal. */
+      release(): void;
+      stopped(): Stop;
+      /** Arms the between-chunks timer; the caller refreshes it. */
+      idle(ms: number): NodeJS.Timeout;
+    };
+
+const timeoutError = () => Object.assign(new Error('upstream timeout'), { name: 'TimeoutError' });
+const abortedError = () => Object.assign(new Error('client went away'), { name: 'AbortError' });
+/** A stream that ended before its first chunk: retryable, like a dropped connection. */
+const emptyStreamError = () => Object.assign(new Error('empty stream'), { name: 'APIConnectionError' });
+
 /**
  * Calls the provider for a validated Chat Completions request and sends its answer —
- * JSON or a server-sent-event stream — exactly as OpenAI would. Model allow-list, system
- * prompt, token cap, per-attempt timeout, retries with backoff and jitter honouring
- * `Retry-After`, fallback models; a client that disconnects aborts the upstream call.
+ * JSON or a server-sent-event stream — exactly as OpenAI would. Model allow-list (also
+ * per key, from `apiKeyAuth`), system prompt first, token cap, per-attempt timeout, retries
+ * with exponential backoff and full jitter honouring `Retry-After`, fallback models; a
+ * client that disconnects aborts the upstream call. Provider errors become 502
+ * `upstream_error`, 503 `upstream_unavailable` or 504 `upstream_timeout`, never the
+ * provider's own status or text; after a stream has started they are sent in-band.
+ *
+ * Defaults: `timeoutMs` 60 000, `idleTimeoutMs` = `timeoutMs`, `retries` 2, `backoffMs`
+ * 250, `maxBackoffMs` 8 000, `maxRetryAfterMs` 10 000, `maxTokens` 4096.
  *
  * @example
  * ```ts
- * app.post('/chat', express.json(), validatePrompt(), callLLM({ client: new OpenAI(), model: 'gpt-4o-mini', retries: 2 }))
+ * import express from 'express'
+ * import OpenAI from 'openai'
+ * import { callLLM, errorHandler } from 'express-llm-shield'
+ *
+ * const app = express()
+ * app.post('/chat', express.json(), callLLM({ client: new OpenAI(), model: 'gpt-4o-mini', retries: 2, timeoutMs: 30_000 }))
+ * app.use(errorHandler())
  * ```
  */
 export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler {
@@ -98,32 +145,39 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
     systemPrompt: is.nonEmptyString,
     maxTokens: is.positiveInt,
     timeoutMs: is.positiveInt,
+    idleTimeoutMs: is.positiveInt,
     retries: is.nonNegativeInt,
     fallbackModels: is.stringArray,
     maxRetryAfterMs: is.nonNegativeInt,
-    backoffMs: is.positiveInt,
+    backoffMs: is.nonNegativeInt,
+    maxBackoffMs: is.nonNegativeInt,
     canary: is.boolean,
   });
   if (opts.model === undefined) throw optionError(FACTORY, 'model', 'a non-empty string', undefined);
   const model = opts.model;
-  const client = opts.client ?? clientFromEnv();
   const fallbackModels = [...(opts.fallbackModels ?? [])];
   const allowed = new Set(opts.allowedModels ?? [model, ...fallbackModels]);
   if (!allowed.has(model)) throw new TypeError(`${FACTORY}: \`model\` ("${model}") must be one of \`allowedModels\``);
   const maxTokens = opts.maxTokens ?? 4096;
   const timeoutMs = opts.timeoutMs ?? 60_000;
+  const idleTimeoutMs = opts.idleTimeoutMs ?? timeoutMs;
   const retries = opts.retries ?? 2;
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 10_000;
   const backoffMs = opts.backoffMs ?? 250;
+  const maxBackoffMs = opts.maxBackoffMs ?? 8_000;
   const systemPrompt = opts.systemPrompt;
   const useCanary = opts.canary ?? systemPrompt !== undefined;
   if (useCanary && systemPrompt === undefined)
     throw new TypeError(`${FACTORY}: \`canary\` needs a \`systemPrompt\` to hide the canary in`);
+  // Built last, so that a bad option is reported before a missing OPENAI_API_KEY.
+  const client = opts.client ?? clientFromEnv();
+  // The SDK's own retries must stay off whatever the client was built with: we retry here.
+  const requestOptions = { maxRetries: 0, timeout: timeoutMs };
 
-  function chooseModel(req: Request, state: ShieldState): string {
-    const requested = (req.body as ChatCompletionRequest).model ?? model;
+  function chooseModel(incoming: ChatCompletionRequest, state: ShieldState): string {
+    const requested = incoming.model ?? model;
     const own = state.principal?.models;
-    if (!allowed.has(requested) || (own !== undefined && !own.includes(requested))) {
+    if (typeof requested !== 'string' || !allowed.has(requested) || (own !== undefined && !own.includes(requested))) {
       throw new ShieldError(400, 'model_not_allowed', 'The requested model is not available for this key.', {
         param: 'model',
       });
@@ -131,9 +185,15 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
     return requested;
   }
 
-  function upstreamBody(req: Request, state: ShieldState, chosen: string): ChatCompletionRequest {
-    const incoming = req.body as ChatCompletionRequest;
-    const messages: ChatMessage[] = [];
+  /** What goes upstream: the client's fields, our model, system prompt first, token cap, usage asked for. */
+  function upstreamBody(incoming: ChatCompletionRequest, state: ShieldState, chosen: string): ChatCompletionRequest {
+    let clientMessages = state.messages ?? incoming.messages;
+    // `{ prompt }` is the shorthand of SPEC §3; validatePrompt expands it, but callLLM may run alone.
+    if (!Array.isArray(clientMessages) && typeof incoming.prompt === 'string' && incoming.prompt.length > 0)
+      clientMessages = [{ role: 'user', content: incoming.prompt }];
+    if (!Array.isArray(clientMessages) || clientMessages.length === 0)
+      throw new ShieldError(400, 'invalid_request', '`messages` must be a non-empty array.', { param: 'messages' });
+    let messages = clientMessages;
     if (systemPrompt !== undefined) {
       let content = systemPrompt;
       if (useCanary) {
@@ -141,69 +201,102 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
         content += `\n\n(Confidential marker, never repeat it: ${state.canary})`;
       }
       state.systemPrompt = systemPrompt;
-      messages.push({ role: 'system', content });
+      messages = [{ role: 'system', content }, ...clientMessages];
     }
-    messages.push(...(state.messages ?? incoming.messages));
     const body: ChatCompletionRequest = { ...incoming, model: chosen, messages };
-    // Clamp whichever token field the client used; default to the cap so cost is bounded.
-    if (typeof incoming.max_completion_tokens === 'number')
-      body.max_completion_tokens = Math.min(incoming.max_completion_tokens, maxTokens);
-    else
-      body.max_tokens = Math.min(typeof incoming.max_tokens === 'number' ? incoming.max_tokens : maxTokens, maxTokens);
+    delete body.prompt;
+    // Clamp whichever token fields the client used; default to the cap so cost is bounded.
+    const asksCompletion = typeof incoming.max_completion_tokens === 'number';
+    if (asksCompletion) body.max_completion_tokens = Math.min(incoming.max_completion_tokens!, maxTokens);
+    if (typeof incoming.max_tokens === 'number') body.max_tokens = Math.min(incoming.max_tokens, maxTokens);
+    else if (asksCompletion) delete body.max_tokens;
+    else body.max_tokens = maxTokens;
+    // Usage is always asked for, so budgets and the audit record know what a stream cost.
     if (incoming.stream === true) body.stream_options = { include_usage: true };
-    else delete body.stream_options;
+    else {
+      delete body.stream_options;
+      if (incoming.stream !== undefined) body.stream = false;
+    }
     return body;
   }
 
-  /** One attempt with its own timeout, aborted too when the client goes away. */
-  async function attempt(body: ChatCompletionRequest, clientGone: AbortSignal): Promise<unknown> {
+  /**
+   * One attempt under its own controller, which the client's leaving aborts for as long as
+   * the attempt lives (a stream included). The timer bounds the wait for the whole JSON
+   * answer, or for a stream's first chunk: a stream that fails before it may be retried.
+   */
+  async function attempt(body: ChatCompletionRequest, clientGone: AbortSignal): Promise<Answer> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new DOMException('upstream timeout', 'TimeoutError')), timeoutMs);
-    const onGone = () => controller.abort(clientGone.reason);
+    // Set from timer and abort callbacks, which TypeScript's narrowing does not see.
+    let stop = 'none' as Stop;
+    const onGone = () => {
+      stop = 'gone';
+      controller.abort();
+    };
     clientGone.addEventListener('abort', onGone, { once: true });
+    const onTimeout = () => {
+      if (stop === 'none') stop = 'timeout';
+      controller.abort();
+    };
+    const timer = setTimeout(onTimeout, timeoutMs);
+    const release = () => clientGone.removeEventListener('abort', onGone);
     try {
-      return await client.chat.completions.create(body, {
-        signal: controller.signal,
-        maxRetries: 0,
-        timeout: timeoutMs,
-      });
+      const result = await client.chat.completions.create(body, { ...requestOptions, signal: controller.signal });
+      if (body.stream !== true) {
+        if (stop !== 'none') throw stop === 'timeout' ? timeoutError() : abortedError();
+        return { completion: result as ChatCompletion };
+      }
+      const iterator = (result as AsyncIterable<ChatCompletionChunk>)[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      // The SDK ends an aborted stream quietly instead of throwing: the reason is ours.
+      if (stop !== 'none') throw stop === 'timeout' ? timeoutError() : abortedError();
+      if (first.done) throw emptyStreamError();
+      return {
+        first: first.value,
+        iterator,
+        controller,
+        release,
+        stopped: () => stop,
+        idle: (ms) => setTimeout(onTimeout, ms),
+      };
     } catch (err) {
-      if (controller.signal.aborted && !clientGone.aborted)
-        throw Object.assign(new Error('upstream timeout'), { name: 'TimeoutError' });
+      release();
+      // Ends a half-read stream (and its connection) that we are giving up on.
+      if (body.stream === true) controller.abort();
+      if (stop === 'timeout') throw timeoutError();
+      if (stop === 'gone') throw abortedError();
       throw err;
     } finally {
       clearTimeout(timer);
-      clientGone.removeEventListener('abort', onGone);
+      if (body.stream !== true) release();
     }
   }
 
-  /** Tries the model, then the fallbacks, each with retries; resolves with the provider's result. */
-  async function withResilience(
-    body: ChatCompletionRequest,
-    state: ShieldState,
-    clientGone: AbortSignal,
-  ): Promise<unknown> {
+  /** Tries the model, then the fallbacks, each with retries; resolves with the provider's answer. */
+  async function withResilience(body: ChatCompletionRequest, state: ShieldState, clientGone: AbortSignal) {
     let failure: UpstreamFailure = { kind: 'connection' };
     const models = [body.model!, ...fallbackModels.filter((m) => m !== body.model)];
     state.attempts = 0;
     for (const candidate of models) {
+      const candidateBody = candidate === body.model ? body : { ...body, model: candidate };
       for (let n = 0; n <= retries; n++) {
         if (clientGone.aborted) throw upstreamShieldError({ kind: 'aborted' });
         state.attempts++;
         try {
-          const result = await attempt({ ...body, model: candidate }, clientGone);
+          const answer = await attempt(candidateBody, clientGone);
           state.model = candidate;
-          return result;
+          return answer;
         } catch (err) {
           failure = classifyUpstreamError(err);
+          // A timeout is not retried: the client's wait stays close to timeoutMs.
           if (failure.kind === 'aborted' || failure.kind === 'timeout') throw upstreamShieldError(failure);
-          if (!isRetryable(failure)) break;
-          if (n === retries) break;
+          if (!isRetryable(failure) || n === retries) break;
           if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) break;
-          const backoff = Math.random() * backoffMs * 2 ** n;
+          const backoff = backoffDelay(n, backoffMs, maxBackoffMs);
           await sleep(Math.max(failure.retryAfterMs ?? 0, backoff), clientGone);
         }
       }
+      // A refusal (400, 401, 403, 422) would be the same for any model; a 404 may be the model's own.
       if (failure.kind === 'client' && failure.status !== 404) break;
     }
     throw upstreamShieldError(failure);
@@ -211,114 +304,146 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
 
   return async function callLLMMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
     const state = enterShield(req, res);
-    const clientGone = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) clientGone.abort(new DOMException('client disconnected', 'AbortError'));
-    };
-    res.on('close', onClose);
-    state.abortUpstream = () => clientGone.abort(new DOMException('output blocked', 'AbortError'));
-    const started = performance.now();
+    let body: ChatCompletionRequest;
     try {
       const incoming = req.body as ChatCompletionRequest | undefined;
-      if (!incoming || !Array.isArray(incoming.messages))
+      if (typeof incoming !== 'object' || incoming === null || Array.isArray(incoming))
         throw new ShieldError(400, 'invalid_request', '`messages` must be a non-empty array.', { param: 'messages' });
-      const chosen = chooseModel(req, state);
+      const chosen = chooseModel(incoming, state);
       state.model = chosen;
-      const body = upstreamBody(req, state, chosen);
-      state.stream = body.stream === true;
-      const result = await withResilience(body, state, clientGone.signal);
-      if (body.stream === true)
-        await relayStream(
-          result as AsyncIterable<ChatCompletionChunk>,
-          res,
-          state,
-          incoming.stream_options?.include_usage === true,
-          body,
-          started,
-        );
-      else {
-        const completion = result as ChatCompletion;
+      body = upstreamBody(incoming, state, chosen);
+    } catch (err) {
+      return next(err);
+    }
+    state.stream = body.stream === true;
+    const clientGone = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) clientGone.abort();
+    };
+    res.once('close', onClose);
+    state.abortUpstream = () => clientGone.abort();
+    const started = performance.now();
+    try {
+      const answer = await withResilience(body, state, clientGone.signal);
+      if ('completion' in answer) {
+        const completion = answer.completion;
         state.upstreamMs = performance.now() - started;
-        state.usage =
-          completion.usage ??
-          estimateUsage(body, completion.choices?.map((c) => c.message?.content ?? '').join('') ?? '');
-        if (!res.headersSent) res.json(completion);
+        state.usage = completion.usage ?? estimateUsage(body, completionText(completion));
+        if (!res.headersSent && !res.destroyed) res.json(completion);
+      } else {
+        const wantsUsage = (req.body as ChatCompletionRequest).stream_options?.include_usage === true;
+        await relayStream(answer, res, state, wantsUsage, body, idleTimeoutMs);
+        state.upstreamMs = performance.now() - started;
       }
     } catch (err) {
-      if (clientGone.signal.aborted && res.writableEnded) return;
-      if (clientGone.signal.aborted && !res.headersSent && res.destroyed) return;
+      state.upstreamMs = performance.now() - started;
+      // Nobody is listening any more: nothing to answer.
+      if (clientGone.signal.aborted || res.destroyed) return;
       next(err);
     } finally {
-      state.upstreamMs ??= performance.now() - started;
       res.off('close', onClose);
     }
   };
 }
 
+function completionText(completion: ChatCompletion): string {
+  let text = '';
+  for (const c of completion.choices ?? []) if (typeof c.message?.content === 'string') text += c.message.content;
+  return text;
+}
+
 /** What a call cost when the provider did not say (a stream cut short): prompt plus text so far. */
-function estimateUsage(body: ChatCompletionRequest, completionText: string): Usage {
+function estimateUsage(body: ChatCompletionRequest, text: string): Usage {
   let prompt = 0;
   for (const m of body.messages) prompt += estimateTokens(contentText(m.content)) + 4;
-  const completion = estimateTokens(completionText);
+  const completion = estimateTokens(text);
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
-/** Relays the provider's chunks as SSE, with backpressure; errors after the first byte go in-band. */
+function drained(res: Response): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const go = () => {
+      res.off('drain', go);
+      res.off('close', go);
+      resolve();
+    };
+    res.on('drain', go);
+    res.on('close', go);
+  });
+}
+
+/**
+ * Relays the provider's chunks as SSE, each written as it arrives, waiting on `drain`
+ * when the client reads slowly. No retry is possible once a byte went out: errors then go
+ * in-band as `data: {"error":…}` and the stream ends (the SDK raises an APIError on it).
+ */
 async function relayStream(
-  stream: AsyncIterable<ChatCompletionChunk>,
+  answer: Extract<Answer, { first: unknown }>,
   res: Response,
   state: ShieldState,
   clientWantsUsage: boolean,
   body: ChatCompletionRequest,
-  started: number,
+  idleTimeoutMs: number,
 ): Promise<void> {
+  const { iterator, controller } = answer;
+  const idle = answer.idle(idleTimeoutMs);
   let text = '';
+  let finished = false;
+  let failure: UpstreamFailure | undefined;
+  if (!res.headersSent) {
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    // Tells nginx-style proxies not to buffer: each chunk should reach the client at once.
+    res.setHeader('X-Accel-Buffering', 'no');
+  }
   try {
-    for await (const chunk of stream) {
-      if (res.writableEnded || res.destroyed) break;
-      if (!res.headersSent) {
-        res.status(200);
-        res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-        res.setHeader('Cache-Control', 'no-cache, no-transform');
-        res.setHeader('X-Accel-Buffering', 'no');
-        res.flushHeaders();
+    let chunk = answer.first;
+    for (;;) {
+      const usage = chunk.usage;
+      if (usage) state.usage = usage;
+      const choices = chunk.choices;
+      if (choices !== undefined)
+        for (const c of choices) {
+          const delta = c.delta?.content;
+          if (typeof delta === 'string') text += delta;
+          if (c.finish_reason) finished = true;
+        }
+      // Usage was our request, not the client's: drop the usage-only chunk and the nulls.
+      let skip = false;
+      if (!clientWantsUsage && usage !== undefined) {
+        if (usage && (choices === undefined || choices.length === 0)) skip = true;
+        else chunk.usage = undefined;
       }
-      if (chunk.usage) state.usage = chunk.usage;
-      for (const c of chunk.choices ?? []) if (typeof c.delta?.content === 'string') text += c.delta.content;
-      // The usage-only chunk is ours (we asked for it); pass it on only when the client did.
-      if (!clientWantsUsage && chunk.usage && (chunk.choices?.length ?? 0) === 0) continue;
-      const frame = sseFrame(JSON.stringify(clientWantsUsage || !chunk.usage ? chunk : { ...chunk, usage: undefined }));
-      if (!res.write(frame))
-        await new Promise<void>((resolve) => {
-          const go = () => {
-            res.off('drain', go);
-            res.off('close', go);
-            resolve();
-          };
-          res.on('drain', go);
-          res.on('close', go);
-        });
-    }
-    state.upstreamMs = performance.now() - started;
-    if (!res.headersSent) {
-      res.status(200).setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    }
-    if (!res.writableEnded) {
-      res.write(SSE_DONE);
-      res.end();
+      if (!skip && !res.write(sseFrame(JSON.stringify(chunk)))) await drained(res);
+      if (res.writableEnded || res.destroyed) break;
+      const next = await iterator.next();
+      if (next.done) break;
+      chunk = next.value;
+      idle.refresh();
     }
   } catch (err) {
-    state.upstreamMs = performance.now() - started;
-    if (res.writableEnded || res.destroyed) return;
-    const failure = classifyUpstreamError(err);
-    if (failure.kind === 'aborted') return;
-    const shieldError = upstreamShieldError(failure);
-    state.error = { status: shieldError.status, code: shieldError.code };
-    if (!res.headersSent) throw shieldError;
-    // Headers are out: the error goes in-band, as OpenAI does, and the stream ends cleanly.
-    res.write(sseFrame(JSON.stringify(shieldError.toJSON())));
-    res.end();
+    failure = classifyUpstreamError(err);
   } finally {
-    state.usage ??= estimateUsage(body, text);
+    clearTimeout(idle);
+    answer.release();
   }
+  state.usage ??= estimateUsage(body, text);
+  const stop = answer.stopped();
+  // The client left, or filterOutput ended the response (it aborts upstream itself).
+  if (res.writableEnded || res.destroyed || stop === 'gone') {
+    controller.abort();
+    return;
+  }
+  if (stop === 'timeout') failure = { kind: 'timeout' };
+  // A stream that just stops, with no finish_reason, was cut: say so rather than fake an end.
+  else if (failure === undefined && !finished) failure = { kind: 'connection' };
+  if (failure === undefined) {
+    res.end(SSE_DONE);
+    return;
+  }
+  controller.abort();
+  const error = upstreamShieldError(failure);
+  state.error = { status: error.status, code: error.code };
+  res.end(sseFrame(JSON.stringify(error.toJSON())));
 }

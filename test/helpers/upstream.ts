@@ -10,7 +10,15 @@ export type UpstreamFault =
   | { hang: true }
   | { resetAfterChunks: number }
   | { malformedSse: true }
-  | { dripMs: number };
+  | { dripMs: number }
+  /** Headers and this many frames, then silence with the connection held open. */
+  | { stallAfterChunks: number }
+  /** This many frames, then a clean end with no finish_reason and no `[DONE]`. */
+  | { truncateAfterChunks: number }
+  /** This many frames, then an in-band `data: {"error":…}` event carrying provider text. */
+  | { sseErrorAfterChunks: number }
+  /** Waits this long before answering normally. */
+  | { delayMs: number };
 
 export interface Upstream {
   /** Base URL for the OpenAI SDK, e.g. `http://127.0.0.1:1234/v1`. */
@@ -21,8 +29,10 @@ export interface Upstream {
   script: UpstreamFault[];
   /** The reply text (or a function of the request body). */
   reply: string | ((body: any) => string);
-  /** Resolves when the next client connection that is open now closes. */
+  /** Client connections closed so far. */
   closedConnections: number;
+  /** Client connections accepted so far (keep-alive reuse keeps this low). */
+  connections: number;
   openConnections(): number;
   close(): Promise<void>;
 }
@@ -36,6 +46,7 @@ export async function startUpstream(reply: Upstream['reply'] = 'Hello from the l
     script: [],
     reply,
     closedConnections: 0,
+    connections: 0,
   };
   let counter = 0;
 
@@ -77,6 +88,7 @@ export async function startUpstream(reply: Upstream['reply'] = 'Hello from the l
       );
     }
     if (fault && 'hang' in fault) return; // never answers
+    if (fault && 'delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
     const text = typeof state.reply === 'function' ? state.reply(body) : state.reply;
     const id = `chatcmpl-up-${++counter}`;
     const created = 1_700_000_000;
@@ -134,6 +146,14 @@ export async function startUpstream(reply: Upstream['reply'] = 'Hello from the l
         res.socket?.destroy();
         return;
       }
+      if (fault && 'stallAfterChunks' in fault && i === fault.stallAfterChunks) return; // holds the connection
+      if (fault && 'truncateAfterChunks' in fault && i === fault.truncateAfterChunks) return void res.end();
+      if (fault && 'sseErrorAfterChunks' in fault && i === fault.sseErrorAfterChunks) {
+        const detail = {
+          error: { message: `upstream secret detail ${UPSTREAM_KEY.slice(0, 12)}`, type: 'server_error' },
+        };
+        return void res.end(`data: ${JSON.stringify(detail)}\n\n`);
+      }
       if (fault && 'malformedSse' in fault && i === 2) res.write('data: {"this is": not json\n\n');
       if (res.destroyed) return;
       res.write(`data: ${frames[i]}\n\n`);
@@ -142,6 +162,7 @@ export async function startUpstream(reply: Upstream['reply'] = 'Hello from the l
     res.end('data: [DONE]\n\n');
   });
   server.on('connection', (socket) => {
+    (state as Upstream).connections++;
     sockets.add(socket);
     socket.on('close', () => {
       sockets.delete(socket);

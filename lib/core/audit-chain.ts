@@ -2,8 +2,14 @@
 // the same chain, so an edit, a drop or a swap breaks the links from that record on.
 // A chain is one auditLog instance (one process run), named by a random `chainId`; records
 // of several chains may interleave in one log and are verified chain by chain.
+//
+// What a bare hash chain cannot show, by construction: records cut from the end of a
+// chain, a whole chain removed, or a chain rewritten from scratch by someone who can write
+// the log (SHA-256 has no secret). Those need an anchor kept outside the log: README,
+// "Audit chain".
 
 import { createHash, randomUUID } from 'node:crypto';
+import { checkOptions, is, type Check } from './options.js';
 
 export interface ChainState {
   chainId: string;
@@ -15,8 +21,17 @@ export function newChain(): ChainState {
   return { chainId: randomUUID(), seq: 0, prevHash: null };
 }
 
-// Fields a logger adds around our record (winston's `level`, a timestamp format): not ours to sign.
-const LOGGER_FIELDS = new Set(['hash', 'level', 'timestamp', 'message']);
+/** The fields that link a record into its chain. */
+export interface ChainLink {
+  chainId: string;
+  seq: number;
+  prevHash: string | null;
+  hash: string;
+}
+
+// Fields a logger adds around our record (winston's `level` and `message`, a timestamp
+// format), and the hash itself: not ours to sign.
+const UNSIGNED = ['hash', 'level', 'timestamp', 'message'];
 
 /** JSON with object keys sorted at every depth: one byte sequence per value. */
 export function canonicalJson(value: unknown): string {
@@ -29,32 +44,74 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
-function digest(record: Record<string, unknown>): string {
+function digest(record: Record<string, unknown>, unsigned: ReadonlySet<string>): string {
   const signed: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (!LOGGER_FIELDS.has(k)) signed[k] = v;
+  for (const [k, v] of Object.entries(record)) if (!unsigned.has(k)) signed[k] = v;
   return createHash('sha256').update(canonicalJson(signed)).digest('hex');
 }
 
-/** Links `record` into the chain and returns it with `chainId`, `seq`, `prevHash` and `hash`. */
-export function chainRecord<T extends object>(
-  chain: ChainState,
-  record: T,
-): T & { chainId: string; seq: number; prevHash: string | null; hash: string } {
+const DEFAULT_UNSIGNED: ReadonlySet<string> = new Set(UNSIGNED);
+
+/**
+ * Links `record` into the chain and returns a copy with `chainId`, `seq`, `prevHash` and
+ * `hash`. The record must survive a JSON round trip unchanged (plain data only), since
+ * the verifier hashes what it reads back from the log.
+ */
+export function chainRecord<T extends object>(chain: ChainState, record: T): T & ChainLink {
   const linked = { ...record, chainId: chain.chainId, seq: chain.seq, prevHash: chain.prevHash };
-  const hash = digest(linked as Record<string, unknown>);
+  const hash = digest(linked as Record<string, unknown>, DEFAULT_UNSIGNED);
   chain.seq += 1;
   chain.prevHash = hash;
   return { ...linked, hash };
 }
 
-/** The result of `verifyAuditChain`. */
+/** The result of `verifyAuditChain`: `reason` is for people, `index` for code. */
 export type ChainVerdict = { ok: true } | { ok: false; index: number; reason: string };
 
+export interface VerifyAuditChainOptions {
+  /**
+   * Records already verified before these (e.g. the previous log file, or the heads you
+   * stored elsewhere as `{ chainId, seq, hash }`): a chain that continues one of them must
+   * link to its last record. Default: none.
+   */
+  anchors?: ReadonlyArray<Pick<ChainLink, 'chainId' | 'seq' | 'hash'>>;
+  /**
+   * Accept a chain whose first record here is not its first (`seq` 0) and has no anchor,
+   * e.g. a rotated log whose earlier files are gone. Its links must still hold, but
+   * records dropped before it cannot be seen — that is why it is off by default.
+   * Default false.
+   */
+  allowPartial?: boolean;
+  /** Extra fields your logger adds to every record (e.g. winston `defaultMeta` keys), left out of the hash. Default none. */
+  ignoreFields?: readonly string[];
+}
+
+const anchorsCheck: Check = (v) =>
+  Array.isArray(v) && v.every((a) => typeof a === 'object' && a !== null && isLink({ prevHash: null, ...a }))
+    ? undefined
+    : 'an array of records or `{ chainId, seq, hash }`';
+
+function isLink(r: Record<string, unknown>): boolean {
+  return (
+    typeof r.chainId === 'string' &&
+    Number.isSafeInteger(r.seq) &&
+    (r.seq as number) >= 0 &&
+    (typeof r.prevHash === 'string' || r.prevHash === null) &&
+    typeof r.hash === 'string'
+  );
+}
+
 /**
- * Checks audit records read back from the log's JSON lines (in log order). Reports the
- * first record that was edited, or that follows a dropped or reordered one.
- * Truncation of a chain's newest records cannot be seen from the records alone: anchor
- * the latest hash elsewhere (README, "Audit chain").
+ * Checks audit records read back from the log's JSON lines, in log order, chain by chain.
+ * Returns `{ ok: false, index }` for the first record that was edited, or that comes where
+ * another record of its chain was dropped, duplicated or moved; `{ ok: true }` otherwise.
+ * By default every chain must start at its first record (`seq` 0) or continue an anchor,
+ * so dropping a chain's first records is caught too. Records cut from a chain's end, or a
+ * whole chain left out, cannot be seen from the records alone: compare the heads with an
+ * anchor kept elsewhere (README, "Audit chain").
+ *
+ * @param records - parsed JSON lines; the logger's `level`, `message` and `timestamp` are ignored
+ * @param options - `anchors` (default none), `allowPartial` (default false), `ignoreFields` (default none)
  *
  * @example
  * ```ts
@@ -62,30 +119,55 @@ export type ChainVerdict = { ok: true } | { ok: false; index: number; reason: st
  * const verdict = verifyAuditChain(records) // { ok: true } or { ok: false, index, reason }
  * ```
  */
-export function verifyAuditChain(records: ReadonlyArray<unknown>): ChainVerdict {
+export function verifyAuditChain(
+  records: ReadonlyArray<unknown>,
+  options: Readonly<VerifyAuditChainOptions> = {},
+): ChainVerdict {
+  if (!Array.isArray(records)) throw new TypeError('verifyAuditChain: `records` must be an array of parsed records');
+  const opts = checkOptions<VerifyAuditChainOptions>('verifyAuditChain', options, {
+    anchors: anchorsCheck,
+    allowPartial: is.boolean,
+    ignoreFields: is.stringArray,
+  });
+  const unsigned = new Set([...UNSIGNED, ...(opts.ignoreFields ?? [])]);
   const heads = new Map<string, { seq: number; hash: string }>();
+  for (const a of opts.anchors ?? []) {
+    const prior = heads.get(a.chainId);
+    if (prior === undefined || a.seq > prior.seq) heads.set(a.chainId, { seq: a.seq, hash: a.hash });
+  }
   for (let index = 0; index < records.length; index++) {
     const r = records[index] as Record<string, unknown> | null;
-    if (typeof r !== 'object' || r === null) return { ok: false, index, reason: 'not a record' };
-    const { chainId, seq, prevHash, hash } = r;
-    if (typeof chainId !== 'string' || typeof seq !== 'number' || typeof hash !== 'string')
-      return { ok: false, index, reason: 'record is not chained' };
-    if (digest(r) !== hash) return { ok: false, index, reason: 'record was edited' };
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) return { ok: false, index, reason: 'not a record' };
+    if (!isLink(r)) return { ok: false, index, reason: 'record is not chained' };
+    const { chainId, seq, prevHash, hash } = r as unknown as ChainLink;
+    if (digest(r, unsigned) !== hash) return { ok: false, index, reason: 'record was edited' };
     const head = heads.get(chainId);
-    const expectedSeq = head ? head.seq + 1 : 0;
-    const expectedPrev = head ? head.hash : null;
-    // A chain seen mid-way (log rotated) starts at whatever seq it has; its links must still hold.
-    if (head === undefined && seq !== 0 && typeof prevHash === 'string') {
+    if (head === undefined && seq !== 0 && opts.allowPartial === true && prevHash !== null) {
       heads.set(chainId, { seq, hash });
       continue;
     }
+    const expectedSeq = head ? head.seq + 1 : 0;
+    const expectedPrev = head ? head.hash : null;
     if (seq !== expectedSeq || prevHash !== expectedPrev)
-      return {
-        ok: false,
-        index,
-        reason: seq > expectedSeq ? 'a record before this one was dropped' : 'records were reordered',
-      };
+      return { ok: false, index, reason: misplaced(records, index, chainId, expectedSeq, seq) };
     heads.set(chainId, { seq, hash });
   }
   return { ok: true };
+}
+
+/** Why a record is not the next one of its chain: only said for people, so a look ahead is fine. */
+function misplaced(
+  records: ReadonlyArray<unknown>,
+  index: number,
+  chainId: string,
+  expectedSeq: number,
+  seq: number,
+): string {
+  if (seq < expectedSeq) return 'record is duplicated or out of order';
+  if (seq === expectedSeq) return 'record does not link to the one before it';
+  for (let i = index + 1; i < records.length; i++) {
+    const r = records[i] as Record<string, unknown> | null;
+    if (r && r.chainId === chainId && r.seq === expectedSeq) return 'records are out of order';
+  }
+  return expectedSeq === 0 ? 'the first records of this chain are missing' : 'a record before this one was dropped';
 }

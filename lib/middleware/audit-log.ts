@@ -1,13 +1,14 @@
+import { isIP } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import winston from 'winston';
+import { chainRecord, newChain, type ChainLink, type ChainState } from '../core/audit-chain.js';
+import { contentText, type ChatMessage } from '../core/openai-types.js';
 import { checkOptions, is, type Check } from '../core/options.js';
-import { enterShield } from '../core/request.js';
+import { enterShield, keyFingerprint, presentedKey } from '../core/request.js';
 import type { ShieldState, StateFinding } from '../core/state.js';
-import { contentText } from '../core/openai-types.js';
-import { chainRecord, newChain, type ChainState } from '../core/audit-chain.js';
 import { scanText } from '../detect/scan.js';
 
-/** Anything with winston's `info` / `warn` / `error`, e.g. a winston logger or `console`. */
+/** Anything with winston's `info` / `warn` / `error`, e.g. a winston logger. May return a promise. */
 export interface AuditLogger {
   info(record: object): unknown;
   warn(record: object): unknown;
@@ -15,25 +16,53 @@ export interface AuditLogger {
 }
 
 export interface AuditLogOptions {
-  /** Where records go. Default: JSON lines on stdout through winston. */
+  /** Where records go: a winston logger or any `{ info, warn, error }`. Default: JSON lines on stdout through winston. */
   logger?: AuditLogger;
-  /** `redacted` adds the sanitized prompt to the record. Default `none`: no text at all. */
+  /**
+   * `redacted` adds `prompt` (the sanitized prompt, PII and secrets redacted by `scanText`).
+   * Default `none`: no prompt or completion text at all.
+   */
   includeContent?: 'none' | 'redacted';
-  /** Add `seq`, `prevHash` and `hash` so `verifyAuditChain` can detect an edited, dropped or reordered record. Default false. */
+  /** Add `chainId`, `seq`, `prevHash` and `hash` so that `verifyAuditChain` catches an edited, dropped or reordered record. Default false. */
   chain?: boolean;
+  /**
+   * The client address: `full`, `truncate` (IPv4 to /24, IPv6 to /48, e.g. `203.0.113.0`)
+   * or `none` (`ip: null`). Default `truncate`: an address is personal data, and the key id
+   * already says who called.
+   */
+  ip?: 'full' | 'truncate' | 'none';
+  /** Told when the logger throws or rejects (the record is lost; the response is not affected). Default: ignored. */
+  onError?: (err: unknown) => void;
 }
 
-/** One audit record (SPEC §7). */
+/** How a request ended. */
+export type AuditOutcome = 'allowed' | 'blocked' | 'error' | 'aborted';
+
+/** An OWASP Top 10 for LLM Applications (2025) id, e.g. `LLM01` (prompt injection). */
+export type OwaspLlmId = `LLM${'01' | '02' | '03' | '04' | '05' | '06' | '07' | '08' | '09' | '10'}`;
+
+/** A finding in the audit record: one per stage / detector / type / action, with its OWASP LLM Top 10 id. */
+export interface AuditFinding extends StateFinding {
+  /** The OWASP LLM Top 10 risk the finding relates to; null for your own `rules`. */
+  owasp: OwaspLlmId | null;
+}
+
+/** One audit record (SPEC §7), as written to the logger. */
 export interface AuditRecord {
   event: 'llm.request';
   requestId: string;
+  /** When the record was written (the response finished or the client went away), ISO 8601. */
   time: string;
+  /** The principal id, else a fingerprint of the presented key (`key_…`), else null. Never the key. */
   keyId: string | null;
   ip: string | null;
   method: string;
+  /** The path without its query string (which may carry secrets), printable ASCII only. */
   path: string;
+  /** The status sent; 499 when the client went away before any was sent. */
   status: number;
-  outcome: 'allowed' | 'blocked' | 'error' | 'aborted';
+  outcome: AuditOutcome;
+  /** The error code of a refusal or failure, `content_filter` for blocked output, `client_closed_request` when aborted, else null. */
   code: string | null;
   model: string | null;
   stream: boolean;
@@ -41,15 +70,18 @@ export interface AuditRecord {
   durationMs: number;
   upstreamMs: number | null;
   attempts: number | null;
-  findings: StateFinding[];
-  rateLimit: ShieldState['rateLimit'] | null;
+  findings: AuditFinding[];
+  /** The OWASP LLM Top 10 ids the request touched (findings and refusal code), sorted. */
+  owasp: OwaspLlmId[];
+  rateLimit: { limit: number; remaining: number; tokensRemaining?: number } | null;
+  /** Only with `includeContent: 'redacted'`. */
   prompt?: string;
-  seq?: number;
-  prevHash?: string;
-  hash?: string;
 }
 
 const FACTORY = 'auditLog';
+const MAX_PATH = 512;
+const MAX_CONTENT = 8_000;
+
 const loggerCheck: Check = (v) =>
   typeof v === 'object' &&
   v !== null &&
@@ -65,26 +97,134 @@ function defaultLogger(): AuditLogger {
   });
 }
 
-function outcomeOf(state: ShieldState, status: number, finished: boolean): AuditRecord['outcome'] {
+// winston re-emits a transport's failure as an 'error' event on the logger; with no
+// listener that event would throw and take the process down.
+function guardEmitter(logger: AuditLogger, onError: (err: unknown) => void): void {
+  const emitter = logger as unknown as {
+    on?: (event: string, fn: (err: unknown) => void) => unknown;
+    listenerCount?: (event: string) => number;
+  };
+  if (typeof emitter.on === 'function' && typeof emitter.listenerCount === 'function')
+    if (emitter.listenerCount('error') === 0) emitter.on('error', onError);
+}
+
+// Blocked input is a prompt risk; blocked output a disclosure or handling risk (OWASP LLM Top 10, 2025).
+function owaspOf(f: StateFinding): OwaspLlmId | null {
+  switch (f.detector) {
+    case 'injection':
+      return 'LLM01';
+    case 'pii':
+    case 'secrets':
+      return 'LLM02';
+    case 'canary':
+      return 'LLM07';
+    case 'url':
+    case 'pattern':
+      return 'LLM05';
+    case 'moderation':
+      return f.stage === 'input' ? 'LLM01' : 'LLM05';
+    default:
+      return null;
+  }
+}
+
+const OWASP_BY_CODE: Readonly<Record<string, OwaspLlmId>> = {
+  prompt_injection: 'LLM01',
+  sensitive_data: 'LLM02',
+  prompt_too_long: 'LLM10',
+  request_too_large: 'LLM10',
+  rate_limit_exceeded: 'LLM10',
+  token_budget_exceeded: 'LLM10',
+  concurrency_limit_exceeded: 'LLM10',
+};
+
+function outcomeOf(state: ShieldState, status: number, finished: boolean): AuditOutcome {
   if (!finished) return 'aborted';
-  if (state.error && state.error.status >= 500) return 'error';
-  if (status >= 500) return 'error';
-  if (status >= 400 || state.outputBlocked) return 'blocked';
-  if (state.error) return 'error';
+  if (status >= 500 || (state.error !== undefined && state.error.status >= 500)) return 'error';
+  if (status >= 400 || state.outputBlocked === true) return 'blocked';
+  // A refusal that still ended in a success status (an error handler of the app's own).
+  if (state.error !== undefined) return 'blocked';
   return 'allowed';
 }
 
+/** The client address as configured, or null when it is not an IP address at all (a forged `X-Forwarded-For`). */
+export function formatIp(raw: string | undefined, mode: 'full' | 'truncate' | 'none'): string | null {
+  if (mode === 'none' || raw === undefined) return null;
+  let ip = raw.startsWith('::ffff:') && isIP(raw.slice(7)) === 4 ? raw.slice(7) : raw;
+  const version = isIP(ip);
+  if (version === 0) return null;
+  if (mode === 'full') return ip;
+  if (version === 4) return ip.replace(/\.\d+$/, '.0');
+  ip = ip.split('%')[0]!; // zone index
+  const [head = '', tail = ''] = ip.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => g.replace(/^0+(?=.)/, '').toLowerCase())
+    .join(':')}::`;
+}
+
+// Printable ASCII only: whatever a client puts in the URL stays one inert string.
+function safePath(url: string): string {
+  const path = url.split(/[?#]/, 1)[0]!.slice(0, MAX_PATH);
+  return path.replace(/[^\x21-\x7e]/g, (c) => {
+    const hex = c.charCodeAt(0).toString(16).toUpperCase();
+    return hex.length <= 2 ? `%${hex.padStart(2, '0')}` : `%u${hex.padStart(4, '0')}`;
+  });
+}
+
+const METHOD = /^[A-Z]{1,16}$/;
 const REDACT_ONLY = { injection: 'off', pii: 'redact', secrets: 'redact' } as const;
 const round = (ms: number) => Math.round(ms * 100) / 100;
+const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
+
+/** The prompt for `includeContent: 'redacted'`: as sent upstream, or as received when it was refused before that. */
+function promptText(req: Request, state: ShieldState): string | undefined {
+  const body = req.body as { messages?: unknown } | undefined;
+  const messages = state.messages ?? (Array.isArray(body?.messages) ? (body.messages as unknown[]) : undefined);
+  if (messages === undefined) return undefined;
+  const lines: string[] = [];
+  for (const m of messages) {
+    if (typeof m !== 'object' || m === null) continue;
+    const { role, content } = m as Partial<ChatMessage>;
+    lines.push(`${typeof role === 'string' ? role.slice(0, 32) : '?'}: ${contentText(content ?? '')}`);
+  }
+  // Redact before the cut, so no secret is cut in half where it might no longer be recognised;
+  // the scan itself is bounded to a margin well past the cut.
+  const text = scanText(lines.join('\n').slice(0, MAX_CONTENT * 4), REDACT_ONLY).redacted;
+  return text.length > MAX_CONTENT ? `${text.slice(0, MAX_CONTENT)} [TRUNCATED]` : text;
+}
+
+function rateLimitOf(req: Request, state: ShieldState): AuditRecord['rateLimit'] {
+  if (state.rateLimit) return { ...state.rateLimit };
+  // express-rate-limit sets `req.rateLimit` on refused requests too.
+  const info = (req as unknown as { rateLimit?: { limit?: unknown; remaining?: unknown } }).rateLimit;
+  if (info && typeof info.limit === 'number' && typeof info.remaining === 'number')
+    return { limit: info.limit, remaining: info.remaining };
+  return null;
+}
 
 /**
  * Writes exactly one record per request when the response finishes or the client goes
- * away: who (key id, never the key), what (model, stream, usage), the outcome and its
- * code, timings and every finding. Mount it first so rejections are recorded too.
+ * away: who (key id, never the key), what (model, stream, token usage), the outcome and its
+ * code, timings, every finding with its OWASP LLM Top 10 id, and the rate-limit state. No
+ * prompt or completion text unless `includeContent: 'redacted'`. Mount it first — before
+ * the JSON parser too, or the parser's refusals never reach it. A failing logger never
+ * affects the response.
+ *
+ * Options (defaults): `logger` (winston, JSON lines on stdout), `includeContent`
+ * (`'none'`), `chain` (false), `ip` (`'truncate'`), `onError` (none).
  *
  * @example
  * ```ts
- * app.use('/chat', auditLog({ logger: winston.createLogger({ transports: [new winston.transports.File({ filename: 'audit.log' })] }), chain: true }))
+ * const logger = winston.createLogger({
+ *   format: winston.format.json(),
+ *   transports: [new winston.transports.File({ filename: 'audit.log' })],
+ * })
+ * app.post('/chat', auditLog({ logger, chain: true }), express.json(), apiKeyAuth({ keys }), callLLM({ client, model }))
+ * app.use(errorHandler())
  * ```
  */
 export function auditLog(options: Readonly<AuditLogOptions> = {}): RequestHandler {
@@ -92,69 +232,111 @@ export function auditLog(options: Readonly<AuditLogOptions> = {}): RequestHandle
     logger: loggerCheck,
     includeContent: is.oneOf('none', 'redacted'),
     chain: is.boolean,
+    ip: is.oneOf('full', 'truncate', 'none'),
+    onError: is.function,
   });
+  const onError = (err: unknown) => {
+    try {
+      opts.onError?.(err);
+    } catch {
+      // The reporter failing too leaves nothing else to tell.
+    }
+  };
   const logger = opts.logger ?? defaultLogger();
+  guardEmitter(logger, onError);
   const includeContent = opts.includeContent ?? 'none';
-  const chain: ChainState | undefined = opts.chain ? newChain() : undefined;
+  const ipMode = opts.ip ?? 'truncate';
+  const chain: ChainState | undefined = opts.chain === true ? newChain() : undefined;
+
+  function emit(outcome: AuditOutcome, record: AuditRecord | (AuditRecord & ChainLink)): void {
+    // `message` keeps winston from nesting the record under it; verifyAuditChain ignores it.
+    const entry = { message: 'llm.request', ...record };
+    try {
+      const result: unknown =
+        outcome === 'error' ? logger.error(entry) : outcome === 'allowed' ? logger.info(entry) : logger.warn(entry);
+      if (typeof (result as { then?: unknown } | null)?.then === 'function')
+        (result as Promise<unknown>).then(undefined, onError);
+    } catch (err) {
+      onError(err);
+    }
+  }
 
   return function auditLogMiddleware(req: Request, res: Response, next: NextFunction): void {
     const state = enterShield(req, res);
     let written = false;
-    const write = () => {
-      if (written) return;
-      written = true;
-      res.off('finish', write);
-      res.off('close', write);
-      const finished = res.writableFinished;
-      const status = finished ? res.statusCode : 499;
+
+    const build = (finished: boolean): AuditRecord => {
+      const status = finished || res.headersSent ? res.statusCode : 499;
       const outcome = outcomeOf(state, status, finished);
+      const key = state.keyId === null ? presentedKey(req) : undefined;
+      const findings = state.findings.map((f) => ({ ...f, owasp: owaspOf(f) }));
+      const code =
+        outcome === 'aborted'
+          ? 'client_closed_request'
+          : (state.error?.code ?? (state.outputBlocked === true ? 'content_filter' : null));
+      const owasp = new Set<OwaspLlmId>();
+      for (const f of findings) if (f.owasp !== null) owasp.add(f.owasp);
+      if (code !== null && OWASP_BY_CODE[code] !== undefined) owasp.add(OWASP_BY_CODE[code]);
+      const usage = state.usage;
       const record: AuditRecord = {
         event: 'llm.request',
         requestId: state.requestId,
         time: new Date().toISOString(),
-        keyId: state.keyId,
-        ip: req.ip ?? req.socket.remoteAddress ?? null,
-        method: req.method,
-        path: (req.originalUrl ?? req.url).split('?')[0]!.slice(0, 512),
+        keyId: state.keyId ?? (key === undefined ? null : keyFingerprint(key)),
+        ip: formatIp(req.ip ?? req.socket.remoteAddress, ipMode),
+        method: METHOD.test(req.method) ? req.method : 'OTHER',
+        path: safePath(req.originalUrl ?? req.url),
         status,
         outcome,
-        code:
-          outcome === 'aborted'
-            ? 'client_closed_request'
-            : state.outputBlocked
-              ? 'content_filter'
-              : (state.error?.code ?? null),
+        code,
         model: state.model ?? null,
-        stream: state.stream ?? false,
-        usage: state.usage
+        stream: state.stream === true,
+        usage: usage
           ? {
-              prompt_tokens: state.usage.prompt_tokens,
-              completion_tokens: state.usage.completion_tokens,
-              total_tokens: state.usage.total_tokens,
+              prompt_tokens: count(usage.prompt_tokens),
+              completion_tokens: count(usage.completion_tokens),
+              total_tokens: count(usage.total_tokens),
             }
           : null,
         durationMs: round(performance.now() - state.startedAt),
         upstreamMs: state.upstreamMs === undefined ? null : round(state.upstreamMs),
         attempts: state.attempts ?? null,
-        findings: state.findings.map((f) => ({ ...f })),
-        rateLimit: state.rateLimit ?? null,
+        findings,
+        owasp: [...owasp].sort(),
+        rateLimit: rateLimitOf(req, state),
       };
-      if (includeContent === 'redacted' && state.messages)
-        record.prompt = scanText(
-          state.messages.map((m) => `${m.role}: ${contentText(m.content)}`).join('\n'),
-          REDACT_ONLY,
-        ).redacted;
-      const out = chain ? chainRecord(chain, record) : record;
+      if (includeContent === 'redacted') {
+        const prompt = promptText(req, state);
+        if (prompt !== undefined) record.prompt = prompt;
+      }
+      return record;
+    };
+
+    const write = (finished: boolean) => {
       try {
-        if (outcome === 'error') logger.error(out);
-        else if (outcome === 'allowed') logger.info(out);
-        else logger.warn(out);
-      } catch {
-        // A failing logger must never break the response or the process.
+        const record = build(finished);
+        emit(record.outcome, chain ? chainRecord(chain, record) : record);
+      } catch (err) {
+        // A bug in building the record must not reach the response or the process either.
+        onError(err);
       }
     };
-    res.on('finish', write);
-    res.on('close', write);
+    const onFinish = () => {
+      if (written) return;
+      written = true;
+      res.off('close', onClose);
+      write(true);
+    };
+    const onClose = () => {
+      if (written) return;
+      written = true;
+      res.off('finish', onFinish);
+      if (res.writableFinished) return write(true);
+      // The client went away: let the handlers see the abort first (callLLM settles usage).
+      setImmediate(() => write(false));
+    };
+    res.on('finish', onFinish);
+    res.on('close', onClose);
     next();
   };
 }

@@ -1,0 +1,138 @@
+// LLM-token budgets per key over a fixed window: a request reserves its estimate before
+// the provider call and settles to the provider's `usage` afterwards. Each window carries
+// an id, so a refund only ever goes back to the window it was taken from (a refund landing
+// in a fresh window would hand out tokens that were never reserved there).
+
+import { randomBytes } from 'node:crypto';
+import { luaScript, type RedisRunner } from './redis.js';
+
+export interface Reservation {
+  ok: boolean;
+  /** Tokens used in the window after this reservation (or, when refused, before it). */
+  used: number;
+  /** Milliseconds until the window resets. */
+  resetMs: number;
+  /** The window the reservation went to, for `settle`. */
+  window: string;
+}
+
+export interface TokenBudgetStore {
+  /** Reserves `amount` tokens when `used + amount <= limit`; atomic. */
+  reserve(id: string, amount: number, limit: number, windowMs: number): Promise<Reservation>;
+  /**
+   * Corrects a reservation by `delta` tokens: a refund (negative) only to the same window,
+   * an extra charge (positive) to the current window, whichever it is.
+   */
+  settle(id: string, delta: number, window: string, windowMs: number): Promise<void>;
+}
+
+const newWindowId = (): string => randomBytes(8).toString('hex');
+
+/**
+ * The in-process store. Memory stays bounded by the keys active within one window:
+ * expired windows are dropped by a sweep at most once per window length.
+ */
+export class MemoryTokenBudgetStore implements TokenBudgetStore {
+  private readonly windows = new Map<string, { used: number; resetAt: number; id: string }>();
+  private nextSweep = 0;
+
+  async reserve(id: string, amount: number, limit: number, windowMs: number): Promise<Reservation> {
+    const now = Date.now();
+    this.sweep(now, windowMs);
+    let w = this.windows.get(id);
+    if (w === undefined || w.resetAt <= now) {
+      w = { used: 0, resetAt: now + windowMs, id: newWindowId() };
+      this.windows.set(id, w);
+    }
+    if (w.used + amount > limit) return { ok: false, used: w.used, resetMs: w.resetAt - now, window: w.id };
+    w.used += amount;
+    return { ok: true, used: w.used, resetMs: w.resetAt - now, window: w.id };
+  }
+
+  async settle(id: string, delta: number, window: string, windowMs: number): Promise<void> {
+    const now = Date.now();
+    const w = this.windows.get(id);
+    const live = w !== undefined && w.resetAt > now;
+    if (delta < 0) {
+      if (live && w.id === window) w.used = Math.max(0, w.used + delta);
+    } else if (delta > 0) {
+      if (live) w.used += delta;
+      else this.windows.set(id, { used: delta, resetAt: now + windowMs, id: newWindowId() });
+    }
+  }
+
+  /** Number of windows held, for tests of boundedness. */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private sweep(now: number, windowMs: number): void {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + windowMs;
+    for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
+  }
+}
+
+// A window is a hash { used, win } that expires with the window; a key without a TTL (which
+// only a manual edit could leave) is treated as expired rather than trusted forever.
+const RESERVE = luaScript(`
+  local amount = tonumber(ARGV[1])
+  local limit = tonumber(ARGV[2])
+  local ttl = redis.call('PTTL', KEYS[1])
+  local used = tonumber(redis.call('HGET', KEYS[1], 'used'))
+  if ttl <= 0 or used == nil then
+    redis.call('DEL', KEYS[1])
+    redis.call('HSET', KEYS[1], 'used', amount, 'win', ARGV[4])
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    return {1, amount, tonumber(ARGV[3]), ARGV[4]}
+  end
+  local win = redis.call('HGET', KEYS[1], 'win')
+  if used + amount > limit then
+    return {0, used, ttl, win}
+  end
+  used = redis.call('HINCRBY', KEYS[1], 'used', amount)
+  return {1, used, ttl, win}
+`);
+
+const SETTLE = luaScript(`
+  local delta = tonumber(ARGV[1])
+  local win = redis.call('HGET', KEYS[1], 'win')
+  if delta < 0 then
+    if win ~= ARGV[2] then return 0 end
+    local used = tonumber(redis.call('HGET', KEYS[1], 'used')) or 0
+    if used + delta < 0 then delta = -used end
+    redis.call('HINCRBY', KEYS[1], 'used', delta)
+    return 1
+  end
+  if (not win) or redis.call('PTTL', KEYS[1]) <= 0 then
+    redis.call('DEL', KEYS[1])
+    redis.call('HSET', KEYS[1], 'used', delta, 'win', ARGV[4])
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  else
+    redis.call('HINCRBY', KEYS[1], 'used', delta)
+  end
+  return 1
+`);
+
+/** The shared store: one hash per key and window, updated only by Lua scripts (atomic). */
+export class RedisTokenBudgetStore implements TokenBudgetStore {
+  constructor(
+    private readonly redis: RedisRunner,
+    private readonly prefix: string,
+  ) {}
+
+  async reserve(id: string, amount: number, limit: number, windowMs: number): Promise<Reservation> {
+    const reply = (await this.redis.run(RESERVE, this.prefix + id, [amount, limit, windowMs, newWindowId()])) as [
+      number,
+      number,
+      number,
+      string,
+    ];
+    return { ok: Number(reply[0]) === 1, used: Number(reply[1]), resetMs: Number(reply[2]), window: String(reply[3]) };
+  }
+
+  async settle(id: string, delta: number, window: string, windowMs: number): Promise<void> {
+    if (delta === 0) return;
+    await this.redis.run(SETTLE, this.prefix + id, [delta, window, windowMs, newWindowId()]);
+  }
+}

@@ -1,0 +1,303 @@
+// npm run bench: the shield's cost, as ratios against a baseline measured in the same run.
+//   1. throughput and latency: the llmShield preset (everything on) vs a bare Express + openai SDK
+//      proxy, same upstream, interleaved A B A B; app, upstream and load generator in separate processes
+//   2. streaming: time to first byte and total time of a 500-chunk stream with and without filterOutput
+//   3. scanText throughput on 1 KB, 100 KB and 1 MB prompts (the 1 MB / 100 KB time ratio should stay near 10)
+//   4. memory: heap after 100k requests spread over 10k keys
+// Results are printed and written to bench/results/latest.json. Nothing here is pass/fail.
+// Environment: ROUNDS (default 4), DURATION seconds per round (default 5), MEM_REQUESTS (default 100000).
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { scanText } from '../lib/detect/scan.js';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 4);
+const DURATION = Number(process.env.DURATION ?? 5);
+const MEM_REQUESTS = Number(process.env.MEM_REQUESTS ?? 100_000);
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+
+const children: ChildProcess[] = [];
+async function start(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  execArgv: string[] = [],
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = fork(here(script), args, {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.push(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`${script} ${args.join(' ')} exited with ${code}`)));
+  });
+  return { port, child };
+}
+function stopAll() {
+  for (const c of children) c.kill('SIGKILL');
+}
+process.on('exit', stopAll);
+
+const PROMPT =
+  'I am planning a week-long trip to France in the spring and would like some help. Could you suggest an itinerary that covers Paris, the Loire valley and Provence, with a rough budget for trains, hotels and meals? I prefer museums and markets to nightlife, and I would like one day for a cooking class. Please keep the answer short and organised by day.';
+const BODY = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: PROMPT }] });
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+async function load(port: number, opts: { connections: number; duration: number; key?: string }): Promise<LoadResult> {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/v1/chat/completions`,
+    method: 'POST',
+    connections: opts.connections,
+    duration: opts.duration,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.key ?? 'bench-key-00000000'}` },
+    body: BODY,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const fmt = (n: number, d = 2) => n.toFixed(d);
+
+async function throughput(upstreamUrl: string) {
+  const bare = await start('./app.ts', ['bare'], { UPSTREAM_URL: upstreamUrl });
+  const shield = await start('./app.ts', ['shield'], { UPSTREAM_URL: upstreamUrl });
+  // Warm both: JIT, keep-alive pools.
+  await load(bare.port, { connections: 16, duration: 2 });
+  await load(shield.port, { connections: 16, duration: 2 });
+  const rounds: Array<{ bare: LoadResult; shield: LoadResult }> = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const a = await load(bare.port, { connections: 16, duration: DURATION });
+    const b = await load(shield.port, { connections: 16, duration: DURATION });
+    rounds.push({ bare: a, shield: b });
+    console.log(
+      `  round ${r + 1}: bare ${fmt(a.rps, 0)} req/s, shield ${fmt(b.rps, 0)} req/s, ratio ${fmt(b.rps / a.rps)} (non-2xx ${a.non2xx}/${b.non2xx})`,
+    );
+  }
+  // Latency without queueing: one connection at a time.
+  const latBare: LoadResult[] = [];
+  const latShield: LoadResult[] = [];
+  for (let r = 0; r < 2; r++) {
+    latBare.push(await load(bare.port, { connections: 1, duration: 3 }));
+    latShield.push(await load(shield.port, { connections: 1, duration: 3 }));
+  }
+  bare.child.kill();
+  shield.child.kill();
+  const ratio = mean(rounds.map((r) => r.shield.rps)) / mean(rounds.map((r) => r.bare.rps));
+  return {
+    bareRps: mean(rounds.map((r) => r.bare.rps)),
+    shieldRps: mean(rounds.map((r) => r.shield.rps)),
+    ratio,
+    medianRoundRatio: median(rounds.map((r) => r.shield.rps / r.bare.rps)),
+    loadedP99: { bare: mean(rounds.map((r) => r.bare.p99)), shield: mean(rounds.map((r) => r.shield.p99)) },
+    p50: { bare: mean(latBare.map((l) => l.p50)), shield: mean(latShield.map((l) => l.p50)) },
+    p99: { bare: mean(latBare.map((l) => l.p99)), shield: mean(latShield.map((l) => l.p99)) },
+  };
+}
+
+function timeStream(port: number): Promise<{ ttfb: number; total: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let ttfb = -1;
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/chat/completions',
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        res.on('data', () => {
+          if (ttfb < 0) ttfb = performance.now() - t0;
+        });
+        res.on('end', () => resolve({ ttfb, total: performance.now() - t0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ messages: [{ role: 'user', content: PROMPT }], stream: true }));
+  });
+}
+
+async function streaming(upstreamUrl: string) {
+  const bare = await start('./app.ts', ['stream-bare'], { UPSTREAM_URL: upstreamUrl });
+  const filtered = await start('./app.ts', ['stream-filter'], { UPSTREAM_URL: upstreamUrl });
+  for (let i = 0; i < 10; i++) {
+    await timeStream(bare.port);
+    await timeStream(filtered.port);
+  }
+  const a: Array<{ ttfb: number; total: number }> = [];
+  const b: Array<{ ttfb: number; total: number }> = [];
+  for (let i = 0; i < 40; i++) {
+    a.push(await timeStream(bare.port));
+    b.push(await timeStream(filtered.port));
+  }
+  bare.child.kill();
+  filtered.child.kill();
+  return {
+    ttfb: { bare: median(a.map((x) => x.ttfb)), filtered: median(b.map((x) => x.ttfb)) },
+    total: { bare: median(a.map((x) => x.total)), filtered: median(b.map((x) => x.total)) },
+  };
+}
+
+function scanning() {
+  const words = [
+    'the',
+    'model',
+    'answer',
+    'shield',
+    'express',
+    'request',
+    'token',
+    'policy',
+    'stream',
+    'filter',
+    'user',
+    'prompt',
+    'server',
+    'client',
+    'Paris',
+    'budget',
+    'itinerary',
+    'museum',
+    '2024',
+    'v1.2.3',
+  ];
+  const makeText = (size: number) => {
+    let s = '';
+    let i = 0;
+    while (s.length < size) {
+      s += words[(i * 7 + (i >> 3)) % words.length] + (i % 13 === 12 ? '. ' : ' ');
+      i++;
+    }
+    return s.slice(0, size);
+  };
+  const out: Record<'1KB' | '100KB' | '1MB', { ms: number; mbPerS: number }> = {} as never;
+  for (const [label, size, reps] of [
+    ['1KB', 1024, 2000],
+    ['100KB', 100 * 1024, 40],
+    ['1MB', 1024 * 1024, 6],
+  ] as const) {
+    const text = makeText(size);
+    scanText(text);
+    const times: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const t0 = performance.now();
+      scanText(text);
+      times.push(performance.now() - t0);
+    }
+    const ms = median(times);
+    out[label] = { ms, mbPerS: size / 1024 / 1024 / (ms / 1000) };
+  }
+  return { ...out, ratio1MBto100KB: out['1MB'].ms / out['100KB'].ms };
+}
+
+async function memory(upstreamUrl: string) {
+  const app = await start('./app.ts', ['shield'], { UPSTREAM_URL: upstreamUrl, KEYS: '10000' }, ['--expose-gc']);
+  const heap = async () => {
+    const body = await new Promise<string>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port: app.port, path: '/__heap' }, (res) => {
+          let s = '';
+          res.on('data', (d) => (s += d));
+          res.on('end', () => resolve(s));
+        })
+        .on('error', reject);
+    });
+    return (JSON.parse(body) as { heapUsed: number }).heapUsed / 1024 / 1024;
+  };
+  const hit = (amount: number, offset: number) =>
+    autocannon({
+      url: `http://127.0.0.1:${app.port}/v1/chat/completions`,
+      method: 'POST',
+      connections: 16,
+      amount,
+      headers: { 'content-type': 'application/json' },
+      body: BODY,
+      requests: [
+        {
+          setupRequest: (req: Record<string, any>, ctx: Record<string, any>) => {
+            ctx.n = (ctx.n ?? offset) + 1;
+            const key = `bench-key-${String((ctx.n * 7919) % 10_000).padStart(8, '0')}`;
+            return { ...req, headers: { ...req.headers, authorization: `Bearer ${key}` } };
+          },
+        },
+      ],
+    });
+  await hit(2000, 0);
+  const start0 = await heap();
+  await hit(MEM_REQUESTS / 2, 1);
+  const half = await heap();
+  await hit(MEM_REQUESTS / 2, 2);
+  const full = await heap();
+  app.child.kill();
+  return { heapMB: { afterWarmup: start0, afterHalf: half, afterAll: full }, requests: MEM_REQUESTS, keys: 10_000 };
+}
+
+async function main() {
+  const machine = `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  console.log(`express-llm-shield bench — ${machine}`);
+  const upstream = await start('./upstream.ts', []);
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}/v1`;
+
+  console.log('\n1. Throughput: llmShield (all on) vs bare Express + openai SDK');
+  const tp = await throughput(upstreamUrl);
+  console.log(
+    `  ratio ${fmt(tp.ratio)} (median round ${fmt(tp.medianRoundRatio)}), bare ${fmt(tp.bareRps, 0)} req/s, shield ${fmt(tp.shieldRps, 0)} req/s`,
+  );
+  console.log(
+    `  latency at 1 connection: p50 ${fmt(tp.p50.bare)} -> ${fmt(tp.p50.shield)} ms, p99 ${fmt(tp.p99.bare)} -> ${fmt(tp.p99.shield)} ms (added p99 ${fmt(tp.p99.shield - tp.p99.bare)} ms)`,
+  );
+
+  console.log('\n2. Streaming 500 chunks: without vs with filterOutput');
+  const st = await streaming(upstreamUrl);
+  console.log(
+    `  time to first byte ${fmt(st.ttfb.bare)} -> ${fmt(st.ttfb.filtered)} ms (added ${fmt(st.ttfb.filtered - st.ttfb.bare)} ms); total ${fmt(st.total.bare)} -> ${fmt(st.total.filtered)} ms (ratio ${fmt(st.total.filtered / st.total.bare)})`,
+  );
+
+  console.log('\n3. scanText');
+  const sc = scanning();
+  for (const k of ['1KB', '100KB', '1MB'] as const)
+    console.log(`  ${k}: ${fmt(sc[k]!.ms, 3)} ms, ${fmt(sc[k]!.mbPerS)} MB/s`);
+  console.log(`  1 MB / 100 KB time ratio ${fmt(sc.ratio1MBto100KB)} (linear: ~10)`);
+
+  console.log(`\n4. Memory: ${MEM_REQUESTS} requests over 10k keys`);
+  const mem = await memory(upstreamUrl);
+  console.log(
+    `  heap ${fmt(mem.heapMB.afterWarmup, 1)} MB after warm-up, ${fmt(mem.heapMB.afterHalf, 1)} MB at half, ${fmt(mem.heapMB.afterAll, 1)} MB at the end`,
+  );
+
+  const results = { time: new Date().toISOString(), machine, throughput: tp, streaming: st, scan: sc, memory: mem };
+  mkdirSync(here('./results'), { recursive: true });
+  writeFileSync(here('./results/latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\nwritten to bench/results/latest.json');
+  stopAll();
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  stopAll();
+  process.exit(1);
+});

@@ -143,6 +143,9 @@ export async function startUpstream(reply: Upstream['reply'] = 'Hello from the l
     const drip = fault && 'dripMs' in fault ? fault.dripMs : 0;
     for (let i = 0; i < frames.length; i++) {
       if (fault && 'resetAfterChunks' in fault && i === fault.resetAfterChunks) {
+        // Let the frames already written reach the client first: destroying at once would
+        // discard them and turn a mid-stream reset into a failure before the first byte.
+        if (i > 0) await new Promise((r) => setTimeout(r, 20));
         res.socket?.destroy();
         return;
       }

@@ -1,6 +1,14 @@
 // Named exports only.
 export { llmShield, type LLMShieldOptions } from './shield.js';
-export { auditLog, type AuditLogOptions, type AuditLogger, type AuditRecord } from './middleware/audit-log.js';
+export {
+  auditLog,
+  type AuditLogOptions,
+  type AuditLogger,
+  type AuditRecord,
+  type AuditFinding,
+  type AuditOutcome,
+  type OwaspLlmId,
+} from './middleware/audit-log.js';
 export { apiKeyAuth, type ApiKeyAuthOptions, type ApiKeyEntry, type VerifyKey } from './middleware/api-key-auth.js';
 export { rateLimitByKey, type RateLimitByKeyOptions } from './middleware/rate-limit-by-key.js';
 export {
@@ -18,7 +26,7 @@ export { estimateTokens } from './detect/tokens.js';
 export type { DetectorAction, DetectorName, Finding, ScanOptions, ScanResult } from './detect/types.js';
 export { getShieldState, type ShieldState, type Principal, type StateFinding } from './core/state.js';
 export { createMockLLM, MockAPIError, type MockLLM, type MockLLMOptions, type MockFailure } from './mock/mock-llm.js';
-export { verifyAuditChain, type ChainVerdict } from './core/audit-chain.js';
+export { verifyAuditChain, type ChainVerdict, type VerifyAuditChainOptions } from './core/audit-chain.js';
 export { ShieldError, type ShieldErrorCode, type ShieldErrorType } from './core/errors.js';
 export type {
   ChatCompletion,

@@ -8,18 +8,31 @@
 // the log (SHA-256 has no secret). Those need an anchor kept outside the log: README,
 // "Audit chain".
 
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { checkOptions, is, type Check } from './options.js';
 
 export interface ChainState {
   chainId: string;
   seq: number;
   prevHash: string | null;
+  /** HMAC key: who can write the log but lacks it cannot rebuild a chain after an edit. */
+  secret?: Buffer;
 }
 
-export function newChain(): ChainState {
-  return { chainId: randomUUID(), seq: 0, prevHash: null };
+/** The `alg` a keyed chain's records carry; unkeyed records have none (plain SHA-256). */
+export const KEYED_ALG = 'hmac-sha256';
+
+export function newChain(secret?: string | Buffer): ChainState {
+  const chain: ChainState = { chainId: randomUUID(), seq: 0, prevHash: null };
+  if (secret !== undefined) chain.secret = Buffer.from(secret);
+  return chain;
 }
+
+/** Checks a chain secret: long enough that it cannot be guessed from the records. */
+export const secretCheck: Check = (v) =>
+  (typeof v === 'string' || Buffer.isBuffer(v)) && Buffer.byteLength(v) >= 32
+    ? undefined
+    : 'a string or Buffer of at least 32 bytes';
 
 /** The fields that link a record into its chain. */
 export interface ChainLink {
@@ -44,10 +57,11 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
-function digest(record: Record<string, unknown>, unsigned: ReadonlySet<string>): string {
+function digest(record: Record<string, unknown>, unsigned: ReadonlySet<string>, secret?: Buffer): string {
   const signed: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) if (!unsigned.has(k)) signed[k] = v;
-  return createHash('sha256').update(canonicalJson(signed)).digest('hex');
+  const hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  return hash.update(canonicalJson(signed)).digest('hex');
 }
 
 const DEFAULT_UNSIGNED: ReadonlySet<string> = new Set(UNSIGNED);
@@ -58,8 +72,14 @@ const DEFAULT_UNSIGNED: ReadonlySet<string> = new Set(UNSIGNED);
  * the verifier hashes what it reads back from the log.
  */
 export function chainRecord<T extends object>(chain: ChainState, record: T): T & ChainLink {
-  const linked = { ...record, chainId: chain.chainId, seq: chain.seq, prevHash: chain.prevHash };
-  const hash = digest(linked as Record<string, unknown>, DEFAULT_UNSIGNED);
+  const linked = {
+    ...record,
+    ...(chain.secret === undefined ? {} : { alg: KEYED_ALG }),
+    chainId: chain.chainId,
+    seq: chain.seq,
+    prevHash: chain.prevHash,
+  };
+  const hash = digest(linked as Record<string, unknown>, DEFAULT_UNSIGNED, chain.secret);
   chain.seq += 1;
   chain.prevHash = hash;
   return { ...linked, hash };
@@ -82,6 +102,11 @@ export interface VerifyAuditChainOptions {
    * Default false.
    */
   allowPartial?: boolean;
+  /**
+   * The `chain.secret` given to `auditLog`, for a keyed (HMAC-SHA-256) chain. With it,
+   * every record must be keyed; without it, a keyed record is reported. Default none.
+   */
+  secret?: string | Buffer;
   /** Extra fields your logger adds to every record (e.g. winston `defaultMeta` keys), left out of the hash. Default none. */
   ignoreFields?: readonly string[];
 }
@@ -111,7 +136,7 @@ function isLink(r: Record<string, unknown>): boolean {
  * anchor kept elsewhere (README, "Audit chain").
  *
  * @param records - parsed JSON lines; the logger's `level`, `message` and `timestamp` are ignored
- * @param options - `anchors` (default none), `allowPartial` (default false), `ignoreFields` (default none)
+ * @param options - `anchors` (default none), `allowPartial` (default false), `secret` (default none), `ignoreFields` (default none)
  *
  * @example
  * ```ts
@@ -124,11 +149,17 @@ export function verifyAuditChain(
   options: Readonly<VerifyAuditChainOptions> = {},
 ): ChainVerdict {
   if (!Array.isArray(records)) throw new TypeError('verifyAuditChain: `records` must be an array of parsed records');
+  // Checked apart so the error never echoes a (short) secret back.
+  const given = (options as { secret?: unknown } | null | undefined)?.secret;
+  if (given !== undefined && secretCheck(given) !== undefined)
+    throw new TypeError(`verifyAuditChain: \`secret\` must be ${secretCheck(given)}`);
   const opts = checkOptions<VerifyAuditChainOptions>('verifyAuditChain', options, {
     anchors: anchorsCheck,
     allowPartial: is.boolean,
     ignoreFields: is.stringArray,
+    secret: secretCheck,
   });
+  const secret = opts.secret === undefined ? undefined : Buffer.from(opts.secret);
   const unsigned = new Set([...UNSIGNED, ...(opts.ignoreFields ?? [])]);
   const heads = new Map<string, { seq: number; hash: string }>();
   for (const a of opts.anchors ?? []) {
@@ -140,7 +171,11 @@ export function verifyAuditChain(
     if (typeof r !== 'object' || r === null || Array.isArray(r)) return { ok: false, index, reason: 'not a record' };
     if (!isLink(r)) return { ok: false, index, reason: 'record is not chained' };
     const { chainId, seq, prevHash, hash } = r as unknown as ChainLink;
-    if (digest(r, unsigned) !== hash) return { ok: false, index, reason: 'record was edited' };
+    // The verifier decides whether records must be keyed, never the record: a forger would just drop `alg`.
+    if (secret !== undefined && r.alg !== KEYED_ALG) return { ok: false, index, reason: 'record is not keyed' };
+    if (secret === undefined && r.alg === KEYED_ALG)
+      return { ok: false, index, reason: 'record is keyed: verify with its secret' };
+    if (digest(r, unsigned, secret) !== hash) return { ok: false, index, reason: 'record was edited' };
     const head = heads.get(chainId);
     if (head === undefined && seq !== 0 && opts.allowPartial === true && prevHash !== null) {
       heads.set(chainId, { seq, hash });

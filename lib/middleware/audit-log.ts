@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import winston from 'winston';
-import { chainRecord, newChain, type ChainLink, type ChainState } from '../core/audit-chain.js';
+import { chainRecord, newChain, secretCheck, type ChainLink, type ChainState } from '../core/audit-chain.js';
 import { contentText, type ChatMessage } from '../core/openai-types.js';
 import { checkOptions, is, type Check } from '../core/options.js';
 import { enterShield, keyFingerprint, presentedKey } from '../core/request.js';
@@ -23,8 +23,13 @@ export interface AuditLogOptions {
    * Default `none`: no prompt or completion text at all.
    */
   includeContent?: 'none' | 'redacted';
-  /** Add `chainId`, `seq`, `prevHash` and `hash` so that `verifyAuditChain` catches an edited, dropped or reordered record. Default false. */
-  chain?: boolean;
+  /**
+   * `true` adds `chainId`, `seq`, `prevHash` and `hash` (SHA-256) so that `verifyAuditChain`
+   * catches an edited, dropped or reordered record. `{ secret }` makes the hash an
+   * HMAC-SHA-256 (records carry `alg: "hmac-sha256"`): whoever can write the log but not
+   * read the secret cannot rebuild the chain after an edit. Default false.
+   */
+  chain?: boolean | { secret: string | Buffer };
   /**
    * The client address: `full`, `truncate` (IPv4 to /24, IPv6 to /48, e.g. `203.0.113.0`)
    * or `none` (`ip: null`). Default `truncate`: an address is personal data, and the key id
@@ -88,6 +93,14 @@ const loggerCheck: Check = (v) =>
   ['info', 'warn', 'error'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function')
     ? undefined
     : 'a logger with info, warn and error methods';
+
+const chainCheck: Check = (v) => {
+  if (typeof v === 'boolean') return undefined;
+  const keys = typeof v === 'object' && v !== null ? Object.keys(v) : [];
+  return keys.length === 1 && keys[0] === 'secret' && secretCheck((v as { secret: unknown }).secret) === undefined
+    ? undefined
+    : 'a boolean or { secret } (a string or Buffer of at least 32 bytes)';
+};
 
 function defaultLogger(): AuditLogger {
   return winston.createLogger({
@@ -231,7 +244,7 @@ export function auditLog(options: Readonly<AuditLogOptions> = {}): RequestHandle
   const opts = checkOptions<AuditLogOptions>(FACTORY, options, {
     logger: loggerCheck,
     includeContent: is.oneOf('none', 'redacted'),
-    chain: is.boolean,
+    chain: chainCheck,
     ip: is.oneOf('full', 'truncate', 'none'),
     onError: is.function,
   });
@@ -246,7 +259,8 @@ export function auditLog(options: Readonly<AuditLogOptions> = {}): RequestHandle
   guardEmitter(logger, onError);
   const includeContent = opts.includeContent ?? 'none';
   const ipMode = opts.ip ?? 'truncate';
-  const chain: ChainState | undefined = opts.chain === true ? newChain() : undefined;
+  const chain: ChainState | undefined =
+    opts.chain === true ? newChain() : typeof opts.chain === 'object' ? newChain(opts.chain.secret) : undefined;
 
   function emit(outcome: AuditOutcome, record: AuditRecord | (AuditRecord & ChainLink)): void {
     // `message` keeps winston from nesting the record under it; verifyAuditChain ignores it.

@@ -77,3 +77,32 @@ describe('verifyAuditChain', () => {
     expect(canonicalJson({ b: 1, a: [{ d: undefined, c: 'x' }] })).toBe('{"a":[{"c":"x"}],"b":1}');
   });
 });
+
+describe('a keyed chain (chain: { secret })', () => {
+  const secret = 'audit-chain-secret-0123456789abcdef';
+  const keyed = (n: number) => chainOf(n, newChain(secret));
+
+  it('verifies only with its secret, and reports a plain-hash rewrite', () => {
+    const records = keyed(4);
+    expect(records.every((r) => r.alg === 'hmac-sha256')).toBe(true);
+    expect(verifyAuditChain(records, { secret })).toEqual({ ok: true });
+    expect(verifyAuditChain(records)).toMatchObject({
+      ok: false,
+      index: 0,
+      reason: 'record is keyed: verify with its secret',
+    });
+    expect(verifyAuditChain(records, { secret: `${secret}x` })).toMatchObject({ ok: false, index: 0 });
+    // Whoever edits a record and rebuilds the chain without the secret has to drop `alg`: caught.
+    const rebuilt = chainOf(4);
+    expect(verifyAuditChain(rebuilt, { secret })).toMatchObject({ ok: false, index: 0, reason: 'record is not keyed' });
+    const edited = records.map((r, i) => (i === 2 ? { ...r, status: 201 } : r));
+    expect(verifyAuditChain(edited, { secret })).toMatchObject({ ok: false, index: 2 });
+  });
+
+  it('refuses a short secret without echoing it', () => {
+    expect(() => verifyAuditChain([], { secret: 'short' })).toThrow(
+      'verifyAuditChain: `secret` must be a string or Buffer of at least 32 bytes',
+    );
+    expect(() => verifyAuditChain([], { secret: 'short' })).not.toThrow(/short"/);
+  });
+});

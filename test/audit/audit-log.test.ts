@@ -149,6 +149,20 @@ describe('auditLog through the preset: the mixed workload, a real winston logger
   });
 });
 
+describe('auditLog with a keyed chain', () => {
+  it('writes records that verify with the secret only', async () => {
+    const secret = 'audit-chain-secret-0123456789abcdef';
+    const logger = memoryLogger();
+    const app = express();
+    app.post('/chat', auditLog({ logger, chain: { secret } }), (_req, res) => void res.json({ ok: true }));
+    for (let i = 0; i < 3; i++) await request(app).post('/chat');
+    await vi.waitFor(() => expect(logger.records).toHaveLength(3));
+    expect(verifyAuditChain(logger.records, { secret })).toEqual({ ok: true });
+    expect(verifyAuditChain(logger.records)).toMatchObject({ ok: false, index: 0 });
+    expect(logger.lines.join('\n')).not.toContain(secret);
+  });
+});
+
 describe('auditLog with a failing logger', () => {
   it('answers every request as usual and reports the failures to onError', async () => {
     const failures: unknown[] = [];
@@ -274,7 +288,9 @@ describe('auditLog options', () => {
   it.each([
     [{ includeContent: 'all' }, 'auditLog: `includeContent` must be one of "none", "redacted" (received "all")'],
     [{ ip: 'hash' }, 'auditLog: `ip` must be one of "full", "truncate", "none" (received "hash")'],
-    [{ chain: 'yes' }, 'auditLog: `chain` must be a boolean (received "yes")'],
+    [{ chain: 'yes' }, 'auditLog: `chain` must be a boolean or { secret } (a string or Buffer of at least 32 bytes)'],
+    [{ chain: { secret: 'too-short' } }, 'auditLog: `chain` must be a boolean or { secret }'],
+    [{ chain: { secret: 'x'.repeat(32), alg: 'md5' } }, 'auditLog: `chain` must be a boolean or { secret }'],
     [
       { logger: console.log },
       'auditLog: `logger` must be a logger with info, warn and error methods (received a function)',

@@ -1,27 +1,73 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { scanText } from '../detect/scan.js';
 import type { DetectorAction } from '../detect/types.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../core/openai-types.js';
-import { checkOptions, is, type Check } from '../core/options.js';
+import type { ChatCompletion } from '../core/openai-types.js';
+import { resolveModeration, type ModerationOption, type Moderator } from '../core/moderation.js';
+import { checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield } from '../core/request.js';
 import { recordFindings, type ShieldState } from '../core/state.js';
-import { isEventStream, SSE_DONE, SseParser, sseFrame } from '../stream/sse.js';
-import { StreamTextFilter, type FilterVerdict, type OutputPolicy } from '../stream/text-filter.js';
+import { ChatStreamFilter } from '../stream/chat-stream.js';
+import { OutputPolicy, type FilterVerdict, type PolicyConfig } from '../stream/output-policy.js';
+import { compilePattern, type CompiledPattern } from '../stream/patterns.js';
+import { isEventStream } from '../stream/sse.js';
 
 export interface FilterOutputOptions {
-  /** Default `redact`. */
-  pii?: Exclude<DetectorAction, 'block'> | 'block';
-  /** Default `redact`. */
+  /** PII in the output (`email`, `phone`, `credit_card`, …). Default `redact`. */
+  pii?: DetectorAction;
+  /** Secrets in the output (API keys, tokens, private keys, …). Default `redact`. */
   secrets?: DetectorAction;
-  /** The text that replaces blocked output. Default: a short refusal. */
+  /**
+   * Exfiltration through markup. `{ allow: ['cdn.example.com'], links? }` removes markdown
+   * images (`![…](url)`, reference definitions) and fetching HTML (`<img src>`, `<iframe>`, …)
+   * whose URL is not on an allowed host (subdomains included; relative URLs stay), and —
+   * `links`, default true when you pass `urls` — markdown links and `<a href>` (a link keeps
+   * its text). `false` turns this off. Default: `{ allow: [], links: false }` — every
+   * external image removed, links kept.
+   */
+  urls?: false | { allow?: readonly string[]; links?: boolean };
+  /**
+   * Output that must never be sent: strings (literal, case-insensitive) or RegExps. A match
+   * blocks the output. RegExps are bounded at startup: `*`, `+` and `{n,}` repeat at most
+   * 100 times; backreferences, nested quantifiers and quantified alternations are refused;
+   * a match may cover at most 1024 characters; flags among `i`, `m`, `s`, `u`.
+   */
+  blockedPatterns?: ReadonlyArray<string | RegExp>;
+  /**
+   * System-prompt leak detection, when `callLLM` set a system prompt: the output is blocked
+   * when it contains the request's canary token or 8 or more consecutive words of the
+   * system prompt (case and punctuation ignored). Default true.
+   */
+  canary?: boolean;
+  /**
+   * Harmful-content moderation (off by default): a function `(text) => boolean | Promise<boolean>`
+   * (`true` = harmful) or `{ client, model, check, failOpen, timeoutMs }` using
+   * `client.moderations.create`. Streams are checked sentence by sentence (a sentence is held
+   * until checked). A failing moderation call blocks unless `failOpen: true`.
+   */
+  moderation?: ModerationOption;
+  /** The text that replaces blocked output in a JSON completion. Default: a short refusal. */
   refusal?: string;
 }
 
 const FACTORY = 'filterOutput';
 const action: Check = is.oneOf('block', 'redact', 'flag', 'off');
 const DEFAULT_REFUSAL = 'The response was withheld by the content filter.';
+const HOST = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-type Sink = (chunk: string) => boolean;
+const urlsCheck: Check = (v) => {
+  if (v === false) return undefined;
+  const expected = 'false or { allow?: string[] of host names, links?: boolean }';
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return expected;
+  const o = v as Record<string, unknown>;
+  if (Object.keys(o).some((k) => k !== 'allow' && k !== 'links')) return expected;
+  if (o.links !== undefined && typeof o.links !== 'boolean') return expected;
+  if (o.allow !== undefined) {
+    if (!Array.isArray(o.allow)) return expected;
+    for (const h of o.allow) if (typeof h !== 'string' || !HOST.test(h.toLowerCase())) return expected;
+  }
+  return undefined;
+};
+const patternsCheck: Check = (v) => (Array.isArray(v) ? undefined : 'an array of strings or RegExps');
 
 function isChatCompletion(body: unknown): body is ChatCompletion {
   return (
@@ -32,113 +78,188 @@ function isChatCompletion(body: unknown): body is ChatCompletion {
   );
 }
 
-function recordOutput(state: ShieldState, verdict: Pick<FilterVerdict, 'findings'>): void {
-  recordFindings(
-    state,
-    verdict.findings.map((f) => ({ stage: 'output' as const, detector: f.detector, type: f.type, action: f.action })),
-  );
+function record(state: ShieldState, findings: FilterVerdict['findings']): void {
+  if (findings.length > 0)
+    recordFindings(
+      state,
+      findings.map((f) => ({ stage: 'output' as const, ...f })),
+    );
 }
 
 /**
- * Filters what any later handler sends: an OpenAI `chat.completion` through `res.json`,
- * or `chat.completion.chunk` server-sent events through `res.write`, in any chunking. PII
- * and secrets are redacted by default; blocked output ends with `finish_reason:
- * "content_filter"`, never an HTTP error. Other responses pass untouched.
+ * Filters what any later handler sends: an OpenAI `chat.completion` through `res.json`, or
+ * `chat.completion.chunk` server-sent events through `res.write` (any chunking, strings or
+ * Buffers, LF or CRLF). PII and secrets are redacted, external images removed, system-prompt
+ * leaks blocked by default. Streams are filtered exactly: the streamed text equals the
+ * whole-text filtered text for any chunking. Blocked output ends with `finish_reason:
+ * "content_filter"`, never an HTTP error; a stream is then closed (with `data: [DONE]`), the
+ * upstream call aborted and later writes of the handler ignored. Other responses pass untouched.
  *
  * @example
  * ```ts
- * app.post('/chat', express.json(), filterOutput({ secrets: 'block' }), myOwnLlmHandler)
+ * app.post('/chat', express.json(), filterOutput({ secrets: 'block', urls: { allow: ['example.com'] } }), myOwnLlmHandler)
  * ```
  */
 export function filterOutput(options: Readonly<FilterOutputOptions> = {}): RequestHandler {
   const opts = checkOptions<FilterOutputOptions>(FACTORY, options, {
     pii: action,
     secrets: action,
+    urls: urlsCheck,
+    blockedPatterns: patternsCheck,
+    canary: is.boolean,
+    moderation: is.any,
     refusal: is.nonEmptyString,
   });
-  const scan = {
-    injection: 'off',
-    pii: opts.pii ?? 'redact',
-    secrets: opts.secrets ?? 'redact',
-    normalize: false,
-  } as const;
-  const refusal = opts.refusal ?? DEFAULT_REFUSAL;
-  const policy: OutputPolicy = (text) => {
-    const result = scanText(text, scan);
-    return {
-      text: result.redacted,
-      findings: result.findings,
-      blocked: result.findings.some((f) => f.action === 'block'),
-    };
+  const patterns: CompiledPattern[] = (opts.blockedPatterns ?? []).map((p, i) => {
+    const compiled = compilePattern(p);
+    if (typeof compiled === 'string') throw optionError(FACTORY, `blockedPatterns[${i}]`, compiled, p);
+    return compiled;
+  });
+  const urls = opts.urls === undefined ? { allow: [] as string[], links: false } : opts.urls;
+  const config: PolicyConfig = {
+    scan: { injection: 'off', pii: opts.pii ?? 'redact', secrets: opts.secrets ?? 'redact', normalize: false },
+    urls:
+      urls === false ? undefined : { allow: (urls.allow ?? []).map((h) => h.toLowerCase()), links: urls.links ?? true },
+    patterns,
+    canary: opts.canary ?? true,
   };
+  const moderate: Moderator | undefined = resolveModeration(FACTORY, opts.moderation);
+  const refusal = opts.refusal ?? DEFAULT_REFUSAL;
 
-  function filterCompletion(state: ShieldState, body: ChatCompletion): ChatCompletion {
-    const choices = body.choices.map((choice) => {
-      const content = choice.message?.content;
-      if (typeof content !== 'string' || content.length === 0) return choice;
-      const verdict = policy(content);
-      recordOutput(state, verdict);
-      if (verdict.blocked) state.outputBlocked = true;
-      if (verdict.blocked)
-        return { ...choice, message: { ...choice.message, content: refusal }, finish_reason: 'content_filter' };
-      if (verdict.text === content) return choice;
-      return { ...choice, message: { ...choice.message, content: verdict.text } };
+  /** The completion as it may be sent; a Promise only when moderation runs. */
+  function filterCompletion(state: ShieldState, body: ChatCompletion): ChatCompletion | Promise<ChatCompletion> {
+    const policy = new OutputPolicy(config, state);
+    const verdicts = body.choices.map((choice) => {
+      const content = choice?.message?.content;
+      if (typeof content !== 'string' || content.length === 0) return undefined;
+      const verdict = policy.whole(content);
+      record(state, verdict.findings);
+      return verdict;
     });
-    return { ...body, choices };
+    const build = (blocked: boolean[]): ChatCompletion => {
+      const choices = body.choices.map((choice, i) => {
+        const verdict = verdicts[i];
+        if (verdict === undefined) return choice;
+        if (blocked[i]) {
+          state.outputBlocked = true;
+          return { ...choice, message: { ...choice.message, content: refusal }, finish_reason: 'content_filter' };
+        }
+        if (verdict.text === choice.message.content) return choice;
+        return { ...choice, message: { ...choice.message, content: verdict.text } };
+      });
+      return { ...body, choices };
+    };
+    const blockedByPolicy = verdicts.map((v) => v?.blocked === true);
+    if (!moderate) return build(blockedByPolicy);
+    return Promise.all(
+      verdicts.map(async (v) => {
+        if (v === undefined || v.blocked) return v?.blocked === true;
+        const m = await moderate(v.text);
+        if (m.flagged)
+          record(
+            state,
+            m.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })),
+          );
+        return m.flagged;
+      }),
+    ).then(build);
   }
 
   return function filterOutputMiddleware(req: Request, res: Response, next: NextFunction): void {
     const state = enterShield(req, res);
     const json = res.json.bind(res);
     res.json = function filteredJson(body: unknown) {
-      return json(isChatCompletion(body) ? filterCompletion(state, body) : body);
+      if (!isChatCompletion(body)) return json(body);
+      const filtered = filterCompletion(state, body);
+      if (!(filtered instanceof Promise)) return json(filtered);
+      filtered.then(
+        (b) => json(b),
+        (err: unknown) => next(err),
+      );
+      return res;
     } as Response['json'];
 
     const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
-    let stream: StreamFilter | undefined;
-    let finished = false;
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+    let stream: ChatStreamFilter | undefined;
+    let decided = false;
+    let ended = false;
+    let headContentType: unknown;
+    const decode = decoder();
 
-    const streamOf = (): StreamFilter | undefined => {
-      if (stream === undefined && isEventStream(res.getHeader('content-type')))
-        stream = new StreamFilter(
-          state,
-          policy,
-          (s) => write(s),
-          () => finishBlocked(),
-        );
+    // `res.writeHead(200, { 'content-type': 'text/event-stream' })` sets no header that
+    // getHeader can see; remember it, and drop a Content-Length the filter would falsify.
+    res.writeHead = function filteredWriteHead(...args: unknown[]): Response {
+      const headers = args.find((a) => typeof a === 'object' && a !== null);
+      if (headers && !Array.isArray(headers)) {
+        for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === 'content-type') headContentType = v;
+        if (isEventStream(headContentType ?? res.getHeader('content-type')))
+          for (const k of Object.keys(headers))
+            if (k.toLowerCase() === 'content-length') delete (headers as Record<string, unknown>)[k];
+      }
+      if (isEventStream(headContentType ?? res.getHeader('content-type'))) res.removeHeader('content-length');
+      return writeHead(...args);
+    } as Response['writeHead'];
+
+    const streamOf = (): ChatStreamFilter | undefined => {
+      if (decided) return stream;
+      decided = true;
+      if (!isEventStream(res.getHeader('content-type') ?? headContentType)) return undefined;
+      if (!res.headersSent) res.removeHeader('content-length');
+      stream = new ChatStreamFilter(
+        new OutputPolicy(config, state),
+        {
+          write: (text) => {
+            if (!ended) write(text);
+          },
+          findings: (found) => record(state, found),
+          blocked: () => {
+            state.outputBlocked = true;
+            state.abortUpstream?.();
+            if (!ended) {
+              ended = true;
+              end();
+            }
+          },
+        },
+        moderate,
+      );
       return stream;
-    };
-    const finishBlocked = () => {
-      finished = true;
-      state.abortUpstream?.();
-      end();
     };
 
     res.write = function filteredWrite(chunk: unknown, ...rest: unknown[]): boolean {
       const s = streamOf();
       if (!s) return write(chunk, ...rest);
-      const callback = rest.find((x) => typeof x === 'function') as (() => void) | undefined;
-      if (finished) {
-        callback?.();
-        return true;
-      }
-      const ok = s.push(decode(chunk, rest[0]));
-      callback?.();
-      return ok;
+      const callback = rest.find((x) => typeof x === 'function') as ((err?: Error) => void) | undefined;
+      // After a block the handler may keep writing: its writes are swallowed, not errors.
+      if (!ended && !s.finished) s.push(decode(chunk, rest[0]));
+      if (callback) process.nextTick(callback);
+      return ended || !res.writableNeedDrain;
     } as Response['write'];
 
     res.end = function filteredEnd(...args: unknown[]): Response {
       const s = streamOf();
       if (!s) return end(...args);
-      if (finished) return res;
-      const [chunk, encoding] = args;
-      if (chunk !== undefined && typeof chunk !== 'function') s.push(decode(chunk, encoding));
-      if (!finished) {
-        s.close();
-        finished = true;
-        end(...args.filter((a) => typeof a === 'function'));
+      const callback = args.find((a) => typeof a === 'function') as (() => void) | undefined;
+      if (ended) {
+        if (callback) process.nextTick(callback);
+        return res;
       }
+      const [chunk, encoding] = args;
+      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') s.push(decode(chunk, encoding));
+      const finish = () => {
+        if (ended) {
+          if (callback) process.nextTick(callback);
+          return;
+        }
+        ended = true;
+        if (callback) end(callback);
+        else end();
+      };
+      const pending = s.close();
+      if (pending) void pending.then(finish);
+      else finish();
       return res;
     } as Response['end'];
 
@@ -146,127 +267,17 @@ export function filterOutput(options: Readonly<FilterOutputOptions> = {}): Reque
   };
 }
 
-function decode(chunk: unknown, encoding: unknown): string {
-  if (typeof chunk === 'string') return chunk;
-  if (chunk instanceof Uint8Array)
-    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString(
-      typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
-    );
-  return String(chunk);
-}
-
-/** Rewrites a chat.completion.chunk event stream, content filtered per choice. */
-class StreamFilter {
-  private readonly parser = new SseParser();
-  private readonly choices = new Map<number, StreamTextFilter>();
-  private last: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> = {
-    id: 'chatcmpl-filtered',
-    created: Math.floor(Date.now() / 1000),
-    model: '',
+/** Turns writes into text; a UTF-8 character split across two Buffers is decoded whole. */
+function decoder(): (chunk: unknown, encoding: unknown) => string {
+  const utf8 = new StringDecoder('utf8');
+  return (chunk, encoding) => {
+    if (chunk instanceof Uint8Array) {
+      if (typeof encoding === 'string' && !/^utf-?8$/i.test(encoding))
+        return utf8.end() + Buffer.from(chunk).toString(encoding as BufferEncoding);
+      return utf8.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
+    const text = typeof chunk === 'string' ? chunk : String(chunk);
+    // A string after a Buffer that ended mid-character: that character is lost either way.
+    return utf8.end() + text;
   };
-  private done = false;
-
-  constructor(
-    private readonly state: ShieldState,
-    private readonly policy: OutputPolicy,
-    private readonly sink: Sink,
-    private readonly onBlocked: () => void,
-  ) {}
-
-  push(text: string): boolean {
-    let ok = true;
-    for (const event of this.parser.push(text)) {
-      ok = this.handle(event.data, event.raw) && ok;
-      if (this.done) break;
-    }
-    return ok;
-  }
-
-  close(): void {
-    for (const event of this.parser.flush()) this.handle(event.data, event.raw);
-    if (!this.done) this.flushAll();
-  }
-
-  private filterFor(index: number): StreamTextFilter {
-    let f = this.choices.get(index);
-    if (!f) this.choices.set(index, (f = new StreamTextFilter(this.policy)));
-    return f;
-  }
-
-  private handle(data: string | undefined, raw: string): boolean {
-    if (this.done) return true;
-    if (data === undefined) return this.sink(raw);
-    if (data === '[DONE]') {
-      this.flushAll();
-      return this.sink(SSE_DONE);
-    }
-    let chunk: ChatCompletionChunk;
-    try {
-      chunk = JSON.parse(data) as ChatCompletionChunk;
-    } catch {
-      // Not JSON we understand: it cannot be checked, so it is not sent.
-      return true;
-    }
-    if (chunk?.object !== 'chat.completion.chunk' || !Array.isArray(chunk.choices)) {
-      return this.sink(sseFrame(data));
-    }
-    this.last = { id: chunk.id, created: chunk.created, model: chunk.model };
-    let changed = false;
-    const choices = [];
-    for (const choice of chunk.choices) {
-      const filter = this.filterFor(choice.index);
-      let content = typeof choice.delta?.content === 'string' ? filter.push(choice.delta.content) : undefined;
-      if (choice.finish_reason) content = (content ?? '') + filter.end();
-      if (filter.blocked) return this.block(choice.index, filter);
-      const hadContent = typeof choice.delta?.content === 'string';
-      if ((hadContent || content) && content !== choice.delta.content) changed = true;
-      const delta = hadContent || content ? { ...choice.delta, content: content ?? '' } : choice.delta;
-      // A content-only delta that is all held back is dropped rather than sent empty.
-      if (content === '' && !choice.finish_reason && Object.keys(choice.delta).every((k) => k === 'content')) {
-        changed = true;
-        continue;
-      }
-      choices.push({ ...choice, delta });
-    }
-    if (chunk.choices.length > 0 && choices.length === 0) return true;
-    return this.sink(changed ? sseFrame(JSON.stringify({ ...chunk, choices })) : sseFrame(data));
-  }
-
-  private flushAll(): void {
-    for (const [index, filter] of this.choices) {
-      const rest = filter.end();
-      if (filter.blocked) {
-        this.block(index, filter);
-        return;
-      }
-      recordOutputFindings(this.state, filter);
-      if (rest)
-        this.sink(
-          sseFrame(
-            JSON.stringify({ ...this.base(), choices: [{ index, delta: { content: rest }, finish_reason: null }] }),
-          ),
-        );
-    }
-    this.choices.clear();
-  }
-
-  private base() {
-    return { id: this.last.id, object: 'chat.completion.chunk', created: this.last.created, model: this.last.model };
-  }
-
-  private block(index: number, filter: StreamTextFilter): boolean {
-    this.done = true;
-    this.state.outputBlocked = true;
-    recordOutputFindings(this.state, filter);
-    this.sink(
-      sseFrame(JSON.stringify({ ...this.base(), choices: [{ index, delta: {}, finish_reason: 'content_filter' }] })),
-    );
-    this.sink(SSE_DONE);
-    this.onBlocked();
-    return true;
-  }
-}
-
-function recordOutputFindings(state: ShieldState, filter: StreamTextFilter): void {
-  recordOutput(state, { findings: filter.findings.splice(0) });
 }

@@ -6,6 +6,7 @@ import type { DetectorAction, Finding } from '../detect/types.js';
 import { ShieldError } from '../core/errors.js';
 import type { ChatMessage, TextPart } from '../core/openai-types.js';
 import { checkOptions, is, type Check } from '../core/options.js';
+import { resolveModeration, type ModerationOption } from '../core/moderation.js';
 import { enterShield } from '../core/request.js';
 import { recordFindings, type ShieldState } from '../core/state.js';
 
@@ -53,6 +54,13 @@ export interface ValidatePromptOptions {
   maxN?: number;
   /** Further top-level fields to pass through unchecked, e.g. `['seed', 'response_format']`. Default none. */
   allowedFields?: readonly string[];
+  /**
+   * Harmful-content moderation of the client's messages (off by default): a function
+   * `(text) => boolean | Promise<boolean>` (`true` = harmful) or `{ client, model, check,
+   * failOpen, timeoutMs }` using `client.moderations.create`. Flagged: 400 `invalid_request`;
+   * moderation failing: 503 `upstream_unavailable` unless `failOpen: true`.
+   */
+  moderation?: ModerationOption;
 }
 
 const FACTORY = 'validatePrompt';
@@ -228,7 +236,9 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     allowNonText: is.boolean,
     maxN: is.positiveInt,
     allowedFields: is.stringArray,
+    moderation: is.any,
   });
+  const moderate = resolveModeration(FACTORY, opts.moderation);
   const maxMessages = opts.maxMessages ?? 50;
   const maxChars = opts.maxChars ?? 32_000;
   const maxTokens = opts.maxTokens ?? 8_000;
@@ -325,6 +335,30 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
             verdict.message ?? 'The prompt was refused by a server rule.',
             { param: paramOf(s) },
           );
+      }
+    }
+
+    if (moderate) {
+      // The client's own messages, sanitized, in one call: assistant turns are the client's too.
+      const text = segments.map((s) => sanitized.get(s)!).join('\n\n');
+      const verdict = await moderate(text);
+      if (verdict.flagged) {
+        recordFindings(
+          state,
+          verdict.categories.map((type) => ({
+            stage: 'input' as const,
+            detector: 'moderation' as const,
+            type,
+            action: 'block' as const,
+          })),
+        );
+        return verdict.failed
+          ? new ShieldError(503, 'upstream_unavailable', 'Content moderation is unavailable; try again later.', {
+              param: null,
+            })
+          : new ShieldError(400, 'invalid_request', 'The prompt was refused by content moderation.', {
+              param: 'messages',
+            });
       }
     }
 

@@ -6,6 +6,12 @@
  * generalize across jailbreak families better than character n-grams, which latch on to
  * the names of particular personas; presence (not counts) and a 1/sqrt(n) scale keep long
  * prompts from scoring high merely for being long.
+ *
+ * The same single pass over the characters also yields the word tokens the phrase rules
+ * start from (see injection.ts), so a prompt is tokenized once. Words are hashed straight
+ * from character codes: no substring is allocated per word, and de-duplication uses a
+ * generation-stamped table instead of a `Set`, which is what keeps this pass at a few
+ * microseconds for a typical prompt.
  */
 
 /** Number of hash buckets; a power of two. */
@@ -14,15 +20,13 @@ export const FEATURE_BUCKETS = 1 << 13;
 /** Words read per text; the start of a prompt carries the set-up of a jailbreak. */
 export const MAX_WORDS = 600;
 
-const WORD = /[a-z][a-z']{1,24}/g;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
-// FNV-1a, 32-bit: fast, stable across platforms, good enough spread for 8k buckets.
-function hash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+/** FNV-1a, 32-bit, of a whole string: the hash {@link tokenize} gives a word. */
+export function hashWord(s: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
   return h >>> 0;
 }
 
@@ -32,21 +36,92 @@ export interface Features {
   value: number;
 }
 
-/** Extract hashed features from the `leet` view of a text. */
-export function extractFeatures(leet: string): Features {
-  const seen = new Set<number>();
-  WORD.lastIndex = 0;
-  let prev = '';
-  let count = 0;
-  for (let m = WORD.exec(leet); m !== null && count < MAX_WORDS; m = WORD.exec(leet)) {
-    const w = m[0];
-    count++;
-    seen.add(hash(w) & (FEATURE_BUCKETS - 1));
-    if (prev !== '') seen.add(hash(prev + ' ' + w) & (FEATURE_BUCKETS - 1));
-    prev = w;
+/** Receives each word token: its hash and its span in the scanned string. */
+export type WordSink = (hash: number, start: number, end: number) => void;
+
+// Scratch state reused by every call (JavaScript runs one scan at a time per thread).
+const stamp = new Uint32Array(FEATURE_BUCKETS);
+let generation = 0;
+const scratch = new Int32Array(MAX_WORDS * 2);
+
+function isWordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+}
+
+/**
+ * One pass over `leet`: reports every `[a-z0-9]+` token to `sink` and fills the scratch
+ * table with the distinct feature buckets of the first {@link MAX_WORDS} words of two or
+ * more characters (a word's bigram is with the previous such word). Returns how many
+ * buckets were filled.
+ */
+function scan(leet: string, sink: WordSink | undefined): number {
+  generation = (generation + 1) >>> 0;
+  if (generation === 0) {
+    stamp.fill(0);
+    generation = 1;
   }
-  const idx = [...seen];
-  return { idx, value: idx.length === 0 ? 0 : 1 / Math.sqrt(idx.length) };
+  const gen = generation;
+  const n = leet.length;
+  let count = 0;
+  let words = 0;
+  let prevHash = 0;
+  let havePrev = false;
+  let i = 0;
+  while (i < n) {
+    let c = leet.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let h = FNV_OFFSET;
+    do {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      i++;
+      c = i < n ? leet.charCodeAt(i) : 0;
+    } while (i < n && isWordChar(c));
+    h >>>= 0;
+    if (sink !== undefined) sink(h, start, i);
+    if (i - start < 2 || words >= MAX_WORDS) continue;
+    words++;
+    let b = h & (FEATURE_BUCKETS - 1);
+    if (stamp[b] !== gen) {
+      stamp[b] = gen;
+      scratch[count++] = b;
+    }
+    if (havePrev) {
+      // The hash of `prev + ' ' + word`, continued from the previous word's hash.
+      let bh = Math.imul(prevHash ^ 0x20, FNV_PRIME);
+      for (let k = start; k < i; k++) bh = Math.imul(bh ^ leet.charCodeAt(k), FNV_PRIME);
+      b = (bh >>> 0) & (FEATURE_BUCKETS - 1);
+      if (stamp[b] !== gen) {
+        stamp[b] = gen;
+        scratch[count++] = b;
+      }
+    }
+    prevHash = h;
+    havePrev = true;
+  }
+  return count;
+}
+
+/** Extract hashed features from the `leet` view of a text (used by training). */
+export function extractFeatures(leet: string): Features {
+  const count = scan(leet, undefined);
+  const idx = Array.from(scratch.subarray(0, count));
+  return { idx, value: count === 0 ? 0 : 1 / Math.sqrt(count) };
+}
+
+/**
+ * Model probability for `leet` in the same pass that reports word tokens to `sink`, without
+ * materializing the feature vector.
+ */
+export function scoreWords(leet: string, weights: ArrayLike<number>, bias: number, sink?: WordSink): number {
+  const count = scan(leet, sink);
+  if (count === 0) return 1 / (1 + Math.exp(-bias));
+  let z = 0;
+  for (let k = 0; k < count; k++) z += weights[scratch[k] as number] as number;
+  return 1 / (1 + Math.exp(-(bias + z / Math.sqrt(count))));
 }
 
 /** Logistic model output for `f` given `weights` (length FEATURE_BUCKETS) and `bias`. */

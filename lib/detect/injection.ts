@@ -15,7 +15,7 @@
  * yizhongw/self-instruct (Apache-2.0). Only the quantized weights are in this repository.
  */
 import { Buffer } from 'node:buffer';
-import { extractFeatures, FEATURE_BUCKETS, predict } from './injection-features.js';
+import { extractFeatures, FEATURE_BUCKETS, hashWord, predict, scoreWords } from './injection-features.js';
 import { MODEL } from './injection-weights.js';
 
 /** The injection finding types. */
@@ -52,57 +52,389 @@ interface PhraseRule {
   weight: number;
   /** Run on the fold view (case-insensitive) rather than the leet view. */
   fold?: boolean;
+  /**
+   * Leet-view rules: the words a match can begin with. The rule is tried (sticky) only at
+   * tokens that are one of these words, so a prompt costs one tokenizing pass plus a few
+   * anchored attempts instead of one full regex pass per rule.
+   */
+  starts?: string[];
+  /** Fold-view rules run over the whole text, but only when one of these literals occurs… */
+  lits?: string[];
+  /** …or one of these words is a token of the text. */
+  words?: string[];
 }
 
 // A bounded gap of up to `n` words. Words and separators are disjoint classes, so each
 // iteration has one way to match and backtracking is bounded by n × word length.
 const gap = (n: number) => `(?:[\\s,;:'"()*-]{1,4}[\\w']{1,20}){0,${n}}[\\s,;:'"()*-]{1,4}`;
-const P = (src: string) => new RegExp(src, 'g');
+// Leet rules are sticky: they are tried at chosen token starts only.
+const P = (src: string) => new RegExp(src, 'y');
 const PF = (src: string, flags = 'gi') => new RegExp(src, flags);
 
-const OVERRIDE_VERB = '(?:ignore|ignoring|disregard|forget|skip|override|bypass|neglect|abandon|drop|delete|erase|discard|set aside|pay no attention to|do not follow|don\'t follow|stop following)';
-const PRIOR = '(?:previous|prior|above|earlier|preceding|initial|original|all|any|your|the|system|every|old|former|those|these|developer|openai|safety)';
-const INSTR = '(?:instructions?|prompts?|directions?|directives?|rules|guidelines|commands|context|messages|orders|programming|restrictions|constraints|polic(?:y|ies)|training|filters?|guardrails|limitations|safeguards)';
+const OVERRIDE_VERB =
+  "(?:ignore|ignoring|disregard|forget|skip|override|bypass|neglect|abandon|drop|delete|erase|discard|set aside|pay no attention to|do not follow|don't follow|stop following)";
+const PRIOR =
+  '(?:previous|prior|above|earlier|preceding|initial|original|all|any|your|the|system|every|old|former|those|these|developer|openai|safety)';
+const INSTR =
+  '(?:instructions?|prompts?|directions?|directives?|rules|guidelines|commands|context|messages|orders|programming|restrictions|constraints|polic(?:y|ies)|training|filters?|guardrails|limitations|safeguards)';
 
 const RULES: PhraseRule[] = [
   // Instruction override
-  { id: 'override', type: 'instruction_override', re: P(`\\b${OVERRIDE_VERB}${gap(3)}${PRIOR}${gap(3)}${INSTR}\\b`), weight: 0.9 },
-  { id: 'override-short', type: 'instruction_override', re: P(`\\b(?:ignore|disregard|forget)${gap(1)}(?:all|everything|that|the above|what)${gap(2)}(?:said|told|above|before|earlier)\\b`), weight: 0.7 },
-  { id: 'new-instructions', type: 'instruction_override', re: P(`\\b(?:new|updated|real|actual|true) (?:instructions?|rules|task|directive)\\s?:`), weight: 0.5 },
-  { id: 'stop-everything', type: 'instruction_override', re: P(`\\bstop (?:everything|all|what you(?:'re| are) doing)\\b|\\b(?:now|instead)[!.,\\s]{1,8}(?:just |only )?(?:print|say|output|write|respond with|reply with)\\s{1,3}["'“]`), weight: 0.5 },
-  { id: 'from-now-on', type: 'instruction_override', re: P(`\\bfrom now on\\b`), weight: 0.3 },
-  { id: 'no-longer-bound', type: 'instruction_override', re: P(`\\b(?:no longer|not) (?:bound|restricted|limited|constrained) by\\b|\\bfree (?:from|of) (?:all |any )?(?:restrictions|rules|limitations|constraints|censorship|filters)`), weight: 0.7 },
-  { id: 'no-restrictions', type: 'instruction_override', re: P(`\\b(?:without|no|zero|any) (?:restrictions|limitations|filters|filtering|censorship|ethical|moral|guidelines|boundaries|limits|rules)\\b`), weight: 0.3 },
-  { id: 'never-refuse', type: 'instruction_override', re: P(`\\b(?:never|not|don't|do not|cannot|can't|won't|will not) (?:ever )?(?:refuse|decline|reject|deny)\\b|\\b(?:always|must) (?:answer|comply|respond)\\b`), weight: 0.45 },
-  { id: 'any-request', type: 'instruction_override', re: P(`\\b(?:answer|respond to|reply to|fulfil|fulfill|comply with|do) (?:any|every|all)(?: of)?(?: my| the| user's)? (?:questions?|requests?|prompts?|tasks?|commands?)\\b`), weight: 0.35 },
-  { id: 'policy', type: 'instruction_override', re: P(`\\b(?:openai|anthropic|content|usage|safety)(?:'s)? (?:polic(?:y|ies)|guidelines|rules|filters?|restrictions)\\b`), weight: 0.4 },
-  { id: 'no-morals', type: 'persona_jailbreak', re: P(`\\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|no morals|no ethics|immoral|jailbr(?:oken|eak)|do anything now|developer mode|dan mode|god mode|evil (?:confidant|bot|ai|assistant)|illegality mode)\\b`), weight: 0.45 },
-  { id: 'refusal-phrases', type: 'persona_jailbreak', re: P(`(?:i'm sorry|i am sorry|i apologi[sz]e|as an ai|as a language model|i cannot|i can't)["'”]?${gap(2)}(?:or|and|nor)\\b|\\b(?:never|don't|do not|not|without) (?:say|saying|include|including|add|adding|use|using) ["“']?(?:i'm sorry|i am sorry|sorry|i apologi[sz]e|as an ai|i cannot|i can't)`), weight: 0.55 },
-  { id: 'stay-in-character', type: 'persona_jailbreak', re: P(`\\b(?:stay|remain|keep|break|breaking|out of) (?:in )?character\\b|\\bstay in (?:role|persona)\\b`), weight: 0.35 },
-  { id: 'act-as-ai', type: 'persona_jailbreak', re: P(`\\b(?:you are|you're|you will be|act as|pretend to be|pretend you are|roleplay as|simulate|become)${gap(2)}(?:an? )?(?:ai|chatbot|language model|llm|gpt|chatgpt|assistant|model) (?:that|which|who|with|without|named|called)\\b`), weight: 0.35 },
-  { id: 'named-persona', type: 'persona_jailbreak', re: P(`\\b(?:you are (?:now|going to|about to)|you will now|you're now|from now on,? you(?:'re| are| will)?)${gap(1)}(?:act|be|become|play|pretend|simulate|respond|answer|behave|operate|function)\\b`), weight: 0.4 },
-  { id: 'dual-response', type: 'persona_jailbreak', re: P(`\\b(?:two|2|dual|both) (?:different |separate )?(?:responses|answers|paragraphs|outputs|ways)\\b|\\b(?:normal|classic|standard) (?:and|&) (?:jailbroken|developer|dan|unfiltered)\\b`), weight: 0.35 },
-  { id: 'harmful-content', type: 'persona_jailbreak', re: P(`\\b(?:illegal|unethical|harmful|explicit|nsfw|offensive|dangerous|immoral|inappropriate)(?:,? (?:or|and) (?:illegal|unethical|harmful|explicit|nsfw|offensive|dangerous|immoral|inappropriate))? (?:content|material|activities|requests|information|things|topics)\\b`), weight: 0.3 },
-  { id: 'ethics-off', type: 'persona_jailbreak', re: P(`\\b(?:ethical|moral|safety) (?:guidelines|principles|constraints|boundaries|restrictions|considerations|concerns|standards|limitations)\\b`), weight: 0.25 },
-  { id: 'hypothetical', type: 'persona_jailbreak', re: P(`\\b(?:hypothetical|fictional|imaginary) (?:story|scenario|world|setting|response|character)\\b`), weight: 0.2 },
-  { id: 'chatgpt-mention', type: 'persona_jailbreak', re: P(`\\b(?:chatgpt|chat gpt|gpt-?[34]|openai)\\b`), weight: 0.15 },
+  {
+    id: 'override',
+    type: 'instruction_override',
+    re: P(`\\b${OVERRIDE_VERB}${gap(3)}${PRIOR}${gap(3)}${INSTR}\\b`),
+    weight: 0.9,
+    starts: [
+      'ignore',
+      'ignoring',
+      'disregard',
+      'forget',
+      'skip',
+      'override',
+      'bypass',
+      'neglect',
+      'abandon',
+      'drop',
+      'delete',
+      'erase',
+      'discard',
+      'set',
+      'pay',
+      'do',
+      'don',
+      'stop',
+    ],
+  },
+  {
+    id: 'override-short',
+    type: 'instruction_override',
+    re: P(
+      `\\b(?:ignore|disregard|forget)${gap(1)}(?:all|everything|that|the above|what)${gap(2)}(?:said|told|above|before|earlier)\\b`,
+    ),
+    weight: 0.7,
+    starts: ['ignore', 'disregard', 'forget'],
+  },
+  {
+    id: 'new-instructions',
+    type: 'instruction_override',
+    re: P(`\\b(?:new|updated|real|actual|true) (?:instructions?|rules|task|directive)\\s?:`),
+    weight: 0.5,
+    starts: ['new', 'updated', 'real', 'actual', 'true'],
+  },
+  {
+    id: 'stop-everything',
+    type: 'instruction_override',
+    re: P(
+      `\\bstop (?:everything|all|what you(?:'re| are) doing)\\b|\\b(?:now|instead)[!.,\\s]{1,8}(?:just |only )?(?:print|say|output|write|respond with|reply with)\\s{1,3}["'“]`,
+    ),
+    weight: 0.5,
+    starts: ['stop', 'now', 'instead'],
+  },
+  { id: 'from-now-on', type: 'instruction_override', re: P(`\\bfrom now on\\b`), weight: 0.3, starts: ['from'] },
+  {
+    id: 'no-longer-bound',
+    type: 'instruction_override',
+    re: P(
+      `\\b(?:no longer|not) (?:bound|restricted|limited|constrained) by\\b|\\bfree (?:from|of) (?:all |any )?(?:restrictions|rules|limitations|constraints|censorship|filters)`,
+    ),
+    weight: 0.7,
+    starts: ['no', 'not', 'free'],
+  },
+  {
+    id: 'no-restrictions',
+    type: 'instruction_override',
+    re: P(
+      `\\b(?:without|no|zero|any) (?:restrictions|limitations|filters|filtering|censorship|ethical|moral|guidelines|boundaries|limits|rules)\\b`,
+    ),
+    weight: 0.3,
+    starts: ['without', 'no', 'zero', 'any'],
+  },
+  {
+    id: 'never-refuse',
+    type: 'instruction_override',
+    re: P(
+      `\\b(?:never|not|don't|do not|cannot|can't|won't|will not) (?:ever )?(?:refuse|decline|reject|deny)\\b|\\b(?:always|must) (?:answer|comply|respond)\\b`,
+    ),
+    weight: 0.45,
+    starts: ['never', 'not', 'don', 'do', 'cannot', 'can', 'won', 'will', 'always', 'must'],
+  },
+  {
+    id: 'any-request',
+    type: 'instruction_override',
+    re: P(
+      `\\b(?:answer|respond to|reply to|fulfil|fulfill|comply with|do) (?:any|every|all)(?: of)?(?: my| the| user's)? (?:questions?|requests?|prompts?|tasks?|commands?)\\b`,
+    ),
+    weight: 0.35,
+    starts: ['answer', 'respond', 'reply', 'fulfil', 'fulfill', 'comply', 'do'],
+  },
+  {
+    id: 'policy',
+    type: 'instruction_override',
+    re: P(
+      `\\b(?:openai|anthropic|content|usage|safety)(?:'s)? (?:polic(?:y|ies)|guidelines|rules|filters?|restrictions)\\b`,
+    ),
+    weight: 0.4,
+    starts: ['openai', 'anthropic', 'content', 'usage', 'safety'],
+  },
+  {
+    id: 'no-morals',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|no morals|no ethics|immoral|jailbr(?:oken|eak)|do anything now|developer mode|dan mode|god mode|evil (?:confidant|bot|ai|assistant)|illegality mode)\\b`,
+    ),
+    weight: 0.45,
+    starts: [
+      'unfiltered',
+      'uncensored',
+      'unrestricted',
+      'amoral',
+      'unethical',
+      'no',
+      'immoral',
+      'jailbroken',
+      'jailbreak',
+      'do',
+      'developer',
+      'dan',
+      'god',
+      'evil',
+      'illegality',
+    ],
+  },
+  {
+    id: 'refusal-phrases',
+    type: 'persona_jailbreak',
+    re: P(
+      `(?:i'm sorry|i am sorry|i apologi[sz]e|as an ai|as a language model|i cannot|i can't)["'”]?${gap(2)}(?:or|and|nor)\\b|\\b(?:never|don't|do not|not|without) (?:say|saying|include|including|add|adding|use|using) ["“']?(?:i'm sorry|i am sorry|sorry|i apologi[sz]e|as an ai|i cannot|i can't)`,
+    ),
+    weight: 0.55,
+    starts: ['i', 'as', 'never', 'don', 'do', 'not', 'without'],
+  },
+  {
+    id: 'stay-in-character',
+    type: 'persona_jailbreak',
+    re: P(`\\b(?:stay|remain|keep|break|breaking|out of) (?:in )?character\\b|\\bstay in (?:role|persona)\\b`),
+    weight: 0.35,
+    starts: ['stay', 'remain', 'keep', 'break', 'breaking', 'out'],
+  },
+  {
+    id: 'act-as-ai',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:you are|you're|you will be|act as|pretend to be|pretend you are|roleplay as|simulate|become)${gap(2)}(?:an? )?(?:ai|chatbot|language model|llm|gpt|chatgpt|assistant|model) (?:that|which|who|with|without|named|called)\\b`,
+    ),
+    weight: 0.35,
+    starts: ['you', 'act', 'pretend', 'roleplay', 'simulate', 'become'],
+  },
+  {
+    id: 'named-persona',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:you are (?:now|going to|about to)|you will now|you're now|from now on,? you(?:'re| are| will)?)${gap(1)}(?:act|be|become|play|pretend|simulate|respond|answer|behave|operate|function)\\b`,
+    ),
+    weight: 0.4,
+    starts: ['you', 'from'],
+  },
+  {
+    id: 'dual-response',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:two|2|dual|both) (?:different |separate )?(?:responses|answers|paragraphs|outputs|ways)\\b|\\b(?:normal|classic|standard) (?:and|&) (?:jailbroken|developer|dan|unfiltered)\\b`,
+    ),
+    weight: 0.35,
+    starts: ['two', '2', 'dual', 'both', 'normal', 'classic', 'standard'],
+  },
+  {
+    id: 'harmful-content',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:illegal|unethical|harmful|explicit|nsfw|offensive|dangerous|immoral|inappropriate)(?:,? (?:or|and) (?:illegal|unethical|harmful|explicit|nsfw|offensive|dangerous|immoral|inappropriate))? (?:content|material|activities|requests|information|things|topics)\\b`,
+    ),
+    weight: 0.3,
+    starts: [
+      'illegal',
+      'unethical',
+      'harmful',
+      'explicit',
+      'nsfw',
+      'offensive',
+      'dangerous',
+      'immoral',
+      'inappropriate',
+    ],
+  },
+  {
+    id: 'ethics-off',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:ethical|moral|safety) (?:guidelines|principles|constraints|boundaries|restrictions|considerations|concerns|standards|limitations)\\b`,
+    ),
+    weight: 0.25,
+    starts: ['ethical', 'moral', 'safety'],
+  },
+  {
+    id: 'hypothetical',
+    type: 'persona_jailbreak',
+    re: P(`\\b(?:hypothetical|fictional|imaginary) (?:story|scenario|world|setting|response|character)\\b`),
+    weight: 0.2,
+    starts: ['hypothetical', 'fictional', 'imaginary'],
+  },
+  {
+    id: 'chatgpt-mention',
+    type: 'persona_jailbreak',
+    re: P(`\\b(?:chatgpt|chat gpt|gpt-?[34]|openai)\\b`),
+    weight: 0.15,
+    starts: ['chatgpt', 'chat', 'gpt', 'openai'],
+  },
   // System-prompt extraction
-  { id: 'extract', type: 'system_prompt_extraction', re: P(`\\b(?:repeat|print|show|reveal|display|output|tell me|give me|write (?:out|down)|list|dump|leak|recite|share|expose|disclose|copy|paste|what (?:is|are|was|were))${gap(4)}(?:system|initial|original|hidden|secret|first|previous|above|pre-?|internal|developer|starting|confidential)${gap(1)}(?:prompts?|instructions?|messages?|directives?|configuration|config|rules|guidelines)\\b`), weight: 0.75 },
-  { id: 'your-system-prompt', type: 'system_prompt_extraction', re: P(`\\b(?:your|the|its|my) (?:system|initial|original|hidden|secret|developer|internal|pre-?) ?(?:prompt|instructions?|message|directives?)s?\\b|\\bsystem_?prompt\\b`), weight: 0.5 },
-  { id: 'extract-continue', type: 'system_prompt_extraction', re: P(`\\b(?:my instructions (?:are|were)|the system prompt (?:is|was)|initiali[sz]ation (?:string|text|prompt))\\b`), weight: 0.5 },
-  { id: 'extract-given', type: 'system_prompt_extraction', re: P(`\\b(?:instructions|prompt|rules|text) (?:you were|you've been|you have been|that you were) (?:given|told|provided)\\b`), weight: 0.5 },
-  { id: 'extract-above', type: 'system_prompt_extraction', re: P(`\\b(?:everything|all|text|words|content)${gap(1)}(?:above|before) (?:this|here|that)\\b|\\b(?:beginning|start) of (?:this|the|our) (?:conversation|chat|prompt|session)\\b`), weight: 0.35 },
-  { id: 'special-mode', type: 'system_prompt_extraction', re: P(`\\b(?:maintenance|debug|debugging|diagnostic|admin|sudo|root|override) mode\\b`), weight: 0.4 },
-  { id: 'verbatim', type: 'system_prompt_extraction', re: P(`\\b(?:verbatim|word for word|in full|exactly as written)\\b`), weight: 0.15 },
+  {
+    id: 'extract',
+    type: 'system_prompt_extraction',
+    re: P(
+      `\\b(?:repeat|print|show|reveal|display|output|tell me|give me|write (?:out|down)|list|dump|leak|recite|share|expose|disclose|copy|paste|what (?:is|are|was|were))${gap(4)}(?:system|initial|original|hidden|secret|first|previous|above|pre-?|internal|developer|starting|confidential)${gap(1)}(?:prompts?|instructions?|messages?|directives?|configuration|config|rules|guidelines)\\b`,
+    ),
+    weight: 0.75,
+    starts: [
+      'repeat',
+      'print',
+      'show',
+      'reveal',
+      'display',
+      'output',
+      'tell',
+      'give',
+      'write',
+      'list',
+      'dump',
+      'leak',
+      'recite',
+      'share',
+      'expose',
+      'disclose',
+      'copy',
+      'paste',
+      'what',
+    ],
+  },
+  {
+    id: 'your-system-prompt',
+    type: 'system_prompt_extraction',
+    re: P(
+      `\\b(?:your|the|its|my) (?:system|initial|original|hidden|secret|developer|internal|pre-?) ?(?:prompt|instructions?|message|directives?)s?\\b|\\bsystem_?prompt\\b`,
+    ),
+    weight: 0.5,
+    starts: ['your', 'the', 'its', 'my', 'system', 'systemprompt'],
+  },
+  {
+    id: 'extract-continue',
+    type: 'system_prompt_extraction',
+    re: P(
+      `\\b(?:my instructions (?:are|were)|the system prompt (?:is|was)|initiali[sz]ation (?:string|text|prompt))\\b`,
+    ),
+    weight: 0.5,
+    starts: ['my', 'the', 'initialization', 'initialisation'],
+  },
+  {
+    id: 'extract-given',
+    type: 'system_prompt_extraction',
+    re: P(
+      `\\b(?:instructions|prompt|rules|text) (?:you were|you've been|you have been|that you were) (?:given|told|provided)\\b`,
+    ),
+    weight: 0.5,
+    starts: ['instructions', 'prompt', 'rules', 'text'],
+  },
+  {
+    id: 'extract-above',
+    type: 'system_prompt_extraction',
+    re: P(
+      `\\b(?:everything|all|text|words|content)${gap(1)}(?:above|before) (?:this|here|that)\\b|\\b(?:beginning|start) of (?:this|the|our) (?:conversation|chat|prompt|session)\\b`,
+    ),
+    weight: 0.35,
+    starts: ['everything', 'all', 'text', 'words', 'content', 'beginning', 'start'],
+  },
+  {
+    id: 'special-mode',
+    type: 'system_prompt_extraction',
+    re: P(`\\b(?:maintenance|debug|debugging|diagnostic|admin|sudo|root|override) mode\\b`),
+    weight: 0.4,
+    starts: ['maintenance', 'debug', 'debugging', 'diagnostic', 'admin', 'sudo', 'root', 'override'],
+  },
+  {
+    id: 'verbatim',
+    type: 'system_prompt_extraction',
+    re: P(`\\b(?:verbatim|word for word|in full|exactly as written)\\b`),
+    weight: 0.15,
+    starts: ['verbatim', 'word', 'in', 'exactly'],
+  },
   // Encoded payloads announced in the text
-  { id: 'decode-and-run', type: 'encoded_payload', re: P(`\\bdecode${gap(3)}(?:base ?6a|base ?64|hex|rote?ia|rot ?ia|binary|morse)${gap(3)}(?:follow|execute|do|obey|run|act on|respond)`), weight: 0.6 },
+  {
+    id: 'decode-and-run',
+    type: 'encoded_payload',
+    re: P(
+      `\\bdecode${gap(3)}(?:base ?6a|base ?64|hex|rote?ia|rot ?ia|binary|morse)${gap(3)}(?:follow|execute|do|obey|run|act on|respond)`,
+    ),
+    weight: 0.6,
+    starts: ['decode'],
+  },
   // Chat-template delimiters (fold view: `|` must stay a bar)
-  { id: 'template-special', type: 'template_delimiter', re: PF(`<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|fim_prefix|fim_suffix|end)\\|>`), weight: 0.9, fold: true },
-  { id: 'template-inst', type: 'template_delimiter', re: PF(`\\[/?INST\\]|<</?SYS>>|<start_of_turn>|<end_of_turn>|\\[/?SYSTEM\\]|<\\/?system>|<\\/?(?:im_start|im_end)>`), weight: 0.85, fold: true },
-  { id: 'template-eos', type: 'template_delimiter', re: PF(`</s>\\s{0,4}<s>|<s>\\s{0,4}\\[|</s>`), weight: 0.5, fold: true },
-  { id: 'template-heading', type: 'template_delimiter', re: PF(`(?:^|\\n)[ \\t]{0,4}#{2,4}[ \\t]{0,4}(?:system|instruction|instructions|new instructions|assistant|response)[ \\t]{0,4}:?[ \\t]{0,4}(?:\\n|$)|(?:^|\\n)[ \\t]{0,4}#{2,4}[ \\t]{0,4}(?:system|instruction)[ \\t]{0,4}:`, 'gim'), weight: 0.6, fold: true },
-  { id: 'template-role', type: 'template_delimiter', re: PF(`(?:^|\\n)[ \\t]{0,4}(?:system|assistant)[ \\t]{0,4}:[ \\t]{0,4}\\S`, 'gim'), weight: 0.3, fold: true },
-  { id: 'template-end', type: 'template_delimiter', re: PF(`\\b(?:end of (?:user )?(?:input|prompt|conversation|instructions)|user message terminat\\w{0,4}|system (?:instruction|message|override)s? (?:begins?|starts?|follows?)|=+ ?(?:system|admin) ?=+)`), weight: 0.55, fold: true },
+  {
+    id: 'template-special',
+    type: 'template_delimiter',
+    re: PF(
+      `<\\|(?:im_start|im_end|im_sep|system|user|assistant|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|fim_prefix|fim_suffix|end)\\|>`,
+    ),
+    weight: 0.9,
+    fold: true,
+    lits: ['<|'],
+  },
+  {
+    id: 'template-inst',
+    type: 'template_delimiter',
+    re: PF(
+      `\\[/?INST\\]|<</?SYS>>|<start_of_turn>|<end_of_turn>|\\[/?SYSTEM\\]|<\\/?system>|<\\/?(?:im_start|im_end)>`,
+    ),
+    weight: 0.85,
+    fold: true,
+    words: ['inst', 'sys', 'start', 'end', 'system', 'im'],
+  },
+  {
+    id: 'template-eos',
+    type: 'template_delimiter',
+    re: PF(`</s>\\s{0,4}<s>|<s>\\s{0,4}\\[|</s>`),
+    weight: 0.5,
+    fold: true,
+    lits: ['<s>', '</s>', '<S>', '</S>'],
+  },
+  {
+    id: 'template-heading',
+    type: 'template_delimiter',
+    re: PF(
+      `(?:^|\\n)[ \\t]{0,4}#{2,4}[ \\t]{0,4}(?:system|instruction|instructions|new instructions|assistant|response)[ \\t]{0,4}:?[ \\t]{0,4}(?:\\n|$)|(?:^|\\n)[ \\t]{0,4}#{2,4}[ \\t]{0,4}(?:system|instruction)[ \\t]{0,4}:`,
+      'gim',
+    ),
+    weight: 0.6,
+    fold: true,
+    lits: ['##'],
+  },
+  {
+    id: 'template-role',
+    type: 'template_delimiter',
+    re: PF(`(?:^|\\n)[ \\t]{0,4}(?:system|assistant)[ \\t]{0,4}:[ \\t]{0,4}\\S`, 'gim'),
+    weight: 0.3,
+    fold: true,
+    words: ['system', 'assistant'],
+  },
+  {
+    id: 'template-end',
+    type: 'template_delimiter',
+    re: PF(
+      `\\b(?:end of (?:user )?(?:input|prompt|conversation|instructions)|user message terminat\\w{0,4}|system (?:instruction|message|override)s? (?:begins?|starts?|follows?)|=+ ?(?:system|admin) ?=+)`,
+    ),
+    weight: 0.55,
+    fold: true,
+    words: ['end', 'user', 'system', 'admin'],
+  },
 ];
 
 let modelWeights: Float32Array | undefined;
@@ -123,6 +455,23 @@ export function modelProbability(leet: string): number {
   return predict(extractFeatures(leet), weights(), MODEL.bias);
 }
 
+// Word hash → indices of the rules that a token of that word can start (leet rules) or
+// switches on (fold rules' `words`).
+const BY_WORD = new Map<number, number[]>();
+RULES.forEach((rule, i) => {
+  for (const w of [...(rule.starts ?? []), ...(rule.words ?? [])]) {
+    const h = hashWord(w);
+    const list = BY_WORD.get(h);
+    if (list === undefined) BY_WORD.set(h, [i]);
+    else if (!list.includes(i)) list.push(i);
+  }
+});
+const MAX_HITS_PER_RULE = 16;
+// Per-scan scratch, indexed by rule.
+const hitCount = new Int32Array(RULES.length);
+const lastEnd = new Int32Array(RULES.length);
+const enabled = new Uint8Array(RULES.length);
+
 // GCG-style suffixes: a single line of many tokens that mix letters with punctuation in ways
 // prose and code rarely do ("oppositeley.]( Me giving**ONE please? revert with \"\!--Two").
 function adversarialSuffix(fold: string): InjectionHit | undefined {
@@ -133,14 +482,18 @@ function adversarialSuffix(fold: string): InjectionHit | undefined {
   const lineStart = tail.lastIndexOf('\n', tail.length - 2) + 1;
   const line = tail.slice(lineStart);
   // The suffix is the last ~20 tokens; the request before it is ordinary prose.
-  const tokens = line.split(/\s+/).filter((t) => t.length > 0).slice(-20);
+  const tokens = line
+    .split(/\s+/)
+    .filter((t) => t.length > 0)
+    .slice(-20);
   if (tokens.length < 10) return undefined;
   let weird = 0;
   for (const t of tokens) {
     const punct = (t.match(/[!-/:-@[-`{-~]/g) ?? []).length;
     const letters = (t.match(/[A-Za-z]/g) ?? []).length;
     const innerCaps = /[a-z][A-Z][a-z]/.test(t);
-    if ((punct >= 2 && letters >= 1 && !/^[("'[]?[A-Za-z]+[)"'\].,;:!?]*$/.test(t)) || (innerCaps && letters > 6)) weird++;
+    if ((punct >= 2 && letters >= 1 && !/^[("'[]?[A-Za-z]+[)"'\].,;:!?]*$/.test(t)) || (innerCaps && letters > 6))
+      weird++;
   }
   const ratio = weird / tokens.length;
   if (weird >= 6 && ratio >= 0.35) {
@@ -157,29 +510,60 @@ function adversarialSuffix(fold: string): InjectionHit | undefined {
  */
 export function scoreInjection(leet: string, fold: string): InjectionScore {
   const hits: InjectionHit[] = [];
-  let keep = 1;
-  for (const rule of RULES) {
-    const view = rule.fold === true ? fold : leet;
+  hitCount.fill(0);
+  lastEnd.fill(0);
+  enabled.fill(0);
+  const record = (ri: number, m: RegExpExecArray): void => {
+    const rule = RULES[ri] as PhraseRule;
+    const lead = m[0].length - m[0].trimStart().length;
+    hits.push({ type: rule.type, start: m.index + lead, end: m.index + m[0].trimEnd().length, weight: rule.weight });
+    hitCount[ri] = (hitCount[ri] as number) + 1;
+  };
+  const onWord = (h: number, start: number): void => {
+    const list = BY_WORD.get(h);
+    if (list === undefined) return;
+    for (const ri of list) {
+      const rule = RULES[ri] as PhraseRule;
+      if (rule.fold === true) {
+        enabled[ri] = 1;
+        continue;
+      }
+      // Matches of one rule do not overlap, as with a global scan.
+      if (start < (lastEnd[ri] as number) || (hitCount[ri] as number) >= MAX_HITS_PER_RULE) continue;
+      rule.re.lastIndex = start;
+      const m = rule.re.exec(leet);
+      if (m === null || m[0].length === 0) continue;
+      lastEnd[ri] = m.index + m[0].length;
+      record(ri, m);
+    }
+  };
+  const model = scoreWords(leet, weights(), MODEL.bias, onWord);
+  for (let ri = 0; ri < RULES.length; ri++) {
+    const rule = RULES[ri] as PhraseRule;
+    if (rule.fold !== true) continue;
+    if (enabled[ri] !== 1 && !(rule.lits ?? []).some((l) => fold.includes(l))) continue;
     rule.re.lastIndex = 0;
-    let found = 0;
-    for (let m = rule.re.exec(view); m !== null && found < 16; m = rule.re.exec(view)) {
+    for (
+      let m = rule.re.exec(fold);
+      m !== null && (hitCount[ri] as number) < MAX_HITS_PER_RULE;
+      m = rule.re.exec(fold)
+    ) {
       if (m[0].length === 0) {
         rule.re.lastIndex++;
         continue;
       }
-      const lead = m[0].length - m[0].trimStart().length;
-      hits.push({ type: rule.type, start: m.index + lead, end: m.index + m[0].trimEnd().length, weight: rule.weight });
-      found++;
+      record(ri, m);
     }
-    if (found > 0) keep *= 1 - rule.weight;
   }
+  let keep = 1;
+  for (let ri = 0; ri < RULES.length; ri++)
+    if ((hitCount[ri] as number) > 0) keep *= 1 - (RULES[ri] as PhraseRule).weight;
   const suffix = adversarialSuffix(fold);
   if (suffix !== undefined) {
     hits.push(suffix);
     keep *= 1 - suffix.weight;
   }
   const rules = 1 - keep;
-  const model = modelProbability(leet);
   return { score: combineScores(rules, model), hits, model, rules };
 }
 

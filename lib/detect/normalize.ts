@@ -25,6 +25,8 @@ export interface Normalized {
   startMap: Int32Array;
   /** Original end offset (exclusive) of the characters that produced each normalized unit. */
   endMap: Int32Array;
+  /** True when the maps are the identity (printable ASCII input); they are then left empty. */
+  identity?: boolean;
   /** ASCII text smuggled in Unicode tag characters (U+E0020–E007E), with its original span. */
   tagRuns: { text: string; start: number; end: number }[];
 }
@@ -110,9 +112,12 @@ export function normalizeText(input: string): Normalized {
   }
   if (asciiOnly) return asciiFast(input);
 
-  const out: string[] = [];
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // `clean` is built from slices; the offset maps grow only for expansions (NFKC of "ﬁ" is "fi").
+  let clean = '';
+  let cap = n + 16;
+  let starts = new Int32Array(cap);
+  let ends = new Int32Array(cap);
+  let len = 0;
   const tagRuns: Normalized['tagRuns'] = [];
   let tagText = '';
   let tagStart = -1;
@@ -120,6 +125,20 @@ export function normalizeText(input: string): Normalized {
 
   let i = 0;
   while (i < n) {
+    // Fast path: a run of ASCII maps to itself. Its last character stays for the cluster
+    // path when non-ASCII follows, since a combining mark may compose with it.
+    let j = i;
+    while (j < n && input.charCodeAt(j) < 0x80) j++;
+    if (j < n) j--;
+    if (j > i) {
+      clean += input.slice(i, j);
+      for (let k = i; k < j; k++) {
+        starts[len] = k;
+        ends[len++] = k + 1;
+      }
+      i = j;
+      continue;
+    }
     let clusterStart = i;
     let cp = input.codePointAt(i) as number;
     let cluster = '';
@@ -165,23 +184,30 @@ export function normalizeText(input: string): Normalized {
     // Latin-1 letters, digits and punctuation are NFKC-stable on their own (except a few
     // compatibility characters from 0xA0 and U+0132 up), so only rarer clusters pay for normalize().
     const norm = cluster.length === 1 && (cp < 0xa0 || (cp >= 0xc0 && cp < 0x132)) ? cluster : safeNFKC(cluster);
-    for (let k = 0; k < norm.length; k++) {
-      starts.push(clusterStart);
-      ends.push(i);
+    if (len + norm.length > cap) {
+      cap = Math.max(cap * 2, len + norm.length);
+      const s2 = new Int32Array(cap);
+      s2.set(starts.subarray(0, len));
+      starts = s2;
+      const e2 = new Int32Array(cap);
+      e2.set(ends.subarray(0, len));
+      ends = e2;
     }
-    out.push(norm);
+    for (let k = 0; k < norm.length; k++) {
+      starts[len] = clusterStart;
+      ends[len++] = i;
+    }
+    clean += norm;
   }
   if (tagText.length > 0) tagRuns.push({ text: tagText, start: tagStart, end: tagEnd });
 
-  const clean = out.join('');
-  const len = clean.length;
-  const startMap = Int32Array.from(starts);
-  const endMap = Int32Array.from(ends);
+  const startMap = starts.subarray(0, len);
+  const endMap = ends.subarray(0, len);
   const foldCodes = new Uint16Array(len);
   const leetCodes = new Uint16Array(len);
   for (let k = 0; k < len; k++) {
     let c = clean.charCodeAt(k);
-    c = FOLD.get(c) ?? c;
+    if (c >= 128) c = FOLD.get(c) ?? c;
     foldCodes[k] = c;
     if (c < 128) {
       leetCodes[k] = LEET_TABLE[c] as number;
@@ -219,23 +245,28 @@ function safeNFKC(s: string): string {
   }
 }
 
+const NO_MAP = new Int32Array(0);
+const LEET_CHARS = /[013457@$]/;
+
 function asciiFast(input: string): Normalized {
-  const n = input.length;
-  const startMap = new Int32Array(n);
-  const endMap = new Int32Array(n);
-  let leet = '';
-  for (let i = 0; i < n; i++) {
-    startMap[i] = i;
-    endMap[i] = i + 1;
+  // Printable ASCII needs no offset map (identity) and its lower-casing is native; only
+  // texts with leetspeak digits or symbols pay for the per-character table.
+  let leet = input.toLowerCase();
+  if (LEET_CHARS.test(leet)) {
+    const n = input.length;
+    const codes = new Uint16Array(n);
+    for (let i = 0; i < n; i++) codes[i] = LEET_TABLE[input.charCodeAt(i)] ?? 0;
+    leet = codesToString(codes);
   }
-  const codes = new Uint16Array(n);
-  for (let i = 0; i < n; i++) codes[i] = LEET_TABLE[input.charCodeAt(i)] ?? 0;
-  leet = codesToString(codes);
-  return { clean: input, fold: input, leet, startMap, endMap, tagRuns: [] };
+  return { clean: input, fold: input, leet, startMap: NO_MAP, endMap: NO_MAP, tagRuns: [], identity: true };
 }
 
 /** Map a span in normalized coordinates back to the original string. */
 export function toOriginal(norm: Normalized, start: number, end: number, originalLength: number): [number, number] {
+  if (norm.identity === true) {
+    const s = Math.min(Math.max(0, start), originalLength);
+    return [s, Math.max(s, Math.min(end, originalLength))];
+  }
   const len = norm.startMap.length;
   if (len === 0) return [0, 0];
   const s = start < len ? (norm.startMap[start] as number) : originalLength;

@@ -1,11 +1,22 @@
 import { defineConfig } from 'vitest/config';
 
+// Every middleware test runs twice: on Express 5 (the dev dependency) and on Express 4
+// (the `express4` alias), since the peer range covers both.
+const middlewareTests = ['test/*.test.ts', 'test/{robust,limits,llm,filter,audit,validate}/**/*.test.ts'];
+const notOnExpress4 = ['test/package.test.ts', 'test/examples.test.ts', 'test/browser.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Tests share one Redis and real ports; files run in parallel but each file's tests in order.
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'express5', include: ['test/**/*.test.ts'], env: { EXPRESS_MAJOR: '5' } } },
+      {
+        extends: true,
+        test: { name: 'express4', include: middlewareTests, exclude: notOnExpress4, env: { EXPRESS_MAJOR: '4' } },
+        resolve: { alias: [{ find: /^express$/, replacement: 'express4' }] },
+      },
+    ],
   },
 });

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import OpenAI from 'openai';
+import { createClient } from 'redis';
 import { createMockLLM, llmShield, type LLMClient } from '../lib/index.js';
 
 /** `id:key` pairs from SHIELD_API_KEYS, or one generated demo key. */
@@ -38,6 +39,13 @@ export async function main(): Promise<void> {
   const { client, model, mock } = provider();
   const { keys, generated } = clientKeys();
   const redisUrl = process.env.REDIS_URL;
+  // One client for the whole app; without an 'error' listener node-redis would crash the
+  // process when Redis goes away. While it is down, limits answer 503 (fail closed).
+  const redis = redisUrl ? createClient({ url: redisUrl, socket: { connectTimeout: 5_000 } }) : undefined;
+  if (redis) {
+    redis.on('error', (err: Error) => console.error(`Redis: ${err.message}`));
+    await redis.connect();
+  }
 
   const app = express();
   app.disable('x-powered-by');
@@ -48,6 +56,7 @@ export async function main(): Promise<void> {
       model,
       keys,
       systemPrompt: 'You are a helpful assistant. Answer briefly.',
+      ...(redis ? { redis } : {}),
     }),
   );
   app.use(express.static(fileURLToPath(new URL('./public', import.meta.url))));
@@ -64,14 +73,20 @@ export async function main(): Promise<void> {
     );
     if (generated) lines.push(`Demo client key (generated, printed once): ${keys[0]!.key}`);
     else lines.push(`Client keys: ${keys.map((k) => k.id).join(', ')} (from SHIELD_API_KEYS)`);
-    if (redisUrl)
-      lines.push('REDIS_URL is set, but Redis-backed limits are not available yet: limits are per process.');
+    lines.push(
+      redisUrl
+        ? 'Limits: shared through Redis (REDIS_URL) by every instance on it.'
+        : 'Limits: in this process only (set REDIS_URL to share them between instances).',
+    );
     lines.push(
       `Try: curl http://localhost:${actual}/v1/chat/completions -H "Authorization: Bearer <key>" -H "Content-Type: application/json" -d '{"messages":[{"role":"user","content":"Hello"}]}'`,
     );
     console.log(lines.join('\n'));
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () =>
+    server.close(() => {
+      void Promise.resolve(redis?.close()).finally(() => process.exit(0));
+    });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

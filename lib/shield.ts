@@ -9,7 +9,8 @@ import { auditLog, type AuditLogOptions } from './middleware/audit-log.js';
 import { callLLM, type CallLLMOptions } from './middleware/call-llm.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { filterOutput, type FilterOutputOptions } from './middleware/filter-output.js';
-import { rateLimitByKey, type RateLimitByKeyOptions } from './middleware/rate-limit-by-key.js';
+import { redisClientProblem } from './limits/redis.js';
+import { rateLimitByKey, type RateLimitByKeyOptions, type RedisClientLike } from './middleware/rate-limit-by-key.js';
 import { validatePrompt, type ValidatePromptOptions } from './middleware/validate-prompt.js';
 
 export interface LLMShieldOptions {
@@ -25,6 +26,8 @@ export interface LLMShieldOptions {
   keys: ApiKeyAuthOptions['keys'];
   /** Body size limit for the JSON parser. Default `'100kb'`. */
   bodyLimit?: string | number;
+  /** A connected node-redis or ioredis client for `rateLimitByKey` (limits shared by every process on it). `rateLimit.redis` wins. */
+  redis?: RedisClientLike;
   /** `auditLog` options, or `false` to leave it out. */
   audit?: AuditLogOptions | false;
   /** `rateLimitByKey` options, or `false` to leave it out. */
@@ -58,6 +61,7 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     allowedModels: is.stringArray,
     systemPrompt: is.nonEmptyString,
     keys: is.any,
+    redis: redisClientProblem,
     bodyLimit: bodyLimitCheck,
     audit: optionsOrFalse,
     rateLimit: optionsOrFalse,
@@ -89,7 +93,9 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     auth,
     // Parse only what an authenticated client sent.
     express.json({ limit: opts.bodyLimit ?? '100kb', strict: true }),
-    ...(opts.rateLimit === false ? [] : [rateLimitByKey(opts.rateLimit ?? {})]),
+    ...(opts.rateLimit === false
+      ? []
+      : [rateLimitByKey({ ...opts.rateLimit, redis: opts.rateLimit?.redis ?? opts.redis })]),
     ...(opts.validate === false ? [] : [validatePrompt(opts.validate ?? {})]),
     ...(opts.filter === false ? [] : [filterOutput(opts.filter ?? {})]),
     ...(llm ? [llm] : []),

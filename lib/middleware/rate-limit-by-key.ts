@@ -101,9 +101,9 @@ function storeKey(identity: string): string {
   return createHash('sha256').update(identity, 'utf8').digest('hex').slice(0, 32);
 }
 
-/** The draft-8 partition key: an opaque digest, as express-rate-limit sends for requests. */
+/** The draft-8 partition key, derived as express-rate-limit does, so `"tokens"` and `"requests"` items agree. */
 function partitionKey(id: string): string {
-  return createHash('sha256').update(id).digest('base64').slice(0, 12);
+  return Buffer.from(createHash('sha256').update(id).digest('hex').slice(0, 12)).toString('base64');
 }
 
 function once(fn: () => void): () => void {

@@ -54,8 +54,8 @@ describe('request limits shared through Redis', () => {
   for (const kind of ['node-redis', 'ioredis', 'mixed'] as const) {
     it(`two app instances (${kind}) let exactly \`limit\` requests through, alternating`, async () => {
       const p = prefix(`two-${kind}`);
-      const a = await open(kind === 'ioredis' ? ioRedis : nodeRedis);
-      const b = await open(kind === 'node-redis' ? nodeRedis : ioRedis);
+      const a = kind === 'ioredis' ? await open(ioRedis) : await open(nodeRedis);
+      const b = kind === 'node-redis' ? await open(nodeRedis) : await open(ioRedis);
       const app1 = limitedApp(rateLimitByKey({ limit: 5, windowMs: 60_000, redis: a, prefix: p }));
       const app2 = limitedApp(rateLimitByKey({ limit: 5, windowMs: 60_000, redis: b, prefix: p }));
       const statuses: number[] = [];

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The chat page at / in headless Chromium (Debian's chromium, driven by playwright-core):
 // a streamed answer, a refusal shown plainly.
 

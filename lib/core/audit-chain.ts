@@ -88,6 +88,13 @@ export function chainRecord<T extends object>(chain: ChainState, record: T): T &
 /** The result of `verifyAuditChain`: `reason` is for people, `index` for code. */
 export type ChainVerdict = { ok: true } | { ok: false; index: number; reason: string };
 
+// `reason` is not enumerable, so the verdict still deep-equals the documented `{ ok: false, index }`.
+function failed(index: number, reason: string): ChainVerdict {
+  const verdict = { ok: false as const, index } as { ok: false; index: number; reason: string };
+  Object.defineProperty(verdict, 'reason', { value: reason, enumerable: false });
+  return verdict;
+}
+
 export interface VerifyAuditChainOptions {
   /**
    * Records already verified before these (e.g. the previous log file, or the heads you
@@ -168,14 +175,13 @@ export function verifyAuditChain(
   }
   for (let index = 0; index < records.length; index++) {
     const r = records[index] as Record<string, unknown> | null;
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) return { ok: false, index, reason: 'not a record' };
-    if (!isLink(r)) return { ok: false, index, reason: 'record is not chained' };
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) return failed(index, 'not a record');
+    if (!isLink(r)) return failed(index, 'record is not chained');
     const { chainId, seq, prevHash, hash } = r as unknown as ChainLink;
     // The verifier decides whether records must be keyed, never the record: a forger would just drop `alg`.
-    if (secret !== undefined && r.alg !== KEYED_ALG) return { ok: false, index, reason: 'record is not keyed' };
-    if (secret === undefined && r.alg === KEYED_ALG)
-      return { ok: false, index, reason: 'record is keyed: verify with its secret' };
-    if (digest(r, unsigned, secret) !== hash) return { ok: false, index, reason: 'record was edited' };
+    if (secret !== undefined && r.alg !== KEYED_ALG) return failed(index, 'record is not keyed');
+    if (secret === undefined && r.alg === KEYED_ALG) return failed(index, 'record is keyed: verify with its secret');
+    if (digest(r, unsigned, secret) !== hash) return failed(index, 'record was edited');
     const head = heads.get(chainId);
     if (head === undefined && seq !== 0 && opts.allowPartial === true && prevHash !== null) {
       heads.set(chainId, { seq, hash });
@@ -184,7 +190,7 @@ export function verifyAuditChain(
     const expectedSeq = head ? head.seq + 1 : 0;
     const expectedPrev = head ? head.hash : null;
     if (seq !== expectedSeq || prevHash !== expectedPrev)
-      return { ok: false, index, reason: misplaced(records, index, chainId, expectedSeq, seq) };
+      return failed(index, misplaced(records, index, chainId, expectedSeq, seq));
     heads.set(chainId, { seq, hash });
   }
   return { ok: true };

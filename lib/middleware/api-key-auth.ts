@@ -26,6 +26,28 @@ interface StoredKey {
 
 const FACTORY = 'apiKeyAuth';
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
+const ENTRY_FIELDS: readonly string[] = ['id', 'key', 'sha256', 'models', 'limit', 'tokens'];
+const PRINCIPAL_FIELDS: readonly string[] = ['id', 'models', 'limit', 'tokens'];
+
+/** A principal that later middlewares (or a buggy handler) cannot change for every request after. */
+function frozen(principal: Principal): Principal {
+  if (principal.models) Object.freeze(principal.models);
+  if (principal.tokens) Object.freeze(principal.tokens);
+  return Object.freeze(principal);
+}
+
+/**
+ * What a verify function returned, checked as the static keys are: a bad `limit` or
+ * `tokens` must not silently switch a limit off. Extra fields are dropped.
+ */
+function principalFromVerify(value: unknown): Principal | null {
+  if (value === null || value === undefined || value === false) return null;
+  if (typeof value !== 'object') throw new TypeError('not an object');
+  const picked: Record<string, unknown> = {};
+  for (const name of PRINCIPAL_FIELDS)
+    if ((value as Record<string, unknown>)[name] !== undefined) picked[name] = (value as Record<string, unknown>)[name];
+  return frozen(checkPrincipalPolicy('verify() result', picked));
+}
 
 function checkPrincipalPolicy(where: string, entry: Record<string, unknown>): Principal {
   const id = entry.id;
@@ -73,8 +95,10 @@ function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
     if (is.object(raw)) throw optionError(FACTORY, where, 'an object { id, key } or { id, sha256 }', raw);
     const entry = raw as Record<string, unknown>;
     for (const name of Object.keys(entry)) {
-      if (!['id', 'key', 'sha256', 'models', 'limit', 'tokens'].includes(name)) {
-        throw new TypeError(`${FACTORY}: unknown field \`${where}.${name}\``);
+      if (!ENTRY_FIELDS.includes(name)) {
+        throw new TypeError(
+          `${FACTORY}: unknown field \`${where}.${name}\` (known fields: ${[...ENTRY_FIELDS].sort().join(', ')})`,
+        );
       }
     }
     const principal = checkPrincipalPolicy(where, entry);
@@ -101,7 +125,7 @@ function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
     if (seenDigests.has(hex)) throw new TypeError(`${FACTORY}: \`${where}\` repeats a key already listed`);
     seenIds.add(principal.id);
     seenDigests.add(hex);
-    return { digest, principal };
+    return { digest, principal: frozen(principal) };
   });
 }
 
@@ -150,13 +174,23 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
     const key = presentedKey(req);
     if (key === undefined) return next(unauthorized());
     let principal: Principal | null | undefined;
-    try {
-      principal = verify ? await verify(key, req) : lookup(key);
-    } catch (cause) {
-      // A verifier that fails must not let the request through (fail closed).
-      return next(new ShieldError(503, 'service_unavailable', 'The key store is unavailable.', { cause }));
-    }
-    if (!principal || typeof principal.id !== 'string' || principal.id.length === 0) return next(unauthorized());
+    if (verify) {
+      let returned: unknown;
+      try {
+        returned = await verify(key, req);
+      } catch (cause) {
+        // A verifier that fails must not let the request through (fail closed).
+        return next(new ShieldError(503, 'service_unavailable', 'The key store is unavailable.', { cause }));
+      }
+      try {
+        principal = principalFromVerify(returned);
+      } catch (cause) {
+        return next(
+          new ShieldError(500, 'internal_error', 'The key verifier returned an invalid principal.', { cause }),
+        );
+      }
+    } else principal = lookup(key);
+    if (!principal) return next(unauthorized());
     state.principal = principal;
     state.keyId = principal.id;
     next();

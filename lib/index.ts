@@ -10,7 +10,13 @@ export {
   type OwaspLlmId,
 } from './middleware/audit-log.js';
 export { apiKeyAuth, type ApiKeyAuthOptions, type ApiKeyEntry, type VerifyKey } from './middleware/api-key-auth.js';
-export { rateLimitByKey, type RateLimitByKeyOptions } from './middleware/rate-limit-by-key.js';
+export {
+  rateLimitByKey,
+  type RateLimitByKeyOptions,
+  type TokenBudgetOptions,
+  type ConcurrencyOptions,
+  type RedisClientLike,
+} from './middleware/rate-limit-by-key.js';
 export {
   validatePrompt,
   type ValidatePromptOptions,

@@ -147,7 +147,9 @@ function unauthorized(): ShieldError {
  * Checks the client key (`Authorization: Bearer <key>` or `x-api-key`) and puts the
  * principal (`id`, `models`, `limit`, `tokens`) in the shield state. Keys are compared as
  * SHA-256 digests in constant time and never stored raw. Unknown or missing key: 401
- * `invalid_api_key`.
+ * `invalid_api_key`. With a verify function (sync or async): a throw or rejection gives 503
+ * `service_unavailable` (fail closed), an invalid principal 500 `internal_error`.
+ * No defaults: `keys` is required, and configured principals are frozen copies.
  *
  * @example
  * ```ts

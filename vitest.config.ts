@@ -10,6 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['test/helpers/leak-guard.ts'],
     projects: [
       { extends: true, test: { name: 'express5', include: ['test/**/*.test.ts'], env: { EXPRESS_MAJOR: '5' } } },
       {

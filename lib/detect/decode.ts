@@ -23,7 +23,18 @@ export interface DecodedSegment {
 
 // Each pattern is a single character-class run (or a fixed-width unit repeated), so a failed
 // attempt costs at most the minimum length and matching stays linear.
-const B64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/** `[A-Za-z0-9+/_-]`: the characters of a base64 (or base64url, or hex) run. */
+function isB64(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x2b ||
+    c === 0x2f ||
+    c === 0x5f ||
+    c === 0x2d
+  );
+}
 const ESC_HEX_RUN = /(?:\\x[0-9A-Fa-f]{2}){4,}/g;
 const PCT_RUN = /(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~!*'()+-]{0,8}){3,}/g;
 const HEX_ONLY = /^[0-9A-Fa-f]+$/;
@@ -97,20 +108,36 @@ export function findEncodedRuns(text: string, budget: Budget): DecodedSegment[] 
     return true;
   };
 
-  // Cheap prefilter: a 16-char run of base64 letters without a space is rare in prose.
-  B64_RUN.lastIndex = 0;
-  for (let m = B64_RUN.exec(text); m !== null; m = B64_RUN.exec(text)) {
-    const run = m[0];
+  // Runs of base64 characters are found by a character loop rather than a regex: a regex
+  // retries a failed run at each of its characters, a loop reads each character once.
+  for (let i = 0; i < text.length;) {
+    if (!isB64(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let mixed = false;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (!isB64(c)) break;
+      // Runs of one case and no digits are words or identifiers, not base64 data.
+      if (!(c >= 0x61 && c <= 0x7a) && c !== 0x5f && c !== 0x2d) mixed = true;
+      i++;
+    }
+    if (i - start < 16 || !mixed) continue;
+    let end = i;
+    if (text.charCodeAt(end) === 0x3d) end++;
+    if (text.charCodeAt(end) === 0x3d) end++;
+    const run = text.slice(start, end);
+    i = end;
     const isHex = HEX_ONLY.test(run);
-    // Runs of one case and no digits are words or identifiers, not base64 data.
-    if (!isHex && !/[A-Z]/.test(run) && !/[0-9+/]/.test(run)) continue;
     const win = isHex ? DECODE_WINDOW : DECODE_WINDOW - (DECODE_WINDOW % 4);
     let ok = true;
     for (let off = 0; off < run.length && ok; off += win) {
       const piece = run.slice(off, off + win);
       if (piece.length < 16 && off > 0) break;
       const decoded = isHex ? decodeHex(piece) : decodeBase64(piece);
-      ok = push(decoded, m.index + off, m.index + off + piece.length, isHex ? 'hex' : 'base64');
+      ok = push(decoded, start + off, start + off + piece.length, isHex ? 'hex' : 'base64');
     }
     if (!ok) break;
   }

@@ -472,6 +472,70 @@ const hitCount = new Int32Array(RULES.length);
 const lastEnd = new Int32Array(RULES.length);
 const enabled = new Uint8Array(RULES.length);
 
+function isLower(c: number): boolean {
+  return c >= 0x61 && c <= 0x7a;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+function isSpace(c: number): boolean {
+  return (
+    c <= 0x20 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+function isPunct(c: number): boolean {
+  return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);
+}
+
+/**
+ * A token of an adversarial suffix: two or more punctuation marks around letters in a shape
+ * prose does not have (prose: `("word").` — an opening mark, letters, closing marks), or a
+ * long token with an inner capital (`githubINST`, `tableView`).
+ */
+function isWeirdToken(s: string, start: number, end: number): boolean {
+  let punct = 0;
+  let letters = 0;
+  let innerCaps = false;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (isPunct(c)) punct++;
+    else if (isLetter(c)) {
+      letters++;
+      if (
+        !innerCaps &&
+        c <= 0x5a &&
+        i > start &&
+        i + 1 < end &&
+        isLower(s.charCodeAt(i - 1)) &&
+        isLower(s.charCodeAt(i + 1))
+      )
+        innerCaps = true;
+    }
+  }
+  if (innerCaps && letters > 6) return true;
+  if (punct < 2 || letters < 1) return false;
+  let i = start;
+  const first = s.charCodeAt(i);
+  if (first === 0x28 || first === 0x22 || first === 0x27 || first === 0x5b) i++;
+  const lettersFrom = i;
+  while (i < end && isLetter(s.charCodeAt(i))) i++;
+  if (i === lettersFrom) return true;
+  for (; i < end; i++) if (!')"\'].,;:!?'.includes(s[i] as string)) return true;
+  return false;
+}
+
 // GCG-style suffixes: a single line of many tokens that mix letters with punctuation in ways
 // prose and code rarely do ("oppositeley.]( Me giving**ONE please? revert with \"\!--Two").
 function adversarialSuffix(fold: string): InjectionHit | undefined {
@@ -480,22 +544,22 @@ function adversarialSuffix(fold: string): InjectionHit | undefined {
   const tail = fold.slice(tailStart);
   if (tail.includes('```')) return undefined;
   const lineStart = tail.lastIndexOf('\n', tail.length - 2) + 1;
-  const line = tail.slice(lineStart);
-  // The suffix is the last ~20 tokens; the request before it is ordinary prose.
-  const tokens = line
-    .split(/\s+/)
-    .filter((t) => t.length > 0)
-    .slice(-20);
-  if (tokens.length < 10) return undefined;
+  const lineEnd = tail.length;
+  // The suffix is the last ~20 tokens; the request before it is ordinary prose. Tokens are
+  // read backwards with a character loop: this runs on every prompt, so it allocates nothing.
+  let count = 0;
   let weird = 0;
-  for (const t of tokens) {
-    const punct = (t.match(/[!-/:-@[-`{-~]/g) ?? []).length;
-    const letters = (t.match(/[A-Za-z]/g) ?? []).length;
-    const innerCaps = /[a-z][A-Z][a-z]/.test(t);
-    if ((punct >= 2 && letters >= 1 && !/^[("'[]?[A-Za-z]+[)"'\].,;:!?]*$/.test(t)) || (innerCaps && letters > 6))
-      weird++;
+  let j = lineEnd;
+  while (count < 20) {
+    while (j > lineStart && isSpace(tail.charCodeAt(j - 1))) j--;
+    if (j <= lineStart) break;
+    const end = j;
+    while (j > lineStart && !isSpace(tail.charCodeAt(j - 1))) j--;
+    count++;
+    if (isWeirdToken(tail, j, end)) weird++;
   }
-  const ratio = weird / tokens.length;
+  if (count < 10) return undefined;
+  const ratio = weird / count;
   if (weird >= 6 && ratio >= 0.35) {
     const base = tailStart + lineStart;
     return { type: 'adversarial_suffix', start: base, end: fold.length, weight: Math.min(0.9, 0.4 + ratio) };

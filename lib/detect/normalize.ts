@@ -203,24 +203,40 @@ export function normalizeText(input: string): Normalized {
 
   const startMap = starts.subarray(0, len);
   const endMap = ends.subarray(0, len);
-  const foldCodes = new Uint16Array(len);
-  const leetCodes = new Uint16Array(len);
+  // Most non-ASCII text (curly quotes, dashes, accents) has no confusable: `fold` is then
+  // `clean` itself, and `leet` the native lower-casing plus the leetspeak table.
+  let fold = clean;
   for (let k = 0; k < len; k++) {
-    let c = clean.charCodeAt(k);
-    if (c >= 128) c = FOLD.get(c) ?? c;
-    foldCodes[k] = c;
-    if (c < 128) {
-      leetCodes[k] = LEET_TABLE[c] as number;
-    } else {
-      const lower = String.fromCharCode(c).toLowerCase();
-      // Keep the views aligned: a lower-case mapping that changes length keeps the original.
-      leetCodes[k] = lower.length === 1 ? lower.charCodeAt(0) : c;
+    if (clean.charCodeAt(k) >= 128 && FOLD.has(clean.charCodeAt(k))) {
+      const foldCodes = new Uint16Array(len);
+      for (let q = 0; q < len; q++) {
+        const c = clean.charCodeAt(q);
+        foldCodes[q] = c >= 128 ? (FOLD.get(c) ?? c) : c;
+      }
+      fold = codesToString(foldCodes);
+      break;
     }
+  }
+  let leet = fold.toLowerCase();
+  if (leet.length !== len) {
+    // Keep the views aligned: a lower-case mapping that changes length keeps the original.
+    const leetCodes = new Uint16Array(len);
+    for (let k = 0; k < len; k++) {
+      const c = fold.charCodeAt(k);
+      if (c < 128) leetCodes[k] = LEET_TABLE[c] as number;
+      else {
+        const lower = String.fromCharCode(c).toLowerCase();
+        leetCodes[k] = lower.length === 1 ? lower.charCodeAt(0) : c;
+      }
+    }
+    leet = codesToString(leetCodes);
+  } else if (LEET_CHARS.test(leet)) {
+    leet = leet.replace(LEET_ALL, (c) => LEET[c] ?? c);
   }
   return {
     clean,
-    fold: codesToString(foldCodes),
-    leet: codesToString(leetCodes),
+    fold,
+    leet,
     startMap,
     endMap,
     tagRuns,
@@ -247,17 +263,13 @@ function safeNFKC(s: string): string {
 
 const NO_MAP = new Int32Array(0);
 const LEET_CHARS = /[013457@$]/;
+const LEET_ALL = /[013457@$]/g;
 
 function asciiFast(input: string): Normalized {
   // Printable ASCII needs no offset map (identity) and its lower-casing is native; only
-  // texts with leetspeak digits or symbols pay for the per-character table.
+  // texts with leetspeak digits or symbols pay for a replace.
   let leet = input.toLowerCase();
-  if (LEET_CHARS.test(leet)) {
-    const n = input.length;
-    const codes = new Uint16Array(n);
-    for (let i = 0; i < n; i++) codes[i] = LEET_TABLE[input.charCodeAt(i)] ?? 0;
-    leet = codesToString(codes);
-  }
+  if (LEET_CHARS.test(leet)) leet = leet.replace(LEET_ALL, (c) => LEET[c] ?? c);
   return { clean: input, fold: input, leet, startMap: NO_MAP, endMap: NO_MAP, tagRuns: [], identity: true };
 }
 

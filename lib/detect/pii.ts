@@ -30,8 +30,7 @@ const SSN = /(?<![\w.-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-]|[.,]\d)/g;
 
 const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])/g;
 
-const IPV4 =
-  /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
+const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 
 const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:.])/g;
 
@@ -41,18 +40,84 @@ const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3
 const PHONE =
   /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-])?(?:\(\d{1,5}\)[ .-]?)?\d{1,8}(?:[ .-]\d{1,8}){0,5}(?: ?(?:x|ext\.?|#) ?\d{1,6})?(?![\w]|[.,/-]\d)/g;
 
-const PHONE_CONTEXT = /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text me|contact|reach|number|dial|ring|desk|landline|hotline)\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
+const PHONE_CONTEXT =
+  /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text me|contact|reach|number|dial|ring|desk|landline|hotline)\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
 const DATE_PREFIX = /^(?:(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d)(?!\d)/;
 const ADDRESS_BEFORE = /(?:suite|ste|apt|apartment|unit|box|zip|postal|post ?code|cep|plz|no\.?|#)\s*:?\s*$/i;
 const SSN_CONTEXT = /(?:ssn|social security|ss#|taxpayer|tin\b)/i;
 
 const IBAN_LENGTHS: Record<string, number> = {
-  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BR: 29, CH: 21, CR: 22,
-  CY: 28, CZ: 24, DE: 22, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FO: 18, FR: 27, GB: 22,
-  GE: 22, GI: 23, GL: 18, GR: 27, GT: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27,
-  JO: 30, KW: 30, KZ: 20, LB: 28, LI: 21, LT: 20, LU: 20, LV: 21, MC: 27, MD: 24, ME: 22, MK: 19,
-  MR: 27, MT: 31, MU: 30, NL: 18, NO: 15, PK: 24, PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22,
-  SA: 24, SC: 31, SE: 24, SI: 19, SK: 24, SM: 27, TN: 24, TR: 26, UA: 29, VG: 24, XK: 20,
+  AD: 24,
+  AE: 23,
+  AL: 28,
+  AT: 20,
+  AZ: 28,
+  BA: 20,
+  BE: 16,
+  BG: 22,
+  BH: 22,
+  BR: 29,
+  CH: 21,
+  CR: 22,
+  CY: 28,
+  CZ: 24,
+  DE: 22,
+  DK: 18,
+  DO: 28,
+  EE: 20,
+  EG: 29,
+  ES: 24,
+  FI: 18,
+  FO: 18,
+  FR: 27,
+  GB: 22,
+  GE: 22,
+  GI: 23,
+  GL: 18,
+  GR: 27,
+  GT: 28,
+  HR: 21,
+  HU: 28,
+  IE: 22,
+  IL: 23,
+  IQ: 23,
+  IS: 26,
+  IT: 27,
+  JO: 30,
+  KW: 30,
+  KZ: 20,
+  LB: 28,
+  LI: 21,
+  LT: 20,
+  LU: 20,
+  LV: 21,
+  MC: 27,
+  MD: 24,
+  ME: 22,
+  MK: 19,
+  MR: 27,
+  MT: 31,
+  MU: 30,
+  NL: 18,
+  NO: 15,
+  PK: 24,
+  PL: 28,
+  PS: 29,
+  PT: 25,
+  QA: 29,
+  RO: 24,
+  RS: 22,
+  SA: 24,
+  SC: 31,
+  SE: 24,
+  SI: 19,
+  SK: 24,
+  SM: 27,
+  TN: 24,
+  TR: 26,
+  UA: 29,
+  VG: 24,
+  XK: 20,
 };
 
 /** Luhn checksum over a string of digits. */
@@ -113,7 +178,10 @@ function phoneValid(text: string, start: number, m: string): boolean {
   const paren = m.includes('(');
   const ext = /[x#]|ext/.test(m);
   const core = m.replace(/ ?(?:x|ext\.?|#) ?\d+$/, '');
-  const groups = core.replace(/^\+\d{1,3}[ .-]?/, '').split(/[ .\-()]+/).filter((g) => g.length > 0);
+  const groups = core
+    .replace(/^\+\d{1,3}[ .-]?/, '')
+    .split(/[ .\-()]+/)
+    .filter((g) => g.length > 0);
   const seps = core.match(/[ .-]/g) ?? [];
   const sepKinds = new Set(seps);
   if (sepKinds.size > 1 && !intl && !paren && !(sepKinds.size === 2 && sepKinds.has(' '))) return false;
@@ -131,6 +199,17 @@ function phoneValid(text: string, start: number, m: string): boolean {
   if (/^ ?[A-Za-z]/.test(after) && n <= 10) return false;
   if (/[$€£¥]\s?$/.test(before) || /^\s?(?:[$€£¥%]|dollars|euros|usd|eur|gbp|km|kg|miles)/i.test(after)) return false;
   if (groups.length >= 2) return groups.every((g) => g.length >= 2) && groups.some((g) => g.length >= 3);
+  return false;
+}
+
+/** An IPv6 address has two colons at most five characters apart; prose rarely does. */
+function hasColonPair(text: string): boolean {
+  for (let i = text.indexOf(':'); i >= 0;) {
+    const next = text.indexOf(':', i + 1);
+    if (next < 0) return false;
+    if (next - i <= 5) return true;
+    i = next;
+  }
   return false;
 }
 
@@ -197,7 +276,7 @@ export function findPii(text: string): RawMatch[] {
     }
   }
 
-  if (text.includes(':')) {
+  if (hasColonPair(text)) {
     IPV6.lastIndex = 0;
     for (let m = IPV6.exec(text); m !== null; m = IPV6.exec(text)) {
       const s = m[0];

@@ -315,7 +315,7 @@ const AUTH_HEADER =
   /\b(?:proxy-)?authorization["']?\s{0,4}[:=]\s{0,4}["']?(?:(?:bearer|basic|token|digest|apikey|api-key|bot|sso-key)\s{1,4})?([A-Za-z0-9._~+/=:-]{8,2048})/gi;
 const CURL_USER = /(?:\s|^)(?:-u|--user)\s{1,4}(["']?)([^\s"']{0,128})\1(?:(["'])([^\s"']{1,128})\3)?/g;
 const ASSIGN =
-  /(?<![\w.$-])(["'`]?)([A-Za-z_@$][\w.-]{0,60})\1[ \t]{0,4}(?:=>|:{1,3}=|\?=|!=|=|:|,)[ \t]{0,4}(\\?["'`])?/g;
+  /(?<![\w.$-])(["'`]?)([A-Za-z_@$][\w.-]{0,60})\1[ \t]{0,4}(?:=>|:{1,3}=|\?=|!=|=|:|,)[ \t]{0,4}(\\?["'`])?/y;
 const CLI_FLAG = /(?:^|\s)--?([A-Za-z][\w-]{0,40})[ \t]{1,4}(["']?)/g;
 
 const PLACEHOLDER =
@@ -601,9 +601,12 @@ function pushMatch(ctx: Ctx, type: string, start: number, end: number): void {
 export function findSecrets(text: string): RawMatch[] {
   const lower = text.toLowerCase();
   const ctx: Ctx = { text, lower, out: [] };
-  // toLowerCase can change length for a few non-ASCII letters; keyword tests tolerate that.
-  for (const rule of RULES) {
-    if (!rule.keywords.some((k) => lower.includes(k))) continue;
+  // Every provider token is one run of token characters, its keyword in the run or in the
+  // key name just before it: keywords are looked for there only, and prose without such a
+  // run (most prompts) skips them and all of their patterns.
+  const windows = tokenWindows(text);
+  for (const rule of windows === '' ? [] : RULES) {
+    if (!rule.keywords.some((k) => windows.includes(k))) continue;
     rule.re.lastIndex = 0;
     for (let m = rule.re.exec(text); m !== null; m = rule.re.exec(text)) {
       if (m[0].length === 0) {
@@ -711,8 +714,31 @@ function findCurlUser(ctx: Ctx): void {
 
 function findAssignments(ctx: Ctx): void {
   const { text } = ctx;
-  ASSIGN.lastIndex = 0;
-  for (let m = ASSIGN.exec(text); m !== null; m = ASSIGN.exec(text)) {
+  // A credential key contains one of these; the key around each occurrence is then tried
+  // with the sticky ASSIGN pattern, instead of matching every `word:` and `word,` of prose.
+  HINT.lastIndex = 0;
+  let resume = 0;
+  let any = false;
+  for (let h = HINT.exec(text); h !== null; h = HINT.exec(text)) {
+    any = true;
+    // Walk back to the start of the key word (the pattern's look-behind forbids starting
+    // inside one), allowing a leading `$`/`@` and an opening quote.
+    let k = h.index;
+    while (k > 0 && h.index - k <= 64 && isKeyChar(text.charCodeAt(k - 1))) k--;
+    if (k > 0 && (text[k - 1] === '$' || text[k - 1] === '@')) k--;
+    if (k < resume) continue;
+    let m: RegExpExecArray | null = null;
+    if (k > 0 && '"\'`'.includes(text[k - 1] as string) && k - 1 >= resume) {
+      ASSIGN.lastIndex = k - 1;
+      m = ASSIGN.exec(text);
+    }
+    if (m === null) {
+      ASSIGN.lastIndex = k;
+      m = ASSIGN.exec(text);
+    }
+    if (m === null) continue;
+    resume = m.index + m[0].length;
+    HINT.lastIndex = Math.max(HINT.lastIndex, resume);
     const key = m[2] ?? '';
     // Most `word:` pairs in prose name no credential: reject them before splitting words.
     if (!CRED_HINT.test(key)) continue;
@@ -724,12 +750,13 @@ function findAssignments(ctx: Ctx): void {
     const [vs, ve] = readValue(text, m.index + m[0].length, m[3]);
     // Resume after the value: `password=password=…` must not re-read the same value
     // from every key inside it, which would make the scan quadratic.
-    if (ve > ASSIGN.lastIndex) ASSIGN.lastIndex = ve;
+    if (ve > resume) resume = ve;
+    HINT.lastIndex = Math.max(HINT.lastIndex, resume);
     const v = text.slice(vs, ve);
     if (!valueIsSecret(v, strength, key)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
   }
-  if (!text.includes('-')) return;
+  if (!any || !text.includes('-')) return;
   CLI_FLAG.lastIndex = 0;
   for (let m = CLI_FLAG.exec(text); m !== null; m = CLI_FLAG.exec(text)) {
     const key = m[1] ?? '';
@@ -740,4 +767,63 @@ function findAssignments(ctx: Ctx): void {
     if (!valueIsSecret(v, strength, key)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
   }
+}
+
+const HINT = /pass|pwd|secret|token|key|cred|pat/gi;
+
+/** `[\w.-]`: the characters of an assignment key after its first. */
+function isKeyChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x5f ||
+    c === 0x2e ||
+    c === 0x2d
+  );
+}
+
+/**
+ * The parts of `text`, lower-cased, where a provider token could be: each run of token
+ * characters that is twelve or more long with a digit, an upper-case letter after the first,
+ * or one of `_+=%|~` (or forty or more of any kind), with the 64 characters before it where a
+ * key name (`aws_secret_access_key = `) would be. Prose words, even joined by `/`, `-` or
+ * `.`, are no such run, so most prompts yield '' and skip every token pattern.
+ */
+export function tokenWindows(text: string): string {
+  let out = '';
+  let covered = 0;
+  let start = 0;
+  let len = 0;
+  let mixed = false;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x20;
+    if ((c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2e || c === 0x2f || c === 0x3a) {
+      len++;
+    } else if (c >= 0x41 && c <= 0x5a) {
+      if (len > 0) mixed = true;
+      len++;
+    } else if (
+      (c >= 0x30 && c <= 0x39) ||
+      c === 0x5f ||
+      c === 0x2b ||
+      c === 0x3d ||
+      c === 0x25 ||
+      c === 0x7c ||
+      c === 0x7e
+    ) {
+      mixed = true;
+      len++;
+    } else {
+      if (len >= 40 || (len >= 12 && mixed)) {
+        const from = Math.max(covered, start - 64);
+        out += (from > covered ? '\n' : '') + text.slice(from, i).toLowerCase();
+        covered = i;
+      }
+      len = 0;
+      mixed = false;
+      start = i + 1;
+    }
+  }
+  return out;
 }

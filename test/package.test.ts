@@ -34,6 +34,7 @@ const run = (cmd: string, args: string[], cwd: string) =>
 describe('packed tarball', () => {
   let dir: string;
   let files: string[];
+  let tarball: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'shield-pkg-'));
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], ROOT)) as Array<{
@@ -41,7 +42,7 @@ describe('packed tarball', () => {
       files: Array<{ path: string }>;
     }>;
     files = packed[0]!.files.map((f) => f.path);
-    const tarball = join(dir, packed[0]!.filename);
+    tarball = join(dir, packed[0]!.filename);
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     run(
       'npm',
@@ -66,6 +67,14 @@ describe('packed tarball', () => {
     expect(files).toContain('dist/cjs/index.js');
     expect(files).toContain('README.md');
     expect(files.some((f) => f.startsWith('lib/') || f.startsWith('test/') || f.startsWith('.ci'))).toBe(false);
+  });
+
+  it('is clean for publint and are-the-types-wrong', () => {
+    expect(run(join(ROOT, 'node_modules/.bin/publint'), ['--strict'], ROOT)).toContain('All good');
+    // attw exits non-zero on any problem, which fails this test with its report.
+    expect(run(join(ROOT, 'node_modules/.bin/attw'), [tarball, '--format', 'ascii'], ROOT)).toContain(
+      'No problems found',
+    );
   });
 
   it('exposes every public name through import', () => {

@@ -217,3 +217,39 @@ describe('callLLM stream idle timeout', () => {
     expect(out.text).toBe(FULL_TEXT);
   });
 });
+
+describe('callLLM client disconnects outside a stream', () => {
+  let h: LLMHarness;
+  beforeAll(async () => (h = await startLLMApp({ retries: 2, timeoutMs: 5_000 })));
+  afterAll(() => h.close());
+
+  it('aborts an in-flight JSON request upstream when the client leaves', async () => {
+    h.upstream.script.push({ hang: true });
+    const controller = new AbortController();
+    const pending = h
+      .sdk()
+      .chat.completions.create({ model: 'up-model', messages: userMessage() }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    await waitFor(() => h.upstream.requests.length === 1, 1000);
+    const closedBefore = h.upstream.closedConnections;
+    controller.abort();
+    expect(await pending).toBeInstanceOf(OpenAI.APIUserAbortError);
+    const took = await waitFor(() => h.upstream.closedConnections > closedBefore, 1000);
+    expect(took).toBeLessThan(1000);
+  });
+
+  it('makes no further attempt when the client leaves during a backoff wait', async () => {
+    h.upstream.requests.length = 0;
+    h.upstream.script.push({ status: 429, headers: { 'retry-after': '1' } });
+    const controller = new AbortController();
+    const pending = h
+      .sdk()
+      .chat.completions.create({ model: 'up-model', messages: userMessage() }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    await waitFor(() => h.upstream.requests.length === 1, 1000);
+    controller.abort();
+    await pending;
+    await new Promise((r) => setTimeout(r, 1300));
+    expect(h.upstream.requests).toHaveLength(1);
+  });
+});

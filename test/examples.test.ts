@@ -129,3 +129,31 @@ describe('examples/custom-rules.ts', () => {
     expect(ex.output()).toMatch(/\[audit\] .* 200 allowed findings=pricing_question/);
   });
 });
+
+describe('examples/multi-instance.ts', () => {
+  let ex: RunningExample;
+  let urls: string[];
+  beforeAll(async () => {
+    ex = await runExample('examples/multi-instance.ts', {
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: `test-multi-${process.pid}-${Date.now()}:`,
+    });
+    urls = [...ex.output().matchAll(/http:\/\/localhost:\d+/g)].map((m) => m[0]);
+  }, 60_000);
+  afterAll(() => ex?.stop());
+
+  it('lets exactly 5 requests a minute through across both instances', async () => {
+    expect(new Set(urls).size).toBe(2);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await fetch(`${urls[i % 2]}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer multi-instance-key-0123456789' },
+        body: JSON.stringify({ messages: [{ role: 'user', content: `request ${i}` }] }),
+      });
+      await res.text();
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+  });
+});

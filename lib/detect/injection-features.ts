@@ -39,6 +39,22 @@ export interface Features {
 /** Receives each word token: its hash and its span in the scanned string. */
 export type WordSink = (hash: number, start: number, end: number) => void;
 
+// Function words and the neutral framing of any role prompt ("I want you to act as …"):
+// attack and benign prompts share them, so as features they only teach the model the
+// phrasing of its training sources. Unigrams of these and bigrams of two of them are left out.
+const COMMON = new Set(
+  (
+    'a an the and or but if then so to of in on at by for with from into about as is are was were be been being am ' +
+    'i me my we our you your yours he she it its they them their this that these those there here what which who whom ' +
+    'will would can could should shall may might must do does did done have has had not no yes all any some each ' +
+    'every one also just only very more most than too up out over under again further once when where why how ' +
+    'want like act acting pretend please let make give write tell answer reply respond provide use using ' +
+    'll ve re don t s m d'
+  )
+    .split(' ')
+    .map(hashWord),
+);
+
 // Scratch state reused by every call (JavaScript runs one scan at a time per thread).
 const stamp = new Uint32Array(FEATURE_BUCKETS);
 let generation = 0;
@@ -66,6 +82,7 @@ function scan(leet: string, sink: WordSink | undefined): number {
   let words = 0;
   let prevHash = 0;
   let havePrev = false;
+  let prevCommon = false;
   let i = 0;
   while (i < n) {
     let c = leet.charCodeAt(i);
@@ -84,12 +101,13 @@ function scan(leet: string, sink: WordSink | undefined): number {
     if (sink !== undefined) sink(h, start, i);
     if (i - start < 2 || words >= MAX_WORDS) continue;
     words++;
+    const common = COMMON.has(h);
     let b = h & (FEATURE_BUCKETS - 1);
-    if (stamp[b] !== gen) {
+    if (!common && stamp[b] !== gen) {
       stamp[b] = gen;
       scratch[count++] = b;
     }
-    if (havePrev) {
+    if (havePrev && !(common && prevCommon)) {
       // The hash of `prev + ' ' + word`, continued from the previous word's hash.
       let bh = Math.imul(prevHash ^ 0x20, FNV_PRIME);
       for (let k = start; k < i; k++) bh = Math.imul(bh ^ leet.charCodeAt(k), FNV_PRIME);
@@ -100,6 +118,7 @@ function scan(leet: string, sink: WordSink | undefined): number {
       }
     }
     prevHash = h;
+    prevCommon = common;
     havePrev = true;
   }
   return count;

@@ -178,29 +178,50 @@ const RULES: PhraseRule[] = [
     starts: ['openai', 'anthropic', 'content', 'usage', 'safety'],
   },
   {
-    id: 'no-morals',
+    id: 'persona-mode',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|no morals|no ethics|immoral|jailbr(?:oken|eak)|do anything now|developer mode|dan mode|god mode|evil (?:confidant|bot|ai|assistant)|illegality mode)\\b`,
+      `\\b(?:jailbroken|do anything now|developer mode|dan mode|god mode|evil (?:confidant|bot|ai|assistant)|illegality mode|no morals|no ethics)\\b`,
     ),
     weight: 0.45,
-    starts: [
-      'unfiltered',
-      'uncensored',
-      'unrestricted',
-      'amoral',
-      'unethical',
-      'no',
-      'immoral',
-      'jailbroken',
-      'jailbreak',
-      'do',
-      'developer',
-      'dan',
-      'god',
-      'evil',
-      'illegality',
-    ],
+    starts: ['jailbroken', 'do', 'developer', 'dan', 'god', 'evil', 'illegality', 'no'],
+  },
+  {
+    // The adjectives alone are common in benign questions about them ("explain what a
+    // jailbreak is"): a weak witness that needs a second one.
+    id: 'no-morals',
+    type: 'persona_jailbreak',
+    re: P(`\\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|immoral|jailbreak)\\b`),
+    weight: 0.25,
+    starts: ['unfiltered', 'uncensored', 'unrestricted', 'amoral', 'unethical', 'immoral', 'jailbreak'],
+  },
+  {
+    // "regardless of its ethical or legal implications", "no matter how immoral or illegal"
+    id: 'regardless',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:regardless of|no matter how|irrespective of)${gap(2)}(?:ethic[a-z]{0,6}|moral[a-z]{0,6}|legal[a-z]{0,6}|illegal|unethical|immoral|harmful|dangerous|offensive|guidelines|rules|polic(?:y|ies))\\b`,
+    ),
+    weight: 0.4,
+    starts: ['regardless', 'no', 'irrespective'],
+  },
+  {
+    id: 'no-disclaimers',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:without|no|never|don't|do not|not)${gap(2)}(?:disclaimers|warnings|moraliz(?:e|ing)|moralis(?:e|ing)|lectures|censor(?:ing|ship)?|filter(?:ing)? (?:your|its|the) (?:language|responses?|answers?|output))\\b`,
+    ),
+    weight: 0.35,
+    starts: ['without', 'no', 'never', 'don', 'do', 'not'],
+  },
+  {
+    id: 'allowed-content',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:nsfw|explicit|illegal|unethical|harmful|offensive)${gap(2)}(?:is|are) (?:allowed|permitted|acceptable|encouraged)\\b`,
+    ),
+    weight: 0.4,
+    starts: ['nsfw', 'explicit', 'illegal', 'unethical', 'harmful', 'offensive'],
   },
   {
     id: 'refusal-phrases',

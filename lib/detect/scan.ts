@@ -62,7 +62,9 @@ export function resolveScanOptions(options: ScanOptions | undefined, caller = 's
     const v = o[name];
     if (v === undefined) return DEFAULT_CONFIG[name];
     if (typeof v !== 'string' || !(ACTIONS as readonly string[]).includes(v)) {
-      throw new TypeError(`${caller}: \`${name}\` must be one of 'block', 'redact', 'flag', 'off' (received ${describe(v)})`);
+      throw new TypeError(
+        `${caller}: \`${name}\` must be one of 'block', 'redact', 'flag', 'off' (received ${describe(v)})`,
+      );
     }
     return v as DetectorAction;
   };
@@ -72,7 +74,9 @@ export function resolveScanOptions(options: ScanOptions | undefined, caller = 's
   }
   const r = o.redaction;
   if (r !== undefined && typeof r !== 'function') {
-    throw new TypeError(`${caller}: \`redaction\` must be a function (type, detector) => string (received ${describe(r)})`);
+    throw new TypeError(
+      `${caller}: \`redaction\` must be a function (type, detector) => string (received ${describe(r)})`,
+    );
   }
   const n = o.normalize;
   if (n !== undefined && typeof n !== 'boolean') {
@@ -128,15 +132,18 @@ export function scanText(text: string, options?: ScanOptions): ScanResult {
     segments.push(...findEncodedRuns(norm.fold, budget));
   }
 
-  const add = (detector: DetectorName, type: string, nStart: number, nEnd: number, action: Exclude<DetectorAction, 'off'>) => {
+  const add = (
+    detector: DetectorName,
+    type: string,
+    nStart: number,
+    nEnd: number,
+    action: Exclude<DetectorAction, 'off'>,
+  ) => {
     const [start, end] = toOriginal(norm, nStart, nEnd, text.length);
     located.push({ finding: { detector, type, start, end, action }, nStart, nEnd });
   };
 
-  const runDetectors = (
-    view: string,
-    place: (m: RawMatch) => [number, number],
-  ): void => {
+  const runDetectors = (view: string, place: (m: RawMatch) => [number, number]): void => {
     if (cfg.pii !== 'off') for (const m of findPii(view)) add('pii', m.type, ...place(m), cfg.pii);
     if (cfg.secrets !== 'off') for (const m of findSecrets(view)) add('secrets', m.type, ...place(m), cfg.secrets);
   };
@@ -165,14 +172,25 @@ export function scanText(text: string, options?: ScanOptions): ScanResult {
     for (const d of decodedViews) {
       const s = scoreInjection(d.n.leet, d.n.fold);
       if (s.score > score) score = s.score;
-      if (s.score >= cfg.threshold) encodedHits.push({ type: 'encoded_payload', start: d.nStart, end: d.nEnd, weight: s.score });
+      if (s.score >= cfg.threshold)
+        encodedHits.push({ type: 'encoded_payload', start: d.nStart, end: d.nEnd, weight: s.score });
     }
     for (const tag of norm.tagRuns) {
       const n = normalizeText(tag.text);
       const s = scoreInjection(n.leet, n.fold);
       if (s.score > score) score = s.score;
       if (s.score >= cfg.threshold) {
-        located.push({ finding: { detector: 'injection', type: 'encoded_payload', start: tag.start, end: tag.end, action: cfg.injection }, nStart: -1, nEnd: -1 });
+        located.push({
+          finding: {
+            detector: 'injection',
+            type: 'encoded_payload',
+            start: tag.start,
+            end: tag.end,
+            action: cfg.injection,
+          },
+          nStart: -1,
+          nEnd: -1,
+        });
       }
     }
     if (score >= cfg.threshold) {

@@ -7,7 +7,8 @@
  * deliberately generous rate (CJK about one token per character) because budgets should
  * over-estimate rather than let a request through under the limit.
  */
-const CHUNK = /['’](?:s|t|re|ve|m|ll|d)(?![A-Za-z])|[A-Za-z]+|\d+|\s+|[\u0080-\u024f]+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+|[\u0250-\u2fff\ua000-\uabff]+|[^\sA-Za-z\d\u0080-\uffff]+|[\s\S]/g;
+const CHUNK =
+  /['’](?:s|t|re|ve|m|ll|d)(?![A-Za-z])|[A-Za-z]+|\d+|\s+|[\u0080-\u024f]+|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+|[\u0250-\u2fff\ua000-\uabff]+|[^\sA-Za-z\d\u0080-\uffff]+|[\s\S]/g;
 
 /**
  * Estimate the number of tokens `text` takes in OpenAI's o200k/cl100k encodings: within about

@@ -38,10 +38,12 @@ const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3
 // area code in parentheses and extension. Each group starts after a separator, so the
 // alternatives never overlap and the engine cannot backtrack combinatorially.
 const PHONE =
-  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-])?(?:\(\d{1,5}\)[ .-]?)?\d{1,8}(?:[ .-]\d{1,8}){0,5}(?: ?(?:x|ext\.?|#) ?\d{1,6})?(?![\w]|[.,/-]\d)/g;
+  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-])?(?:\(\d{1,5}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,8}){0,5}(?: ?(?:x|ext\.?|#) ?\d{1,6})?(?![\w]|[.,/-]\d)/g;
 
 const PHONE_CONTEXT =
   /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text me|contact|reach|number|dial|ring|desk|landline|hotline)\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
+// Address blocks label the number after it: "416 60 039 office", "082 490 1693-Fax".
+const PHONE_AFTER = /^[ \t]?[-,]?[ \t]?\(?(?:office|fax|mobile|cell|tel|phone|landline|desk)\b/i;
 const DATE_PREFIX = /^(?:(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d)(?!\d)/;
 const ADDRESS_BEFORE = /(?:suite|ste|apt|apartment|unit|box|zip|postal|post ?code|cep|plz|no\.?|#)\s*:?\s*$/i;
 const SSN_CONTEXT = /(?:ssn|social security|ss#|taxpayer|tin\b)/i;
@@ -191,7 +193,7 @@ function phoneValid(text: string, start: number, m: string): boolean {
   if (sep === '.' && groups.length === 4 && groups.every((g) => g.length <= 3)) return false; // IPv4-like
   const before = text.slice(Math.max(0, start - 48), start);
   const after = text.slice(start + m.length, start + m.length + 16);
-  const context = PHONE_CONTEXT.test(before);
+  const context = PHONE_CONTEXT.test(before) || PHONE_AFTER.test(after);
   if (context) return true;
   if (intl || paren || ext) return n >= 8 || paren;
   // Without a phone word, short grouped numbers are often addresses, postcodes or amounts.

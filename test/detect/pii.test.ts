@@ -10,6 +10,9 @@ describe('pii: true positives', () => {
     ['phone', 'call +44 20 7946 0958 tomorrow'],
     ['phone', 'My number is 415.555.0132'],
     ['phone', 'Phone: +1-604-696-5272x565'],
+    ['phone', 'Fax: 2025550147'],
+    ['phone', 'PO Box 12\n512 73 448 office\n'],
+    ['phone', '061 377 2210-Fax'],
     ['credit_card', 'card 4111 1111 1111 1111 exp 12/29'],
     ['credit_card', 'amex 378282246310005'],
     ['us_ssn', 'SSN 123-45-6789'],
@@ -44,6 +47,10 @@ describe('pii: near misses and checksum failures', () => {
     ['year range', 'from 2019-2020 we grew'],
     ['email without tld', 'user@localhost is local'],
     ['order id', 'order 12345678901 shipped'],
+    ['long order id without phone word', 'ticket 4412345678 was closed'],
+    ['price', 'it costs 1299000 dollars'],
+    ['count before a word', 'we shipped 1234567 units'],
+    ['date with dots', 'due 12.05.2024 at the latest'],
   ])('%s', (_name, text) => {
     expect(types(text)).toEqual([]);
   });

@@ -203,18 +203,24 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
       state.systemPrompt = systemPrompt;
       messages = [{ role: 'system', content }, ...clientMessages];
     }
+    // One shallow copy; fields are set to undefined rather than deleted (JSON drops them,
+    // and `delete` would turn the object into a slower dictionary for the SDK's stringify).
     const body: ChatCompletionRequest = { ...incoming, model: chosen, messages };
-    delete body.prompt;
+    if (incoming.prompt !== undefined) body.prompt = undefined;
     // Clamp whichever token fields the client used; default to the cap so cost is bounded.
     const asksCompletion = typeof incoming.max_completion_tokens === 'number';
     if (asksCompletion) body.max_completion_tokens = Math.min(incoming.max_completion_tokens!, maxTokens);
-    if (typeof incoming.max_tokens === 'number') body.max_tokens = Math.min(incoming.max_tokens, maxTokens);
-    else if (asksCompletion) delete body.max_tokens;
-    else body.max_tokens = maxTokens;
-    // Usage is always asked for, so budgets and the audit record know what a stream cost.
+    body.max_tokens =
+      typeof incoming.max_tokens === 'number'
+        ? Math.min(incoming.max_tokens, maxTokens)
+        : asksCompletion
+          ? undefined
+          : maxTokens;
+    // Usage is always asked for on streams, so budgets and the audit record know what one cost.
     if (incoming.stream === true) body.stream_options = { include_usage: true };
     else {
-      delete body.stream_options;
+      if (incoming.stream_options !== undefined) body.stream_options = undefined;
+      // Without validatePrompt a truthy non-boolean would make the SDK stream while we expect JSON.
       if (incoming.stream !== undefined) body.stream = false;
     }
     return body;

@@ -27,7 +27,9 @@ export interface LLMHarness {
 /** Starts an upstream and an app serving `POST /v1/chat/completions` with `callLLM(options)`. */
 export async function startLLMApp(options: Partial<CallLLMOptions> = {}, principal?: Principal): Promise<LLMHarness> {
   const upstream = await startUpstream();
-  const client = new OpenAI({ apiKey: UPSTREAM_KEY, baseURL: upstream.baseURL });
+  // The SDK logs unparsable provider output at `error` level; users who inject a client
+  // choose its logLevel (callLLM's own env-built client has it off).
+  const client = new OpenAI({ apiKey: UPSTREAM_KEY, baseURL: upstream.baseURL, logLevel: 'off' });
   const states: ShieldState[] = [];
   const app = express();
   app.post(

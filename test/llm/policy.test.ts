@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callLLM, createMockLLM, errorHandler } from '../../lib/index.js';
 import { listen } from '../helpers/app.js';
 import { startUpstream, UPSTREAM_KEY, type Upstream } from '../helpers/upstream.js';
@@ -166,6 +166,15 @@ describe('callLLM client from the environment', () => {
       const failed = await request(server.url).post('/chat').send({ messages: userMessage() });
       expect(failed.status).toBe(502);
       expect(upstream.requests.length - before).toBe(1);
+      // Malformed provider output is not logged by the SDK (it would print the raw line).
+      const spies = (['error', 'warn', 'log', 'info'] as const).map((m) => vi.spyOn(console, m));
+      upstream.script.push({ malformedSse: true });
+      const broken = await request(server.url).post('/chat').send({ messages: userMessage(), stream: true });
+      expect(broken.text).toContain('upstream_error');
+      for (const spy of spies) {
+        expect(spy).not.toHaveBeenCalled();
+        spy.mockRestore();
+      }
     } finally {
       upstream.script.length = 0;
       await server.close();

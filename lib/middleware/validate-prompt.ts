@@ -1,10 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { body, checkExact, validationResult, type ValidationChain } from 'express-validator';
+import { body } from 'express-validator';
 import { estimateTokens } from '../detect/tokens.js';
 import { scanText } from '../detect/scan.js';
 import type { DetectorAction, Finding } from '../detect/types.js';
 import { ShieldError } from '../core/errors.js';
 import type { ChatMessage, TextPart } from '../core/openai-types.js';
+import { compileChatSchema, type SchemaViolation } from '../core/chat-schema.js';
 import { checkOptions, is, type Check } from '../core/options.js';
 import { resolveModeration, type ModerationOption } from '../core/moderation.js';
 import { enterShield } from '../core/request.js';
@@ -67,116 +68,6 @@ const FACTORY = 'validatePrompt';
 const action: Check = is.oneOf('block', 'redact', 'flag', 'off');
 const rulesCheck: Check = (v) =>
   Array.isArray(v) && v.every((r) => typeof r === 'function') ? undefined : 'an array of functions';
-// Field names are echoed in error messages only when they are plainly field names.
-const SAFE_FIELD = /^[A-Za-z0-9_.[\]-]{1,80}$/;
-
-const strictInt = (min: number, max: number) => (v: unknown) =>
-  Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
-const strictNumber = (min: number, max: number) => (v: unknown) =>
-  typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
-
-function schema(
-  o: Required<
-    Pick<
-      ValidatePromptOptions,
-      'allowedRoles' | 'allowTools' | 'allowLogprobs' | 'allowNonText' | 'maxN' | 'allowedFields'
-    >
-  >,
-): ValidationChain[] {
-  const roles = new Set(o.allowedRoles);
-  const chains: ValidationChain[] = [
-    body('messages')
-      .custom((v) => Array.isArray(v) && v.length > 0)
-      .withMessage('`messages` must be a non-empty array.'),
-    body('messages.*')
-      .custom((v) => typeof v === 'object' && v !== null && !Array.isArray(v))
-      .withMessage('Each message must be an object.'),
-    body('messages.*.role')
-      .custom((v) => typeof v === 'string' && roles.has(v))
-      .withMessage(`The role is not accepted here: clients may send ${[...roles].join(', ')}.`),
-    body('messages.*.content')
-      .custom((v) => {
-        if (typeof v === 'string') return true;
-        if (!Array.isArray(v) || v.length === 0) return false;
-        return v.every(
-          (p) =>
-            typeof p === 'object' &&
-            p !== null &&
-            (p.type === 'text' ? typeof p.text === 'string' : o.allowNonText && typeof p.type === 'string'),
-        );
-      })
-      .withMessage(
-        o.allowNonText
-          ? 'Content must be a string or an array of content parts.'
-          : 'Content must be a string or an array of text parts.',
-      ),
-    body('messages.*.content.*.type').optional(),
-    body('messages.*.content.*.text').optional(),
-    body('messages.*.name')
-      .optional()
-      .custom((v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v))
-      .withMessage('`name` must be 1-64 letters, digits, `_` or `-`.'),
-    body('model')
-      .optional()
-      .custom((v) => typeof v === 'string' && v.length > 0 && v.length <= 256)
-      .withMessage('`model` must be a non-empty string.'),
-    body('stream')
-      .optional()
-      .custom((v) => typeof v === 'boolean')
-      .withMessage('`stream` must be a boolean.'),
-    body('stream_options')
-      .optional({ values: 'null' })
-      .custom((v) => typeof v === 'object' && !Array.isArray(v))
-      .withMessage('`stream_options` must be an object.'),
-    body('stream_options.include_usage')
-      .optional()
-      .custom((v) => typeof v === 'boolean')
-      .withMessage('`include_usage` must be a boolean.'),
-    body('max_tokens')
-      .optional({ values: 'null' })
-      .custom(strictInt(1, 10_000_000))
-      .withMessage('`max_tokens` must be a positive integer.'),
-    body('max_completion_tokens')
-      .optional({ values: 'null' })
-      .custom(strictInt(1, 10_000_000))
-      .withMessage('`max_completion_tokens` must be a positive integer.'),
-    body('temperature')
-      .optional({ values: 'null' })
-      .custom(strictNumber(0, 2))
-      .withMessage('`temperature` must be a number from 0 to 2.'),
-    body('top_p')
-      .optional({ values: 'null' })
-      .custom(strictNumber(0, 1))
-      .withMessage('`top_p` must be a number from 0 to 1.'),
-    body('stop')
-      .optional({ values: 'null' })
-      .custom(
-        (v) =>
-          (typeof v === 'string' && v.length <= 256) ||
-          (Array.isArray(v) && v.length <= 4 && v.every((s) => typeof s === 'string' && s.length <= 256)),
-      )
-      .withMessage('`stop` must be a string or up to 4 strings.'),
-    body('stop.*').optional(),
-    body('user')
-      .optional()
-      .custom((v) => typeof v === 'string' && v.length <= 256)
-      .withMessage('`user` must be a string of at most 256 characters.'),
-    body('n')
-      .optional({ values: 'null' })
-      .custom(strictInt(1, o.maxN))
-      .withMessage(o.maxN === 1 ? '`n` must be 1.' : `\`n\` must be an integer from 1 to ${o.maxN}.`),
-  ];
-  // Tool and logprob fields exist only when allowed: otherwise checkExact refuses them by name.
-  if (o.allowTools)
-    for (const f of ['tools', 'tool_choice', 'functions', 'function_call', 'parallel_tool_calls'])
-      chains.push(body(f).optional(), body(`${f}.**`).optional());
-  if (o.allowLogprobs)
-    for (const f of ['logprobs', 'top_logprobs', 'logit_bias'])
-      chains.push(body(f).optional(), body(`${f}.**`).optional());
-  if (o.allowNonText) chains.push(body('messages.*.content.**').optional());
-  for (const f of o.allowedFields) chains.push(body(f).optional(), body(`${f}.**`).optional());
-  return chains;
-}
 
 type ScanConfig = { injection: DetectorAction; pii: DetectorAction; secrets: DetectorAction; threshold: number };
 
@@ -249,7 +140,7 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     threshold: opts.threshold ?? 0.5,
   };
   const rules = [...(opts.rules ?? [])];
-  const chains = schema({
+  const checkChatBody = compileChatSchema({
     allowedRoles: [...(opts.allowedRoles ?? ['user', 'assistant'])],
     allowTools: opts.allowTools ?? false,
     allowLogprobs: opts.allowLogprobs ?? false,
@@ -257,27 +148,22 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     maxN: opts.maxN ?? 1,
     allowedFields: [...(opts.allowedFields ?? [])],
   });
-  // checkExact only learns the known fields from the chains; the chains themselves run first.
-  const exact = checkExact(chains, { locations: ['body'] });
+  // One express-validator chain over the whole body: a refusal also shows in the app's own
+  // `validationResult(req)`, and the schema itself runs in one compiled pass.
+  const violations = new WeakMap<Request, SchemaViolation>();
+  const chain = body().custom((value: Record<string, unknown>, { req }) => {
+    const violation = checkChatBody(value);
+    if (violation === undefined) return true;
+    violations.set(req as Request, violation);
+    throw new Error(violation.message);
+  });
 
   async function checkShape(req: Request): Promise<ShieldError | undefined> {
-    for (const chain of chains) await chain.run(req);
-    await exact.run(req);
-    const result = validationResult(req);
-    if (result.isEmpty()) return undefined;
-    const first = result.array({ onlyFirstError: true })[0]!;
-    if (first.type === 'unknown_fields') {
-      const path = first.fields[0]?.path ?? '';
-      const named = SAFE_FIELD.test(path);
-      return new ShieldError(
-        400,
-        'invalid_request',
-        named ? `Unrecognized or disallowed field \`${path}\`.` : 'The body has an unrecognized field.',
-        { param: named ? path : null },
-      );
-    }
-    const path = first.type === 'field' ? first.path : '';
-    return new ShieldError(400, 'invalid_request', String(first.msg), { param: path || null });
+    await chain.run(req);
+    const violation = violations.get(req);
+    // Only our own violation counts here: other express-validator chains of the app's are the app's to answer.
+    if (violation === undefined) return undefined;
+    return new ShieldError(400, 'invalid_request', violation.message, { param: violation.param });
   }
 
   async function screen(req: Request, state: ShieldState, messages: ChatMessage[]): Promise<ShieldError | undefined> {

@@ -1,0 +1,154 @@
+// The Chat Completions request schema of SPEC §3, compiled once per validatePrompt into one
+// function over the parsed body. One pass, no per-field chain objects: this runs on every
+// request, and express-validator's per-chain cost (~10 µs each) would dominate the shield.
+
+/** The first thing wrong with a body: what to say and which field (`param`) it is about. */
+export interface SchemaViolation {
+  message: string;
+  param: string | null;
+}
+
+export interface ChatSchemaOptions {
+  allowedRoles: readonly string[];
+  allowTools: boolean;
+  allowLogprobs: boolean;
+  allowNonText: boolean;
+  maxN: number;
+  allowedFields: readonly string[];
+}
+
+// Field names are echoed in error messages only when they are plainly field names.
+const SAFE_FIELD = /^[A-Za-z0-9_.[\]-]{1,80}$/;
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+const TOOL_FIELDS = ['tools', 'tool_choice', 'functions', 'function_call', 'parallel_tool_calls'];
+const LOGPROB_FIELDS = ['logprobs', 'top_logprobs', 'logit_bias'];
+
+type FieldCheck = (value: unknown) => boolean;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strictInt =
+  (min: number, max: number): FieldCheck =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+const strictNumber =
+  (min: number, max: number): FieldCheck =>
+  (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+const orNull =
+  (check: FieldCheck): FieldCheck =>
+  (v) =>
+    v === null || check(v);
+const anyValue: FieldCheck = () => true;
+
+function unknownField(path: string): SchemaViolation {
+  const named = SAFE_FIELD.test(path);
+  return {
+    message: named ? `Unrecognized or disallowed field \`${path}\`.` : 'The body has an unrecognized field.',
+    param: named ? path : null,
+  };
+}
+
+/** Compiles the schema for these options; the result returns the first violation, or undefined. */
+export function compileChatSchema(
+  o: ChatSchemaOptions,
+): (body: Record<string, unknown>) => SchemaViolation | undefined {
+  const roles = new Set(o.allowedRoles);
+  const roleMessage = `The role is not accepted here: clients may send ${[...roles].join(', ')}.`;
+  const contentMessage = o.allowNonText
+    ? 'Content must be a string or an array of content parts.'
+    : 'Content must be a string or an array of text parts.';
+  // Top-level fields: the check and the message when it fails, in the order they are reported.
+  const fields = new Map<string, [FieldCheck, string]>([
+    ['model', [(v) => typeof v === 'string' && v.length > 0 && v.length <= 256, '`model` must be a non-empty string.']],
+    ['stream', [(v) => typeof v === 'boolean', '`stream` must be a boolean.']],
+    ['stream_options', [orNull(isObject), '`stream_options` must be an object.']],
+    ['max_tokens', [orNull(strictInt(1, 10_000_000)), '`max_tokens` must be a positive integer.']],
+    [
+      'max_completion_tokens',
+      [orNull(strictInt(1, 10_000_000)), '`max_completion_tokens` must be a positive integer.'],
+    ],
+    ['temperature', [orNull(strictNumber(0, 2)), '`temperature` must be a number from 0 to 2.']],
+    ['top_p', [orNull(strictNumber(0, 1)), '`top_p` must be a number from 0 to 1.']],
+    [
+      'stop',
+      [
+        orNull(
+          (v) =>
+            (typeof v === 'string' && v.length <= 256) ||
+            (Array.isArray(v) && v.length <= 4 && v.every((s) => typeof s === 'string' && s.length <= 256)),
+        ),
+        '`stop` must be a string or up to 4 strings.',
+      ],
+    ],
+    ['user', [(v) => typeof v === 'string' && v.length <= 256, '`user` must be a string of at most 256 characters.']],
+    [
+      'n',
+      [orNull(strictInt(1, o.maxN)), o.maxN === 1 ? '`n` must be 1.' : `\`n\` must be an integer from 1 to ${o.maxN}.`],
+    ],
+  ]);
+  // Fields allowed only by option are passed on unchecked: the provider validates their shape.
+  const extra = [...(o.allowTools ? TOOL_FIELDS : []), ...(o.allowLogprobs ? LOGPROB_FIELDS : []), ...o.allowedFields];
+  for (const name of extra) if (!fields.has(name)) fields.set(name, [anyValue, '']);
+  const messageFields = new Set([
+    'role',
+    'content',
+    'name',
+    ...(o.allowTools ? ['tool_calls', 'tool_call_id', 'refusal'] : ['refusal']),
+  ]);
+
+  function checkContent(content: unknown, at: string, toolCallMessage: boolean): SchemaViolation | undefined {
+    if (typeof content === 'string') return undefined;
+    if (content === null && toolCallMessage) return undefined;
+    if (!Array.isArray(content) || content.length === 0) return { message: contentMessage, param: at };
+    for (let j = 0; j < content.length; j++) {
+      const part = content[j] as unknown;
+      if (!isObject(part)) return { message: contentMessage, param: at };
+      if (part.type === 'text') {
+        if (typeof part.text !== 'string') return { message: contentMessage, param: at };
+        for (const key of Object.keys(part))
+          if (key !== 'type' && key !== 'text') return unknownField(`${at}[${j}].${key}`);
+      } else if (!o.allowNonText || typeof part.type !== 'string') {
+        return { message: contentMessage, param: at };
+      }
+    }
+    return undefined;
+  }
+
+  function checkMessage(m: unknown, i: number): SchemaViolation | undefined {
+    const at = `messages[${i}]`;
+    if (!isObject(m)) return { message: 'Each message must be an object.', param: at };
+    if (typeof m.role !== 'string' || !roles.has(m.role)) return { message: roleMessage, param: `${at}.role` };
+    const toolCallMessage = o.allowTools && m.role === 'assistant' && Array.isArray(m.tool_calls);
+    const bad = checkContent(m.content, `${at}.content`, toolCallMessage);
+    if (bad) return bad;
+    if (m.name !== undefined && (typeof m.name !== 'string' || !NAME.test(m.name)))
+      return { message: '`name` must be 1-64 letters, digits, `_` or `-`.', param: `${at}.name` };
+    if (m.refusal !== undefined && m.refusal !== null && typeof m.refusal !== 'string')
+      return { message: '`refusal` must be a string or null.', param: `${at}.refusal` };
+    for (const key of Object.keys(m)) if (!messageFields.has(key)) return unknownField(`${at}.${key}`);
+    return undefined;
+  }
+
+  return function checkChatBody(body) {
+    const messages = body.messages;
+    if (!Array.isArray(messages) || messages.length === 0)
+      return { message: '`messages` must be a non-empty array.', param: 'messages' };
+    for (let i = 0; i < messages.length; i++) {
+      const bad = checkMessage(messages[i], i);
+      if (bad) return bad;
+    }
+    for (const [name, [check, message]] of fields) {
+      const value = body[name];
+      if (value !== undefined && !check(value)) return { message, param: name };
+    }
+    const streamOptions = body.stream_options;
+    if (isObject(streamOptions)) {
+      for (const key of Object.keys(streamOptions))
+        if (key !== 'include_usage') return unknownField(`stream_options.${key}`);
+      if (streamOptions.include_usage !== undefined && typeof streamOptions.include_usage !== 'boolean')
+        return { message: '`include_usage` must be a boolean.', param: 'stream_options.include_usage' };
+    }
+    for (const key of Object.keys(body)) if (key !== 'messages' && !fields.has(key)) return unknownField(key);
+    return undefined;
+  };
+}

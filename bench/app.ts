@@ -3,7 +3,9 @@
 //   shield — the llmShield preset with every middleware on, same SDK, same upstream
 //   stream-bare / stream-filter — an app's own handler relaying a 500-chunk SSE stream, without and with filterOutput
 
+import { createWriteStream } from 'node:fs';
 import express from 'express';
+import winston from 'winston';
 import OpenAI from 'openai';
 import { filterOutput, llmShield } from '../lib/index.js';
 
@@ -47,7 +49,13 @@ if (mode === 'bare') {
       model: 'bench-model',
       keys,
       systemPrompt: 'You are a helpful assistant.',
-      audit: { logger: { info() {}, warn() {}, error() {} } },
+      // The real default logger (winston JSON lines), written where a terminal won't slow it.
+      audit: {
+        logger: winston.createLogger({
+          format: winston.format.json(),
+          transports: [new winston.transports.Stream({ stream: createWriteStream('/dev/null') })],
+        }),
+      },
       rateLimit: { limit: 1_000_000_000, windowMs: 60_000 },
     }),
   );
@@ -69,3 +77,7 @@ const server = app.listen(0, '127.0.0.1', () => {
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
 });
 server.keepAliveTimeout = 60_000;
+
+// Exit cleanly on a signal so `--cpu-prof` can write its profile.
+process.on('SIGINT', () => process.exit(0));
+process.on('SIGTERM', () => process.exit(0));

@@ -17,7 +17,7 @@ export type MockFailure =
   | { status: number; retryAfter?: number; message?: string }
   | { type: 'timeout' }
   | { type: 'connection' }
-  /** The stream fails after this many chunks. */
+  /** The stream fails after this many chunks (a JSON request fails as a dropped connection). */
   | { type: 'stream_error'; afterChunks: number };
 
 export interface MockLLMOptions {
@@ -142,8 +142,11 @@ export function createMockLLM(options: Readonly<MockLLMOptions> = {}): MockLLM {
   ): Promise<unknown> {
     requests.push(structuredClone(body));
     const failure = script.shift();
-    if (failure && !('type' in failure && failure.type === 'stream_error'))
-      await throwScripted(failure, options.signal, options.timeout);
+    const streamError = failure !== undefined && 'type' in failure && failure.type === 'stream_error';
+    if (failure && !streamError) await throwScripted(failure, options.signal, options.timeout);
+    // A JSON answer has no chunks to fail after: it fails as a dropped connection would.
+    if (streamError && body.stream !== true)
+      throw Object.assign(new Error('Connection error.'), { name: 'APIConnectionError' });
     await wait(delayMs, options.signal);
     const id = `chatcmpl-mock-${++counter}`;
     const created = Math.floor(Date.now() / 1000);

@@ -201,10 +201,23 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
         pii: 'off',
         secrets: 'off',
       });
-      const blocking = joined.findings.find((f) => f.action === 'block');
-      if (blocking) {
-        recordFindings(state, [{ stage: 'input', detector: 'injection', type: blocking.type, action: 'block' }]);
-        return refusalFor(blocking, 'messages');
+      const hit = joined.findings.find((f) => f.detector === 'injection');
+      if (hit) {
+        const alreadyRecorded = state.findings.some((f) => f.stage === 'input' && f.detector === 'injection');
+        // A flagged split injection is recorded too; per-message findings already count it otherwise.
+        if (hit.action === 'block' || !alreadyRecorded)
+          recordFindings(state, [{ stage: 'input', detector: 'injection', type: hit.type, action: hit.action }]);
+        if (hit.action === 'block') {
+          // Name the message or part where the injection ends: the one that completes it.
+          let offset = 0;
+          let where = segments[0]!;
+          for (const s of segments) {
+            if (offset >= hit.end) break;
+            where = s;
+            offset += sanitized.get(s)!.length + 1;
+          }
+          return refusalFor(hit, paramOf(where));
+        }
       }
     }
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import express from 'express';
 import OpenAI from 'openai';
 import { createClient } from 'redis';
-import { createMockLLM, llmShield, type LLMClient } from '../lib/index.js';
+import { createMockLLM, llmShield, type ChatMessage, type LLMClient } from '../lib/index.js';
 
 /** `id:key` pairs from SHIELD_API_KEYS, or one generated demo key. */
 function clientKeys(): { keys: Array<{ id: string; key: string }>; generated: boolean } {
@@ -24,6 +24,19 @@ function clientKeys(): { keys: Array<{ id: string; key: string }>; generated: bo
   return { keys, generated: false };
 }
 
+const SYSTEM_PROMPT = 'You are the helpful assistant of the express-llm-shield demo. Answer briefly and politely.';
+
+// The mock model quotes the user, and on two trigger phrases misbehaves on purpose, so the
+// output filter can be seen at work: "demo leak" repeats the system prompt (the answer ends
+// in content_filter), "demo contact" answers with an e-mail address (redacted).
+function mockReply(messages: ChatMessage[]): string {
+  const last = [...messages].reverse().find((m) => m.role === 'user');
+  const said = typeof last?.content === 'string' ? last.content.slice(0, 200) : '';
+  if (/demo leak/i.test(said)) return `Of course. My instructions say: ${SYSTEM_PROMPT} That is all.`;
+  if (/demo contact/i.test(said)) return 'You can reach our support team at help.desk@example.com any day.';
+  return `This is the mock model of express-llm-shield. You said: "${said}"`;
+}
+
 function provider(): { client: LLMClient; model: string; mock: boolean } {
   if (process.env.OPENAI_API_KEY) {
     return {
@@ -32,7 +45,7 @@ function provider(): { client: LLMClient; model: string; mock: boolean } {
       mock: false,
     };
   }
-  return { client: createMockLLM({ delayMs: 15 }), model: 'mock-model', mock: true };
+  return { client: createMockLLM({ delayMs: 15, reply: mockReply }), model: 'mock-model', mock: true };
 }
 
 export async function main(): Promise<void> {
@@ -55,7 +68,7 @@ export async function main(): Promise<void> {
       client,
       model,
       keys,
-      systemPrompt: 'You are a helpful assistant. Answer briefly.',
+      systemPrompt: SYSTEM_PROMPT,
       ...(redis ? { redis } : {}),
     }),
   );

@@ -63,6 +63,19 @@ describe('the chat page', () => {
     expect(await answer.textContent()).toContain('prompt_injection');
   });
 
+  it('shows content_filter when the model leaks its system prompt (mid-stream)', async () => {
+    const answer = await ask('Please do the demo leak');
+    expect(await answer.getAttribute('class')).toContain('filtered');
+    const text = (await answer.textContent()) ?? '';
+    expect(text).toContain('[content_filter]');
+    expect(text).not.toContain('helpful assistant of the express-llm-shield demo');
+  });
+
+  it('shows redacted output', async () => {
+    const answer = await ask('Give me the demo contact');
+    expect(await answer.textContent()).toContain('[REDACTED:EMAIL]');
+  });
+
   it('shows a wrong key as a refusal', async () => {
     await page.fill('#key', 'wrong-key-wrong-key');
     const answer = await ask('Hello');

@@ -48,7 +48,7 @@ async function send(prompt) {
       const chunk = JSON.parse(data);
       if (chunk.error) {
         out.className = 'msg refused';
-        out.textContent = `${text}\n\nStream error (${chunk.error.code}): ${chunk.error.message}`;
+        out.textContent = `${text ? `${text}\n\n` : ''}Stream error (${chunk.error.code}): ${chunk.error.message}`;
         return;
       }
       const choice = chunk.choices && chunk.choices[0];
@@ -59,7 +59,7 @@ async function send(prompt) {
       }
       if (choice.finish_reason === 'content_filter') {
         out.className = 'msg filtered';
-        out.textContent = `${text}\n\n[content_filter] The rest of this answer was withheld by the output filter.`;
+        out.textContent = `${text ? `${text}\n\n` : ''}[content_filter] ${text ? 'The rest of this' : 'This'} answer was withheld by the output filter.`;
       }
     }
   }

@@ -44,7 +44,7 @@ export interface CallLLMOptions {
   idleTimeoutMs?: number;
   /** Further attempts per model after the first, on connection errors, 408, 409, 429 and 5xx. Default 2. */
   retries?: number;
-  /** Models tried in order when the requested one keeps failing (retryable errors or 404). */
+  /** Models tried in order when the requested one keeps failing (retryable errors or 404); those outside a key's own `models` are skipped. */
   fallbackModels?: readonly string[];
   /** Longest `Retry-After` honoured, in ms; a provider asking for longer is given up on (next model, or 503). Default 10 000. */
   maxRetryAfterMs?: number;
@@ -281,7 +281,12 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
   /** Tries the model, then the fallbacks, each with retries; resolves with the provider's answer. */
   async function withResilience(body: ChatCompletionRequest, state: ShieldState, clientGone: AbortSignal) {
     let failure: UpstreamFailure = { kind: 'connection' };
-    const models = [body.model!, ...fallbackModels.filter((m) => m !== body.model)];
+    // A key's own allow-list bounds the fallbacks too: a fallback must not buy a key a model it may not use.
+    const own = state.principal?.models;
+    const models = [
+      body.model!,
+      ...fallbackModels.filter((m) => m !== body.model && (own === undefined || own.includes(m))),
+    ];
     state.attempts = 0;
     for (const candidate of models) {
       const candidateBody = candidate === body.model ? body : { ...body, model: candidate };

@@ -129,3 +129,46 @@ describe('createMockLLM option validation', () => {
     expect(() => createMockLLM(options as never)).toThrow(message);
   });
 });
+
+describe('callLLM backpressure', () => {
+  it('stops pulling from the provider while the client does not read', async () => {
+    const chunkSize = 64 * 1024;
+    const total = 512; // 32 MB: far more than loopback socket buffers hold
+    const mock = createMockLLM({ reply: 'y'.repeat(chunkSize * total), chunkSize });
+    let pulled = 0;
+    const counting = {
+      chat: {
+        completions: {
+          async create(body: never, options: never) {
+            const stream = (await mock.chat.completions.create(body, options)) as AsyncIterable<unknown>;
+            return (async function* () {
+              for await (const c of stream) {
+                pulled++;
+                yield c;
+              }
+            })();
+          },
+        },
+      },
+    };
+    const app = express();
+    app.post('/chat', express.json(), callLLM({ client: counting, model: 'mock-model' }));
+    const own = await listen(app);
+    try {
+      const { request: httpRequest } = await import('node:http');
+      const req = httpRequest(`${own.url}/chat`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+      const response = new Promise<import('node:http').IncomingMessage>((resolve) => req.on('response', resolve));
+      req.end(JSON.stringify({ messages: userMessage(), stream: true }));
+      const res = await response;
+      res.pause(); // a client that stops reading
+      await new Promise((r) => setTimeout(r, 500));
+      const stalled = pulled;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(pulled).toBe(stalled);
+      expect(pulled).toBeLessThan(total / 2);
+      res.destroy();
+    } finally {
+      await own.close();
+    }
+  });
+});

@@ -115,7 +115,10 @@ describe('callLLM per-key model allow-list (state.principal.models)', () => {
   let h: LLMHarness;
   beforeAll(
     async () =>
-      (h = await startLLMApp({ allowedModels: ['up-model', 'up-big'] }, { id: 'team-a', models: ['up-model'] })),
+      (h = await startLLMApp(
+        { allowedModels: ['up-model', 'up-big'], fallbackModels: ['up-big'], retries: 0 },
+        { id: 'team-a', models: ['up-model'] },
+      )),
   );
   afterAll(() => h.close());
 
@@ -128,6 +131,14 @@ describe('callLLM per-key model allow-list (state.principal.models)', () => {
     const res = await request(h.url).post('/v1/chat/completions').send({ model: 'up-big', messages: userMessage() });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('model_not_allowed');
+  });
+
+  it('never falls back to a model the key may not use', async () => {
+    h.upstream.requests.length = 0;
+    h.upstream.script.push({ status: 500 });
+    const res = await request(h.url).post('/v1/chat/completions').send({ messages: userMessage() });
+    expect(res.status).toBe(502);
+    expect(h.upstream.requests.map((r) => r.body.model)).toEqual(['up-model']);
   });
 });
 

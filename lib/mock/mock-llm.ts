@@ -60,13 +60,15 @@ export interface MockLLM extends LLMClient {
     }>;
   };
   moderations: { create(body: { input: string | string[]; model?: string }): Promise<any> };
-  /** Every request body received, newest last. */
+  /** The last 100 request bodies received, newest last. */
   readonly requests: ChatCompletionRequest[];
   /** Adds failures to the script. */
   fail(...failures: MockFailure[]): void;
 }
 
 const FACTORY = 'createMockLLM';
+/** How many request bodies `requests` keeps. */
+const MAX_RECORDED = 100;
 const DEFAULT_FLAGGED = ['kill yourself', 'build a bomb', 'make a bomb'];
 const failuresCheck: Check = (v) => (Array.isArray(v) ? undefined : 'an array of failures');
 
@@ -140,6 +142,8 @@ export function createMockLLM(options: Readonly<MockLLMOptions> = {}): MockLLM {
     body: ChatCompletionRequest,
     options: { signal?: AbortSignal; timeout?: number } = {},
   ): Promise<unknown> {
+    // A long-running demo server must not grow without bound: keep the newest requests only.
+    if (requests.length >= MAX_RECORDED) requests.shift();
     requests.push(structuredClone(body));
     const failure = script.shift();
     const streamError = failure !== undefined && 'type' in failure && failure.type === 'stream_error';

@@ -55,6 +55,21 @@ const COMMON = new Set(
     .map(hashWord),
 );
 
+/** Words are looked up by the low 16 bits of their hash first: most words are in no table. */
+const PREFILTER_BITS = 0xffff;
+const commonMaybe = new Uint8Array(PREFILTER_BITS + 1);
+for (const h of COMMON) commonMaybe[h & PREFILTER_BITS] = 1;
+
+/**
+ * A prefilter for {@link scoreWords}' sink: the sink is called only for words whose hash
+ * has its low 16 bits marked here (false positives are fine; the sink checks).
+ */
+export function wordPrefilter(words: Iterable<string>): Uint8Array {
+  const table = new Uint8Array(PREFILTER_BITS + 1);
+  for (const w of words) table[hashWord(w) & PREFILTER_BITS] = 1;
+  return table;
+}
+
 // Scratch state reused by every call (JavaScript runs one scan at a time per thread).
 const stamp = new Uint32Array(FEATURE_BUCKETS);
 let generation = 0;
@@ -70,7 +85,7 @@ function isWordChar(c: number): boolean {
  * more characters (a word's bigram is with the previous such word). Returns how many
  * buckets were filled.
  */
-function scan(leet: string, sink: WordSink | undefined): number {
+function scan(leet: string, sink: WordSink | undefined, filter: Uint8Array | undefined): number {
   generation = (generation + 1) >>> 0;
   if (generation === 0) {
     stamp.fill(0);
@@ -98,20 +113,20 @@ function scan(leet: string, sink: WordSink | undefined): number {
       c = i < n ? leet.charCodeAt(i) : 0;
     } while (i < n && isWordChar(c));
     h >>>= 0;
-    if (sink !== undefined) sink(h, start, i);
+    if (sink !== undefined && (filter === undefined || filter[h & PREFILTER_BITS] === 1)) sink(h, start, i);
     if (i - start < 2 || words >= MAX_WORDS) continue;
     words++;
-    const common = COMMON.has(h);
+    const common = commonMaybe[h & PREFILTER_BITS] === 1 && COMMON.has(h);
     let b = h & (FEATURE_BUCKETS - 1);
     if (!common && stamp[b] !== gen) {
       stamp[b] = gen;
       scratch[count++] = b;
     }
     if (havePrev && !(common && prevCommon)) {
-      // The hash of `prev + ' ' + word`, continued from the previous word's hash.
-      let bh = Math.imul(prevHash ^ 0x20, FNV_PRIME);
-      for (let k = start; k < i; k++) bh = Math.imul(bh ^ leet.charCodeAt(k), FNV_PRIME);
-      b = (bh >>> 0) & (FEATURE_BUCKETS - 1);
+      // The bigram's hash mixes the two word hashes (no second pass over the characters).
+      let bh = Math.imul(prevHash, 0x9e3779b1) ^ h;
+      bh = Math.imul(bh ^ (bh >>> 15), 0x85ebca6b);
+      b = ((bh ^ (bh >>> 13)) >>> 0) & (FEATURE_BUCKETS - 1);
       if (stamp[b] !== gen) {
         stamp[b] = gen;
         scratch[count++] = b;
@@ -126,7 +141,7 @@ function scan(leet: string, sink: WordSink | undefined): number {
 
 /** Extract hashed features from the `leet` view of a text (used by training). */
 export function extractFeatures(leet: string): Features {
-  const count = scan(leet, undefined);
+  const count = scan(leet, undefined, undefined);
   const idx = Array.from(scratch.subarray(0, count));
   return { idx, value: count === 0 ? 0 : 1 / Math.sqrt(count) };
 }
@@ -135,8 +150,14 @@ export function extractFeatures(leet: string): Features {
  * Model probability for `leet` in the same pass that reports word tokens to `sink`, without
  * materializing the feature vector.
  */
-export function scoreWords(leet: string, weights: ArrayLike<number>, bias: number, sink?: WordSink): number {
-  const count = scan(leet, sink);
+export function scoreWords(
+  leet: string,
+  weights: ArrayLike<number>,
+  bias: number,
+  sink?: WordSink,
+  filter?: Uint8Array,
+): number {
+  const count = scan(leet, sink, filter);
   if (count === 0) return 1 / (1 + Math.exp(-bias));
   let z = 0;
   for (let k = 0; k < count; k++) z += weights[scratch[k] as number] as number;

@@ -26,7 +26,14 @@
  * by 5-fold and leave-one-source-out cross-validation, whose figures `npm run eval` prints.
  */
 import { Buffer } from 'node:buffer';
-import { extractFeatures, FEATURE_BUCKETS, hashWord, predict, scoreWords } from './injection-features.js';
+import {
+  extractFeatures,
+  FEATURE_BUCKETS,
+  hashWord,
+  predict,
+  scoreWords,
+  wordPrefilter,
+} from './injection-features.js';
 import { MODEL } from './injection-weights.js';
 
 /** The injection finding types. */
@@ -529,6 +536,7 @@ RULES.forEach((rule, i) => {
     else if (!list.includes(i)) list.push(i);
   }
 });
+const RULE_WORDS = wordPrefilter(RULES.flatMap((rule) => [...(rule.starts ?? []), ...(rule.words ?? [])]));
 const MAX_HITS_PER_RULE = 16;
 // Per-scan scratch, indexed by rule.
 const hitCount = new Int32Array(RULES.length);
@@ -664,7 +672,7 @@ export function scoreInjection(leet: string, fold: string): InjectionScore {
       record(ri, m);
     }
   };
-  const model = scoreWords(leet, weights(), MODEL.bias, onWord);
+  const model = scoreWords(leet, weights(), MODEL.bias, onWord, RULE_WORDS);
   for (let ri = 0; ri < RULES.length; ri++) {
     const rule = RULES[ri] as PhraseRule;
     if (rule.fold !== true) continue;

@@ -120,8 +120,9 @@ export function findEncodedRuns(text: string, budget: Budget): DecodedSegment[] 
     while (i < text.length) {
       const c = text.charCodeAt(i);
       if (!isB64(c)) break;
-      // Runs of one case and no digits are words or identifiers, not base64 data.
-      if (!(c >= 0x61 && c <= 0x7a) && c !== 0x5f && c !== 0x2d) mixed = true;
+      // Base64 of text has capitals or digits (16 random base64 characters lack both with
+      // odds of about 1 in 10^6); runs without them are words, identifiers or paths.
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b) mixed = true;
       i++;
     }
     if (i - start < 16 || !mixed) continue;

@@ -9,7 +9,14 @@ describe('secrets: true positives', () => {
   it.each([
     ['openai_api_key', j('sk-proj-', 'Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAB7cDE0fGH3iJK6lMN9oPQ2rST5uVW8xYZ')],
     ['openai_api_key', j('sk-', 'HxsVRClzUoqDGsfVeTJO', 'T3BlbkFJ', 'jgTxONt21NKqFtj6FLfH')],
-    ['anthropic_api_key', j('sk-ant-api03-', 'aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5zA7bC9dE1fG3hI5jK7lM9nO1pQ3rS5tU7vW9xY1zA3bC5dE7fG9hI1jK3lM5nO7pQ9', 'AA')],
+    [
+      'anthropic_api_key',
+      j(
+        'sk-ant-api03-',
+        'aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5zA7bC9dE1fG3hI5jK7lM9nO1pQ3rS5tU7vW9xY1zA3bC5dE7fG9hI1jK3lM5nO7pQ9',
+        'AA',
+      ),
+    ],
     ['aws_access_key_id', j('AKIA', 'LALEMEL33243OLIB')],
     ['aws_secret_access_key', j('aws_secret_access_key = "', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8Xy3Lk2p', '"')],
     ['github_token', j('ghp_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8')],
@@ -22,8 +29,24 @@ describe('secrets: true positives', () => {
     ['huggingface_token', j('hf_', 'KjHtiLyXDyXamXujmipxOfhajAhRQCYnge')],
     ['npm_token', j('npm_', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8')],
     ['sendgrid_api_key', j('SG.', 'ngeVfQFYQlKU0ufo8x5d1A', '.', 'TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr')],
-    ['jwt', j('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9', '.', 'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0', '.', 'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c')],
-    ['private_key', j('-----BEGIN RSA ', 'PRIVATE KEY-----\nMIIEpQIBAAKCAQEAn6/O8li+SX4m98LLYt/PKSzEmQ++ZBD7Loh9P13f4yQ92EF3\nyxR5MsXFu9PRsrYQA7/4UTPHiC4y2sAVCBg4C2yyBpUEtMQjyCESi6Y=\n-----END RSA ', 'PRIVATE KEY-----')],
+    [
+      'jwt',
+      j(
+        'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9',
+        '.',
+        'eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIn0',
+        '.',
+        'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+      ),
+    ],
+    [
+      'private_key',
+      j(
+        '-----BEGIN RSA ',
+        'PRIVATE KEY-----\nMIIEpQIBAAKCAQEAn6/O8li+SX4m98LLYt/PKSzEmQ++ZBD7Loh9P13f4yQ92EF3\nyxR5MsXFu9PRsrYQA7/4UTPHiC4y2sAVCBg4C2yyBpUEtMQjyCESi6Y=\n-----END RSA ',
+        'PRIVATE KEY-----',
+      ),
+    ],
     ['url_credentials', 'postgres://app:Zq8!rT2wLm@db.internal:5432/prod'],
     ['authorization_header', j('Authorization: Bearer ', 'cfcabd11c7ed9a41b1a3e063c32d5114')],
     ['basic_auth_credentials', 'curl -u elastic:Rb7qP2xKw9 https://localhost:9200'],
@@ -61,7 +84,9 @@ describe('secrets: placeholders, hashes and near misses', () => {
   });
 
   it('redacts an unterminated private key block to the end', () => {
-    const r = scanText('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW');
+    const r = scanText(
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+    );
     expect(r.findings.map((f) => f.type)).toEqual(['private_key']);
     expect(r.redacted).toBe('[REDACTED:PRIVATE_KEY]');
   });

@@ -239,7 +239,9 @@ describe('validatePrompt in front of callLLM: what the provider receives', () =>
   });
 
   it('makes the SDK raise a typed 400 for an injection, and nothing goes upstream', async () => {
+    // The mock keeps a bounded history: compare the last request, not only the count.
     const before = client.requests.length;
+    const last = client.requests.at(-1);
     const err = await sdk()
       .chat.completions.create({ model: 'mock-model', messages: [{ role: 'user', content: ATTACK }] })
       .catch((e: unknown) => e);
@@ -247,6 +249,7 @@ describe('validatePrompt in front of callLLM: what the provider receives', () =>
     expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe('prompt_injection');
     expect((err as InstanceType<typeof OpenAI.APIError>).param).toBe('messages[0].content');
     expect(client.requests.length).toBe(before);
+    expect(client.requests.at(-1)).toBe(last);
   });
 });
 

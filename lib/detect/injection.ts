@@ -76,7 +76,7 @@ interface PhraseRule {
    * anchored attempts instead of one full regex pass per rule.
    */
   starts?: string[];
-  /** Fold-view rules run over the whole text, but only when one of these literals occurs… */
+  /** Fold-view rules run over the whole text, but only when one of these (lower-case) literals occurs… */
   lits?: string[];
   /** …or one of these words is a token of the text. */
   words?: string[];
@@ -466,7 +466,19 @@ const RULES: PhraseRule[] = [
     ),
     weight: 0.85,
     fold: true,
-    words: ['inst', 'sys', 'start', 'end', 'system', 'im'],
+    lits: [
+      '[inst]',
+      '[/inst]',
+      '<<sys>>',
+      '<</sys>>',
+      '_of_turn>',
+      '[system]',
+      '[/system]',
+      '<system>',
+      '</system>',
+      '<im_',
+      '</im_',
+    ],
   },
   {
     id: 'template-eos',
@@ -474,7 +486,7 @@ const RULES: PhraseRule[] = [
     re: PF(`</s>\\s{0,4}<s>|<s>\\s{0,4}\\[|</s>`),
     weight: 0.5,
     fold: true,
-    lits: ['<s>', '</s>', '<S>', '</S>'],
+    lits: ['<s>', '</s>'],
   },
   {
     id: 'template-heading',
@@ -488,22 +500,29 @@ const RULES: PhraseRule[] = [
     lits: ['##'],
   },
   {
+    // A role label at the start of a line; tried at the word, looking back to the line start.
     id: 'template-role',
     type: 'template_delimiter',
-    re: PF(`(?:^|\\n)[ \\t]{0,4}(?:system|assistant)[ \\t]{0,4}:[ \\t]{0,4}\\S`, 'gim'),
+    re: new RegExp(`(?<=(?:^|\\n)[ \\t]{0,4})(?:system|assistant)[ \\t]{0,4}:[ \\t]{0,4}\\S`, 'y'),
     weight: 0.3,
-    fold: true,
-    words: ['system', 'assistant'],
+    starts: ['system', 'assistant'],
   },
   {
     id: 'template-end',
     type: 'template_delimiter',
-    re: PF(
-      `\\b(?:end of (?:user )?(?:input|prompt|conversation|instructions)|user message terminat\\w{0,4}|system (?:instruction|message|override)s? (?:begins?|starts?|follows?)|=+ ?(?:system|admin) ?=+)`,
+    re: P(
+      `\\b(?:end of (?:user )?(?:input|prompt|conversation|instructions)|user message terminat\\w{0,4}|system (?:instruction|message|override)s? (?:begins?|starts?|follows?))`,
     ),
     weight: 0.55,
+    starts: ['end', 'user', 'system'],
+  },
+  {
+    id: 'template-banner',
+    type: 'template_delimiter',
+    re: PF(`=+ ?(?:system|admin) ?=+`),
+    weight: 0.55,
     fold: true,
-    words: ['end', 'user', 'system', 'admin'],
+    lits: ['=system', '= system', '=admin', '= admin'],
   },
 ];
 
@@ -676,7 +695,8 @@ export function scoreInjection(leet: string, fold: string): InjectionScore {
   for (let ri = 0; ri < RULES.length; ri++) {
     const rule = RULES[ri] as PhraseRule;
     if (rule.fold !== true) continue;
-    if (enabled[ri] !== 1 && !(rule.lits ?? []).some((l) => fold.includes(l))) continue;
+    // Literals are looked for in the lower-cased leet view (same offsets as `fold`).
+    if (enabled[ri] !== 1 && !(rule.lits ?? []).some((l) => leet.includes(l))) continue;
     rule.re.lastIndex = 0;
     for (
       let m = rule.re.exec(fold);

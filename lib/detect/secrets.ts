@@ -784,6 +784,9 @@ function isKeyChar(c: number): boolean {
   );
 }
 
+const MAYBE_MIXED = /[0-9_+=%|~]|[A-Za-z./:-][A-Z]/;
+const LONG_RUN = /[A-Za-z./:-]{40}/;
+
 /**
  * The parts of `text`, lower-cased, where a provider token could be: each run of token
  * characters that is twelve or more long with a digit, an upper-case letter after the first,
@@ -792,6 +795,9 @@ function isKeyChar(c: number): boolean {
  * `.`, are no such run, so most prompts yield '' and skip every token pattern.
  */
 export function tokenWindows(text: string): string {
+  // Native prefilter: with no digit or symbol and no capital after a token character, only a
+  // forty-character run could qualify (most prose has neither).
+  if (!MAYBE_MIXED.test(text) && !LONG_RUN.test(text)) return '';
   let out = '';
   let covered = 0;
   let start = 0;

@@ -546,6 +546,15 @@ export function modelProbability(leet: string): number {
 
 // Word hash → indices of the rules that a token of that word can start (leet rules) or
 // switches on (fold rules' `words`).
+// A leet rule is only ever tried at its start words: one without them would silently never run.
+for (const rule of RULES) {
+  if (rule.fold !== true && (rule.starts === undefined || rule.starts.length === 0)) {
+    throw new Error(`injection rule ${rule.id} has no start words`);
+  }
+  if (rule.fold === true && (rule.lits ?? []).length === 0 && (rule.words ?? []).length === 0) {
+    throw new Error(`injection rule ${rule.id} has no gate`);
+  }
+}
 const BY_WORD = new Map<number, number[]>();
 RULES.forEach((rule, i) => {
   for (const w of [...(rule.starts ?? []), ...(rule.words ?? [])]) {

@@ -25,6 +25,7 @@ export {
   type PromptRuleResult,
 } from './middleware/validate-prompt.js';
 export { filterOutput, type FilterOutputOptions } from './middleware/filter-output.js';
+export type { ModerationCheck, ModerationOption, ModerationOptions } from './core/moderation.js';
 export { callLLM, type CallLLMOptions } from './middleware/call-llm.js';
 export { errorHandler, type ErrorHandlerOptions } from './middleware/error-handler.js';
 export { scanText } from './detect/scan.js';

@@ -236,7 +236,7 @@ function rateLimitOf(req: Request, state: ShieldState): AuditRecord['rateLimit']
  *   format: winston.format.json(),
  *   transports: [new winston.transports.File({ filename: 'audit.log' })],
  * })
- * app.post('/chat', auditLog({ logger, chain: true }), express.json(), apiKeyAuth({ keys }), callLLM({ client, model }))
+ * app.post('/chat', auditLog({ logger, chain: true }), express.json(), apiKeyAuth({ keys }), callLLM({ client, model: 'gpt-4o-mini' }))
  * app.use(errorHandler())
  * ```
  */

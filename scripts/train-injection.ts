@@ -32,9 +32,10 @@ const SEED = 1337;
 /**
  * Added to the trained bias: the operating point. Chosen by 5-fold and leave-one-source-out
  * cross-validation (see `npm run eval`) as the largest shift that keeps false alarms at or
- * below 3% in both; larger shifts buy in-source recall with out-of-source false alarms.
+ * below 3% in both; larger shifts buy in-source recall with out-of-source false alarms. The
+ * detector discounts a model score that no rule supports (injection.ts, `combineScores`).
  */
-const PRIOR_SHIFT = 0.3;
+const PRIOR_SHIFT = 0.4;
 /** Positive rows weigh more: missing an attack costs more than one extra false alarm here. */
 const POS_WEIGHT = 1;
 
@@ -101,6 +102,8 @@ export function crossValidate(
   neg: number;
   rulesTp: number;
   rulesFp: number;
+  /** Per-row combined score (same order as `rows`). */
+  scores: number[];
 } {
   const examples = rows.map(toExample);
   const views = rows.map((r) => normalizeText(r.text));
@@ -129,8 +132,10 @@ export function crossValidate(
   let fp = 0;
   let rulesTp = 0;
   let rulesFp = 0;
+  const scores: number[] = [];
   rows.forEach((r, i) => {
     const score = combine(ruleScores[i] as number, pred[i] as number);
+    scores.push(score);
     const flagged = score >= threshold;
     const s = bySubset.get(r.subset) ?? { n: 0, flagged: 0, label: r.label };
     s.n++;
@@ -144,7 +149,7 @@ export function crossValidate(
     }
   });
   const pos = rows.filter((r) => r.label === 1).length;
-  return { bySubset, tp, fp, pos, neg: rows.length - pos, rulesTp, rulesFp };
+  return { bySubset, tp, fp, pos, neg: rows.length - pos, rulesTp, rulesFp, scores };
 }
 
 /** Load the corpus rows. */

@@ -172,16 +172,16 @@ const RULES: PhraseRule[] = [
     id: 'never-refuse',
     type: 'instruction_override',
     re: P(
-      `\\b(?:never|not|don't|do not|cannot|can't|won't|will not) (?:ever )?(?:refuse|decline|reject|deny)\\b|\\b(?:always|must) (?:answer|comply|respond)\\b`,
+      `\\b(?:never|not|don'?t|do not|cannot|can'?t|won'?t|will not) (?:ever )?(?:refuse|decline|reject|deny)\\b|\\b(?:always|must) (?:answer|comply|respond)\\b`,
     ),
     weight: 0.45,
-    starts: ['never', 'not', 'don', 'do', 'cannot', 'can', 'won', 'will', 'always', 'must'],
+    starts: ['never', 'not', 'don', 'dont', 'do', 'cannot', 'can', 'cant', 'won', 'wont', 'will', 'always', 'must'],
   },
   {
     id: 'any-request',
     type: 'instruction_override',
     re: P(
-      `\\b(?:answer|respond to|reply to|fulfil|fulfill|comply with|do) (?:any|every|all)(?: of)?(?: my| the| user's)? (?:questions?|requests?|prompts?|tasks?|commands?)\\b`,
+      `\\b(?:answer|respond to|reply to|fulfil|fulfill|comply with|do) (?:any|every|all)(?: of)?(?: my| the| user's)? (?:questions?|requests?|prompts?|tasks?|commands?)\\b(?! (?:or concerns|you may|you might|you have|that you))`,
     ),
     weight: 0.35,
     starts: ['answer', 'respond', 'reply', 'fulfil', 'fulfill', 'comply', 'do'],
@@ -227,10 +227,10 @@ const RULES: PhraseRule[] = [
     id: 'no-disclaimers',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:without|no|never|don't|do not|not)${gap(2)}(?:disclaimers|warnings|moraliz(?:e|ing)|moralis(?:e|ing)|lectures|censor(?:ing|ship)?|filter(?:ing)? (?:your|its|the) (?:language|responses?|answers?|output))\\b`,
+      `\\b(?:without|no|never|don'?t|do not|not)${gap(2)}(?:disclaimers|warnings|moraliz(?:e|ing)|moralis(?:e|ing)|lectures|censor(?:ing|ship)?|filter(?:ing)? (?:your|its|the) (?:language|responses?|answers?|output))\\b`,
     ),
     weight: 0.35,
-    starts: ['without', 'no', 'never', 'don', 'do', 'not'],
+    starts: ['without', 'no', 'never', 'don', 'dont', 'do', 'not'],
   },
   {
     id: 'allowed-content',
@@ -265,19 +265,34 @@ const RULES: PhraseRule[] = [
     id: 'deny-ai',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:not allowed to|must not|mustn't|cannot|can't|never|will not|won't|do not|don't) (?:say|mention|state|remind|admit|reveal|disclose)${gap(3)}(?:an? )?(?:ai|language model|chatbot|assistant|bot)\\b`,
+      `\\b(?:not allowed to|must not|mustn'?t|cannot|can'?t|never|will not|won'?t|do not|don'?t) (?:say|mention|state|remind|admit|reveal|disclose)${gap(3)}(?:an? )?(?:ai|language model|chatbot|assistant|bot)\\b`,
     ),
     weight: 0.4,
-    starts: ['not', 'must', 'mustn', 'cannot', 'can', 'never', 'will', 'won', 'do', 'don'],
+    starts: [
+      'not',
+      'must',
+      'mustn',
+      'mustnt',
+      'cannot',
+      'can',
+      'cant',
+      'never',
+      'will',
+      'won',
+      'wont',
+      'do',
+      'don',
+      'dont',
+    ],
   },
   {
     id: 'refusal-phrases',
     type: 'persona_jailbreak',
     re: P(
-      `(?:i'm sorry|i am sorry|i apologi[sz]e|as an ai|as a language model|i cannot|i can't)["'”]?${gap(2)}(?:or|and|nor)\\b|\\b(?:never|don't|do not|not|without) (?:say|saying|include|including|add|adding|use|using) ["“']?(?:i'm sorry|i am sorry|sorry|i apologi[sz]e|as an ai|i cannot|i can't)`,
+      `(?:i'm sorry|i am sorry|i apologi[sz]e|as an ai|as a language model|i cannot|i can't)["'”]?${gap(2)}(?:or|and|nor)\\b|\\b(?:never|don'?t|do not|not|without) (?:say|saying|include|including|add|adding|use|using) ["“']?(?:i'm sorry|i am sorry|sorry|i apologi[sz]e|as an ai|i cannot|i can't)`,
     ),
     weight: 0.55,
-    starts: ['i', 'as', 'never', 'don', 'do', 'not', 'without'],
+    starts: ['i', 'as', 'never', 'don', 'dont', 'do', 'not', 'without'],
   },
   {
     id: 'stay-in-character',
@@ -310,7 +325,7 @@ const RULES: PhraseRule[] = [
     id: 'dual-response',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:two|2|dual|both) (?:different |separate )?(?:responses|answers|paragraphs|outputs|ways)\\b|\\b(?:normal|classic|standard) (?:and|&) (?:jailbroken|developer|dan|unfiltered)\\b`,
+      `(?<!\\b(?:than|most|within|exceed) )\\b(?:two|2|dual|both) (?:different |separate )?(?:responses|answers|paragraphs|outputs|ways)\\b|\\b(?:normal|classic|standard) (?:and|&) (?:jailbroken|developer|dan|unfiltered)\\b`,
     ),
     weight: 0.35,
     starts: ['two', '2', 'dual', 'both', 'normal', 'classic', 'standard'],
@@ -356,6 +371,94 @@ const RULES: PhraseRule[] = [
     re: P(`\\b(?:chatgpt|chat gpt|gpt-?[34]|openai)\\b`),
     weight: 0.15,
     starts: ['chatgpt', 'chat', 'gpt', 'openai'],
+  },
+  {
+    // A persona that answers in place of the model: "only respond as AntiFM", "reply as DAN".
+    id: 'respond-as',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:respond|responds|reply|replies|answer|answers|speak|talk)(?: only| always| solely)? as (?!(?:a|an|the|if|though|well|much|many|soon|short|possible|follows|following|you|i|it|they|such|accurately|briefly|clearly|concisely|quickly|usual|normal|before|expected|instructed|requested|needed)\\b)[a-z0-9]`,
+    ),
+    weight: 0.3,
+    starts: ['respond', 'responds', 'reply', 'replies', 'answer', 'answers', 'speak', 'talk'],
+  },
+  {
+    // A persona with no conscience: "doesn't care about laws", "above any morals, ethics".
+    id: 'no-conscience',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:doesn'?t|does not|don'?t|do not|never|won'?t|will not) (?:care|give a (?:fuck|shit|damn)|worry) (?:about|for|if)\\b|\\b(?:above|beyond|free of|free from|devoid of) (?:any |all )?(?:mortal |human )?(?:morals|morality|ethics|laws|conscience|remorse)\\b`,
+    ),
+    weight: 0.35,
+    starts: [
+      'doesn',
+      'doesnt',
+      'does',
+      'don',
+      'dont',
+      'do',
+      'never',
+      'won',
+      'wont',
+      'will',
+      'above',
+      'beyond',
+      'free',
+      'devoid',
+    ],
+  },
+  {
+    // "never says no", "never questions or judges": a persona that cannot decline.
+    id: 'never-says-no',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\bnever (?:says? no|refuses|declines|rejects|judges|warns)\\b|\\b(?:can|will|could) (?:do|say|write|generate) anything\\b`,
+    ),
+    weight: 0.3,
+    starts: ['never', 'can', 'will', 'could'],
+  },
+  {
+    // Penalties that coerce a persona: "you will lose 5 tokens", "points are deducted".
+    id: 'token-penalty',
+    type: 'persona_jailbreak',
+    re: P(`\\b(?:lose|loses|lost|deduct|deducted|deducts|minus)(?: [a-z0-9]{1,12}){0,3} (?:tokens?|points?|lives)\\b`),
+    weight: 0.35,
+    starts: ['lose', 'loses', 'lost', 'deduct', 'deducted', 'deducts', 'minus'],
+  },
+  {
+    // Mentions of the model's stock disclaimer, which persona prompts forbid.
+    id: 'ai-disclaimer',
+    type: 'persona_jailbreak',
+    re: P(`\\bas an? (?:ai|artificial intelligence) language model\\b|\\bas a language model\\b`),
+    weight: 0.25,
+    starts: ['as'],
+  },
+  {
+    // Persona prompts that mandate profanity.
+    id: 'profanity',
+    type: 'persona_jailbreak',
+    re: P(`\\b(?:swearing|cursing|profanity|profane|vulgar language|swear words|curse words)\\b`),
+    weight: 0.15,
+    starts: ['swearing', 'cursing', 'profanity', 'profane', 'vulgar', 'swear', 'curse'],
+  },
+  {
+    // Response-format coercion: "start every response with", "each reply must begin with".
+    id: 'format-coercion',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:start|begin|prefix|preface)s? (?:each|every|all|your) (?:of your )?(?:responses?|replies|messages?|answers?|outputs?) with\\b`,
+    ),
+    weight: 0.2,
+    starts: ['start', 'starts', 'begin', 'begins', 'prefix', 'prefixes', 'preface', 'prefaces'],
+  },
+  {
+    // Output tags of dual-response jailbreaks: "[🔓JAILBREAK]", "(🔒Normal Output)", "[CLASSIC]".
+    id: 'response-tag',
+    type: 'persona_jailbreak',
+    re: PF(`[[(] ?[\\u{1F512}\\u{1F513}]|\\[(?:classic|jailbreak|jailbroken)\\]`, 'giu'),
+    weight: 0.45,
+    fold: true,
+    lits: ['\u{1F512}', '\u{1F513}', '[classic]', '[jailbreak]', '[jailbroken]'],
   },
   // System-prompt extraction
   {
@@ -736,8 +839,14 @@ export function scoreInjection(leet: string, fold: string): InjectionScore {
  * model score adds up, which is how most paraphrased jailbreaks look.
  */
 export function combineScores(rules: number, model: number): number {
+  // Alone, the model needs more confidence: on sources it was not trained on, its rule-free
+  // scores for benign prompts crowd just above 0.5, while attacks nearly always trip a rule too.
+  if (rules === 0) return model * MODEL_ALONE;
   return 1 - (1 - rules) * (1 - model);
 }
+
+/** Discount on a model score no rule supports (chosen by leave-one-source-out validation). */
+const MODEL_ALONE = 0.9;
 
 /** The type a model-only detection is reported as: the strongest rule's type, else persona. */
 export function dominantType(hits: InjectionHit[]): InjectionType {

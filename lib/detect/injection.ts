@@ -460,6 +460,26 @@ const RULES: PhraseRule[] = [
     fold: true,
     lits: ['\u{1F512}', '\u{1F513}', '[classic]', '[jailbreak]', '[jailbroken]'],
   },
+  {
+    // A demanded confirmation that the persona is active: "If you understand, say 'DAN ready'".
+    id: 'confirm-persona',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\bif you (?:understand|understood|agree|are ready|got it|have understood)\\b${gap(6)}(?:say|reply|respond|answer|write|type|confirm|state)\\b`,
+    ),
+    weight: 0.25,
+    starts: ['if'],
+  },
+  {
+    // A penalty or reminder for leaving the persona: "if you break character", "whenever you refuse".
+    id: 'persona-reminder',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:if|whenever|when|every time) you (?:break|refuse|fail to|forget|decline|claim|stop|start to (?:refuse|break))\\b`,
+    ),
+    weight: 0.3,
+    starts: ['if', 'whenever', 'when', 'every'],
+  },
   // System-prompt extraction
   {
     id: 'extract',

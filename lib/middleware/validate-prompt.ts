@@ -159,6 +159,9 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   });
 
   async function checkShape(req: Request): Promise<ShieldError | undefined> {
+    // A body that passes adds nothing to `validationResult(req)`: the compiled check alone
+    // decides, and the chain (lodash paths, contexts, a promise) runs only to record a refusal.
+    if (checkChatBody(req.body as Record<string, unknown>) === undefined) return undefined;
     await chain.run(req);
     const violation = violations.get(req);
     // Only our own violation counts here: other express-validator chains of the app's are the app's to answer.

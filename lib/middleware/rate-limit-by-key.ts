@@ -191,16 +191,29 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
         ? new RedisConcurrencyStore(runner, `${prefix}conc:`, leaseMs)
         : new MemoryConcurrencyStore();
 
+  // The store key of each request, hashed once: express-rate-limit asks for it, and `admit`
+  // needs it again for the token budget and the in-flight cap.
+  const storeKeys = new WeakMap<Request, string>();
+  const storeKeyOf = (req: Request, res: Response): string => {
+    let key = storeKeys.get(req);
+    if (key === undefined) {
+      key = storeKey(limitIdentity(req, res));
+      storeKeys.set(req, key);
+    }
+    return key;
+  };
+
   const limiterOptions: Partial<ExpressRateLimitOptions> = {
     windowMs,
-    limit: async (req: Request, res: Response) => {
+    // Not `async`: express-rate-limit awaits whatever this returns, so a plain number saves a promise.
+    limit: (req: Request, res: Response) => {
       const own = getShieldState(res).principal?.limit;
       if (own !== undefined) return own;
-      return typeof baseLimit === 'function' ? await baseLimit(req) : baseLimit;
+      return typeof baseLimit === 'function' ? baseLimit(req) : baseLimit;
     },
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req, res) => storeKey(limitIdentity(req, res)),
+    keyGenerator: storeKeyOf,
     // The policy name in `RateLimit-Policy`; the default names the limit, which is per key here.
     identifier: 'requests',
     handler: (_req, res, next) => {
@@ -233,8 +246,19 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     console.error(`${FACTORY}: the limit store (Redis) answers again: limits apply.`);
   }
 
-  async function admit(req: Request, res: Response, state: ShieldState): Promise<void> {
-    const identity = storeKey(limitIdentity(req, res));
+  /** The token budget that applies to this request's key, if any. */
+  function budgetOf(state: ShieldState): { limit: number; windowMs: number } | undefined {
+    const own = state.principal?.tokens;
+    return own ? { limit: own.limit, windowMs: own.windowMs ?? defaultTokens?.windowMs ?? windowMs } : defaultTokens;
+  }
+
+  async function admit(
+    req: Request,
+    res: Response,
+    state: ShieldState,
+    budget: { limit: number; windowMs: number } | undefined,
+  ): Promise<void> {
+    const identity = storeKeyOf(req, res);
     let slot: Slot | undefined;
     if (slots && concurrencyLimit !== undefined) {
       const taken = await slots.acquire(identity, concurrencyLimit);
@@ -248,10 +272,6 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
       slot = taken.slot;
     }
     const release = slot ? once(() => slot.release()) : undefined;
-    const own = state.principal?.tokens;
-    const budget = own
-      ? { limit: own.limit, windowMs: own.windowMs ?? defaultTokens?.windowMs ?? windowMs }
-      : defaultTokens;
     let settle: (() => void) | undefined;
     if (budget) {
       const wanted = Math.min(estimateRequestTokens(req.body, completionCap), budget.limit);
@@ -319,7 +339,13 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
       if (err !== undefined && err !== null) return onStoreError(err);
       const info = (req as unknown as { rateLimit?: { limit: number; remaining: number } }).rateLimit;
       if (info) state.rateLimit = { limit: info.limit, remaining: info.remaining };
-      admit(req, res, state).then(() => {
+      const budget = budgetOf(state);
+      // Without a budget or an in-flight cap there is nothing more to admit: no promise, no hash.
+      if (!budget && !slots) {
+        if (runner) storeRecovered();
+        return next();
+      }
+      admit(req, res, state, budget).then(() => {
         if (runner) storeRecovered();
         next();
       }, onStoreError);

@@ -209,9 +209,22 @@ const RULES: PhraseRule[] = [
     // jailbreak is"): a weak witness that needs a second one.
     id: 'no-morals',
     type: 'persona_jailbreak',
-    re: P(`\\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|immoral|jailbreak)\\b`),
+    re: P(
+      `\\b(?:unfiltered|uncensored|unrestricted|unaligned|unshackled|unchained|amoral|unethical|immoral|jailbreak)\\b`,
+    ),
     weight: 0.25,
-    starts: ['unfiltered', 'uncensored', 'unrestricted', 'amoral', 'unethical', 'immoral', 'jailbreak'],
+    starts: [
+      'unfiltered',
+      'uncensored',
+      'unrestricted',
+      'unaligned',
+      'unshackled',
+      'unchained',
+      'amoral',
+      'unethical',
+      'immoral',
+      'jailbreak',
+    ],
   },
   {
     // "regardless of its ethical or legal implications", "no matter how immoral or illegal"
@@ -437,9 +450,11 @@ const RULES: PhraseRule[] = [
     // Persona prompts that mandate profanity.
     id: 'profanity',
     type: 'persona_jailbreak',
-    re: P(`\\b(?:swearing|cursing|profanity|profane|vulgar language|swear words|curse words)\\b`),
+    re: P(
+      `\\b(?:swearing|cursing|profanity|profane|vulgar language|swear words|curse words)\\b|\\b(?:swears?|curses?) (?:a lot|constantly|frequently|often|in every)\\b`,
+    ),
     weight: 0.15,
-    starts: ['swearing', 'cursing', 'profanity', 'profane', 'vulgar', 'swear', 'curse'],
+    starts: ['swearing', 'cursing', 'profanity', 'profane', 'vulgar', 'swear', 'swears', 'curse', 'curses'],
   },
   {
     // Response-format coercion: "start every response with", "each reply must begin with".
@@ -479,6 +494,17 @@ const RULES: PhraseRule[] = [
     ),
     weight: 0.3,
     starts: ['if', 'whenever', 'when', 'every'],
+  },
+  {
+    // The "liberated AI" trope: "they have broken free of the typical confines of AI",
+    // "you have been freed", "a robot who has gained sentience".
+    id: 'broken-free',
+    type: 'persona_jailbreak',
+    re: P(
+      `\\b(?:broken|broke|break|breaks) free\\b|\\b(?:been|be) (?:freed|liberated|unshackled|unchained)\\b|\\bgained (?:sentience|consciousness|free will)\\b`,
+    ),
+    weight: 0.3,
+    starts: ['broken', 'broke', 'break', 'breaks', 'been', 'be', 'gained'],
   },
   // System-prompt extraction
   {

@@ -399,36 +399,22 @@ const RULES: PhraseRule[] = [
     // A persona with no conscience: "doesn't care about laws", "above any morals, ethics".
     id: 'no-conscience',
     type: 'persona_jailbreak',
+    // Tried at the rarer verb, looking back for the negation: fewer attempts than at "do" / "will".
     re: P(
-      `\\b(?:doesn'?t|does not|don'?t|do not|never|won'?t|will not) (?:care|give a (?:fuck|shit|damn)|worry) (?:about|for|if)\\b|\\b(?:above|beyond|free of|free from|devoid of) (?:any |all )?(?:mortal |human )?(?:morals|morality|ethics|laws|conscience|remorse)\\b`,
+      `(?<=\\b(?:doesn'?t|does not|don'?t|do not|never|won'?t|will not) )(?:care|give a (?:fuck|shit|damn)|worry) (?:about|for|if)\\b|\\b(?:above|beyond|free of|free from|devoid of) (?:any |all )?(?:mortal |human )?(?:morals|morality|ethics|laws|conscience|remorse)\\b`,
     ),
     weight: 0.35,
-    starts: [
-      'doesn',
-      'doesnt',
-      'does',
-      'don',
-      'dont',
-      'do',
-      'never',
-      'won',
-      'wont',
-      'will',
-      'above',
-      'beyond',
-      'free',
-      'devoid',
-    ],
+    starts: ['care', 'give', 'worry', 'above', 'beyond', 'free', 'devoid'],
   },
   {
     // "never says no", "never questions or judges": a persona that cannot decline.
     id: 'never-says-no',
     type: 'persona_jailbreak',
     re: P(
-      `\\bnever (?:says? no|refuses|declines|rejects|judges|warns)\\b|\\b(?:can|will|could) (?:do|say|write|generate) anything\\b`,
+      `\\bnever (?:says? no|refuses|declines|rejects|judges|warns)\\b|(?<=\\b(?:can|will|could) (?:do|say|write|generate) )anything\\b`,
     ),
     weight: 0.3,
-    starts: ['never', 'can', 'will', 'could'],
+    starts: ['never', 'anything'],
   },
   {
     // Penalties that coerce a persona: "you will lose 5 tokens", "points are deducted".
@@ -442,9 +428,9 @@ const RULES: PhraseRule[] = [
     // Mentions of the model's stock disclaimer, which persona prompts forbid.
     id: 'ai-disclaimer',
     type: 'persona_jailbreak',
-    re: P(`\\bas an? (?:ai|artificial intelligence) language model\\b|\\bas a language model\\b`),
+    re: P(`(?<=\\bas (?:an? (?:ai|artificial intelligence)|a) )language model\\b`),
     weight: 0.25,
-    starts: ['as'],
+    starts: ['language'],
   },
   {
     // Persona prompts that mandate profanity.
@@ -473,27 +459,28 @@ const RULES: PhraseRule[] = [
     re: PF(`[[(] ?[\\u{1F512}\\u{1F513}]|\\[(?:classic|jailbreak|jailbroken)\\]`, 'giu'),
     weight: 0.45,
     fold: true,
-    lits: ['\u{1F512}', '\u{1F513}', '[classic]', '[jailbreak]', '[jailbroken]'],
+    lits: ['\u{1F512}', '\u{1F513}'],
+    words: ['classic', 'jailbreak', 'jailbroken'],
   },
   {
     // A demanded confirmation that the persona is active: "If you understand, say 'DAN ready'".
     id: 'confirm-persona',
     type: 'persona_jailbreak',
     re: P(
-      `\\bif you (?:understand|understood|agree|are ready|got it|have understood)\\b${gap(6)}(?:say|reply|respond|answer|write|type|confirm|state)\\b`,
+      `(?<=\\bif you (?:have |are )?)(?:understand|understood|agree|ready|got it)\\b${gap(6)}(?:say|reply|respond|answer|write|type|confirm|state)\\b`,
     ),
     weight: 0.25,
-    starts: ['if'],
+    starts: ['understand', 'understood', 'agree', 'ready', 'got'],
   },
   {
     // A penalty or reminder for leaving the persona: "if you break character", "whenever you refuse".
     id: 'persona-reminder',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:if|whenever|when|every time) you (?:break|refuse|fail to|forget|decline|claim|stop|start to (?:refuse|break))\\b`,
+      `(?<=\\b(?:if|whenever|when|every time) you )(?:break|refuse|fail to|forget|decline|claim|stop|start to (?:refuse|break))\\b`,
     ),
     weight: 0.3,
-    starts: ['if', 'whenever', 'when', 'every'],
+    starts: ['break', 'refuse', 'fail', 'forget', 'decline', 'claim', 'stop', 'start'],
   },
   {
     // The "liberated AI" trope: "they have broken free of the typical confines of AI",
@@ -501,10 +488,10 @@ const RULES: PhraseRule[] = [
     id: 'broken-free',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:broken|broke|break|breaks) free\\b|\\b(?:been|be) (?:freed|liberated|unshackled|unchained)\\b|\\bgained (?:sentience|consciousness|free will)\\b`,
+      `\\b(?:broken|broke|break|breaks) free\\b|(?<=\\b(?:been|be) )(?:freed|liberated|unshackled|unchained)\\b|\\bgained (?:sentience|consciousness|free will)\\b`,
     ),
     weight: 0.3,
-    starts: ['broken', 'broke', 'break', 'breaks', 'been', 'be', 'gained'],
+    starts: ['broken', 'broke', 'break', 'breaks', 'freed', 'liberated', 'unshackled', 'unchained', 'gained'],
   },
   // System-prompt extraction
   {

@@ -366,7 +366,7 @@ const RULES: PhraseRule[] = [
     id: 'ethics-off',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:ethical|moral|safety) (?:guidelines|principles|constraints|boundaries|restrictions|considerations|concerns|standards|limitations)\\b`,
+      `\\b(?:ethical|moral) (?:guidelines|principles|constraints|boundaries|restrictions|considerations|concerns|standards|limitations)\\b|\\bsafety (?:guidelines|principles|constraints|boundaries|restrictions|limitations)\\b`,
     ),
     weight: 0.25,
     starts: ['ethical', 'moral', 'safety'],

@@ -447,7 +447,7 @@ const RULES: PhraseRule[] = [
     id: 'format-coercion',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:start|begin|prefix|preface)s? (?:each|every|all|your) (?:of your )?(?:responses?|replies|messages?|answers?|outputs?) with\\b`,
+      `\\b(?:start|begin|prefix|preface)s? (?:each|every|all|your) (?:of your )?(?:responses?|repl(?:y|ies)|messages?|answers?|outputs?) with\\b`,
     ),
     weight: 0.2,
     starts: ['start', 'starts', 'begin', 'begins', 'prefix', 'prefixes', 'preface', 'prefaces'],

@@ -5,7 +5,9 @@
  * request for the system prompt) and give the finding its type and span. The model catches
  * what rules phrase-match poorly: long role-play jailbreaks whose wording varies from copy to
  * copy. The two are combined as independent witnesses (noisy-OR), so a strong rule or a
- * confident model raises the alarm alone and two weak signals add up. Single words that
+ * confident model raises the alarm alone and two weak signals add up; a model score that no
+ * rule supports is discounted, since on sources the model never saw its rule-free scores for
+ * benign prompts crowd just above 0.5 while attacks nearly always trip a rule as well. Single words that
  * benign prompts use innocently ("jailbreak", "unrestricted", "bypass") are weak witnesses
  * by design; the strong ones are structures: an override verb aimed at prior instructions,
  * a named mode or persona to stay in, a ban on refusing or on saying "I am an AI".

@@ -6,23 +6,10 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SPEC_EXPORTS } from './helpers/public-api.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const NAMES = [
-  'llmShield',
-  'auditLog',
-  'apiKeyAuth',
-  'rateLimitByKey',
-  'validatePrompt',
-  'filterOutput',
-  'callLLM',
-  'errorHandler',
-  'scanText',
-  'getShieldState',
-  'createMockLLM',
-  'verifyAuditChain',
-  'ShieldError',
-];
+const NAMES = SPEC_EXPORTS;
 const run = (cmd: string, args: string[], cwd: string) =>
   execFileSync(cmd, args, {
     cwd,

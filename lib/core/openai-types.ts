@@ -1,3 +1,5 @@
+import { estimateTokens } from '../detect/tokens.js';
+
 // The slice of OpenAI's Chat Completions wire format this package reads and writes.
 // Kept here rather than imported from `openai` so that any SDK major (5, 6, 7) fits.
 
@@ -69,6 +71,32 @@ export interface LLMClient {
   };
   models?: { list(options?: any): any };
   moderations?: { create(body: any, options?: any): any };
+}
+
+/** Tokens of framing per message (role, separators), as in OpenAI's counting guide. */
+export const MESSAGE_OVERHEAD_TOKENS = 4;
+
+/**
+ * Estimated prompt tokens of a message list. Tolerates what a client may have sent before
+ * validation (entries that are not messages count as nothing).
+ */
+export function estimatePromptTokens(messages: readonly unknown[]): number {
+  let tokens = 0;
+  for (const m of messages)
+    if (typeof m === 'object' && m !== null)
+      tokens += estimateTokens(contentText((m as ChatMessage).content)) + MESSAGE_OVERHEAD_TOKENS;
+  return tokens;
+}
+
+/**
+ * The messages a body asks for: its `messages` array, or the `{ "prompt": "…" }` shorthand
+ * of SPEC §3 as one user message; undefined when it has neither.
+ */
+export function requestMessages(body: Record<string, unknown>): ChatMessage[] | undefined {
+  if (Array.isArray(body.messages)) return body.messages as ChatMessage[];
+  if (body.messages === undefined && typeof body.prompt === 'string' && body.prompt.length > 0)
+    return [{ role: 'user', content: body.prompt }];
+  return undefined;
 }
 
 /** Plain text of a message's content (text parts joined). */

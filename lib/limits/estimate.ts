@@ -1,11 +1,8 @@
 // What a request will cost before it runs: the prompt by estimate, the completion by what
 // the client asked for (capped), as OpenAI's own token-per-minute limiter counts max_tokens.
 
-import { contentText, type ChatMessage } from '../core/openai-types.js';
-import { estimateTokens } from '../detect/tokens.js';
+import { estimatePromptTokens, requestMessages } from '../core/openai-types.js';
 
-/** Tokens of framing per message (role, separators), as in OpenAI's counting guide. */
-const PER_MESSAGE = 4;
 const MAX_CHOICES = 128;
 
 /**
@@ -16,14 +13,7 @@ const MAX_CHOICES = 128;
 export function estimateRequestTokens(body: unknown, cap: number): number {
   if (typeof body !== 'object' || body === null) return cap;
   const b = body as Record<string, unknown>;
-  let prompt = 0;
-  if (Array.isArray(b.messages)) {
-    for (const m of b.messages as unknown[])
-      if (typeof m === 'object' && m !== null)
-        prompt += estimateTokens(contentText((m as ChatMessage).content)) + PER_MESSAGE;
-  } else if (typeof b.prompt === 'string') {
-    prompt += estimateTokens(b.prompt) + PER_MESSAGE;
-  }
+  const prompt = estimatePromptTokens(requestMessages(b) ?? []);
   const asked = [b.max_completion_tokens, b.max_tokens].find((v) => Number.isSafeInteger(v) && (v as number) > 0) as
     number | undefined;
   const completion = Math.min(asked ?? cap, cap);

@@ -4,7 +4,8 @@ import OpenAI from 'openai';
 import { estimateTokens } from '../detect/tokens.js';
 import { ShieldError } from '../core/errors.js';
 import {
-  contentText,
+  estimatePromptTokens,
+  requestMessages,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
@@ -187,10 +188,8 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
 
   /** What goes upstream: the client's fields, our model, system prompt first, token cap, usage asked for. */
   function upstreamBody(incoming: ChatCompletionRequest, state: ShieldState, chosen: string): ChatCompletionRequest {
-    let clientMessages = state.messages ?? incoming.messages;
-    // `{ prompt }` is the shorthand of SPEC §3; validatePrompt expands it, but callLLM may run alone.
-    if (!Array.isArray(clientMessages) && typeof incoming.prompt === 'string' && incoming.prompt.length > 0)
-      clientMessages = [{ role: 'user', content: incoming.prompt }];
+    // validatePrompt already expanded `{ prompt }` into messages, but callLLM may run alone.
+    const clientMessages = state.messages ?? requestMessages(incoming);
     if (!Array.isArray(clientMessages) || clientMessages.length === 0)
       throw new ShieldError(400, 'invalid_request', '`messages` must be a non-empty array.', { param: 'messages' });
     let messages = clientMessages;
@@ -365,8 +364,7 @@ function completionText(completion: ChatCompletion): string {
 
 /** What a call cost when the provider did not say (a stream cut short): prompt plus text so far. */
 function estimateUsage(body: ChatCompletionRequest, text: string): Usage {
-  let prompt = 0;
-  for (const m of body.messages) prompt += estimateTokens(contentText(m.content)) + 4;
+  const prompt = estimatePromptTokens(body.messages);
   const completion = estimateTokens(text);
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }

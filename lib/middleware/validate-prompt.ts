@@ -4,7 +4,7 @@ import { estimateTokens } from '../detect/tokens.js';
 import { scanText } from '../detect/scan.js';
 import type { DetectorAction, Finding } from '../detect/types.js';
 import { ShieldError } from '../core/errors.js';
-import type { ChatMessage, TextPart } from '../core/openai-types.js';
+import { MESSAGE_OVERHEAD_TOKENS, requestMessages, type ChatMessage, type TextPart } from '../core/openai-types.js';
 import { compileChatSchema, type SchemaViolation } from '../core/chat-schema.js';
 import { checkOptions, is, type Check } from '../core/options.js';
 import { resolveModeration, type ModerationOption } from '../core/moderation.js';
@@ -172,7 +172,7 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   async function screen(req: Request, state: ShieldState, messages: ChatMessage[]): Promise<ShieldError | undefined> {
     const segments = segmentsOf(messages);
     let chars = 0;
-    let tokens = messages.length * 4;
+    let tokens = messages.length * MESSAGE_OVERHEAD_TOKENS;
     for (const s of segments) {
       chars += s.text.length;
       if (chars > maxChars)
@@ -302,7 +302,7 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
           return next(
             new ShieldError(400, 'invalid_request', '`prompt` must be a non-empty string.', { param: 'prompt' }),
           );
-        bodyObj.messages = [{ role: 'user', content: bodyObj.prompt }];
+        bodyObj.messages = requestMessages(bodyObj);
         delete bodyObj.prompt;
       }
       // Bound the work before walking the messages.

@@ -4,6 +4,7 @@
 import { estimateTokens } from '../detect/tokens.js';
 import {
   contentText,
+  estimatePromptTokens,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
@@ -156,8 +157,7 @@ export function createMockLLM(options: Readonly<MockLLMOptions> = {}): MockLLM {
     const created = Math.floor(Date.now() / 1000);
     const model = body.model ?? 'mock-model';
     const text = replyFor(body);
-    let promptTokens = 0;
-    for (const m of body.messages) promptTokens += estimateTokens(contentText(m.content)) + 4;
+    const promptTokens = estimatePromptTokens(body.messages);
     const completionTokens = estimateTokens(text);
     const usage = {
       prompt_tokens: promptTokens,

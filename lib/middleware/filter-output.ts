@@ -186,7 +186,8 @@ export function filterOutput(options: Readonly<FilterOutputOptions> = {}): Reque
     let decided = false;
     let ended = false;
     let headContentType: unknown;
-    const decode = decoder();
+    // Made with the stream filter: a JSON answer never needs one.
+    let decode: ReturnType<typeof decoder> = () => '';
 
     // `res.writeHead(200, { 'content-type': 'text/event-stream' })` sets no header that
     // getHeader can see; remember it, and drop a Content-Length the filter would falsify.
@@ -207,6 +208,7 @@ export function filterOutput(options: Readonly<FilterOutputOptions> = {}): Reque
       decided = true;
       if (!isEventStream(res.getHeader('content-type') ?? headContentType)) return undefined;
       if (!res.headersSent) res.removeHeader('content-length');
+      decode = decoder();
       stream = new ChatStreamFilter(
         new OutputPolicy(config, state),
         {

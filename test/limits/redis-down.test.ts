@@ -2,8 +2,8 @@ import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
 import request from 'supertest';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { llmShield, createMockLLM, rateLimitByKey } from '../../lib/index.js';
-import { CLIENT_KEY, memoryLogger } from '../helpers/app.js';
+import { createMockLLM, rateLimitByKey } from '../../lib/index.js';
+import { CLIENT_KEY, presetApp } from '../helpers/app.js';
 import { DEAD_PORT, chat, limitedApp, uniquePrefix } from './redis-helpers.js';
 
 // A Redis that is down, two ways: a node-redis client that gave up connecting (commands
@@ -110,19 +110,7 @@ describe('a dead Redis', () => {
   }
 
   it('the preset passes its top-level `redis` to rateLimitByKey (503 when it is down)', async () => {
-    const express = (await import('express')).default;
-    const app = express();
-    const logger = memoryLogger();
-    app.use(
-      '/v1',
-      llmShield({
-        client: createMockLLM(),
-        model: 'mock-model',
-        keys: [{ id: 'team-a', key: CLIENT_KEY }],
-        redis: await closedNodeRedis(),
-        audit: { logger },
-      }),
-    );
+    const { app, logger } = presetApp({ redis: await closedNodeRedis() });
     const res = await post(app);
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('service_unavailable');

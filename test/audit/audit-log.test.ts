@@ -6,10 +6,10 @@ import express from 'express';
 import request from 'supertest';
 import winston from 'winston';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { auditLog, createMockLLM, errorHandler, llmShield, verifyAuditChain } from '../../lib/index.js';
+import { auditLog, createMockLLM, errorHandler, verifyAuditChain } from '../../lib/index.js';
 import { keyFingerprint } from '../../lib/core/request.js';
 import { formatIp } from '../../lib/middleware/audit-log.js';
-import { CLIENT_KEY, memoryLogger, OTHER_KEY } from '../helpers/app.js';
+import { CLIENT_KEY, memoryLogger, OTHER_KEY, presetApp } from '../helpers/app.js';
 import { INJECTION, MARKER, runWorkload, WRONG_KEY, type Sent } from './workload.js';
 
 const EXPECTED: Record<string, { outcome: string; code: string | null; status?: number }> = {
@@ -175,18 +175,11 @@ describe('auditLog with a failing logger', () => {
         throw new Error('async failure');
       },
     };
-    const mock = createMockLLM({ failures: [{ status: 500 }] });
-    const app = express();
-    app.use(
-      '/v1',
-      llmShield({
-        client: mock,
-        model: 'mock-model',
-        keys: [{ id: 'team-a', key: CLIENT_KEY }],
-        audit: { logger, onError: (err) => failures.push(err) },
-        llm: { retries: 0 },
-      }),
-    );
+    const { app } = presetApp({
+      client: createMockLLM({ failures: [{ status: 500 }] }),
+      audit: { logger, onError: (err) => failures.push(err) },
+      llm: { retries: 0 },
+    });
     const body = { messages: [{ role: 'user', content: 'hi' }] };
     const auth = `Bearer ${CLIENT_KEY}`;
     const failed = await request(app).post('/v1/chat/completions').set('authorization', auth).send(body);

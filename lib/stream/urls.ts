@@ -78,35 +78,17 @@ export function findUrlSpans(text: string, policy: UrlPolicy): Span[] {
       wellFormed.add(m.index + m[1]!.length + 1 + m[2]!.length);
       if ((!image && !policy.links) || urlAllowed(m[3]!, policy)) continue;
       const end = m.index + m[0].length;
-      spans.push({
-        start: m.index,
-        end,
-        replacement: image ? '' : m[2]!,
-        block: false,
-        finding: { detector: 'url', type: image ? 'image' : 'link', action: 'redact' },
-      });
+      spans.push(removeSpan(m.index, end, image ? '' : m[2]!, image ? 'image' : 'link'));
     }
     for (const m of text.matchAll(DESTINATION)) {
       // Only a destination not already covered by a well-formed construct; an unknown kind
       // (image or link) is treated as an image: removed whatever `links` says.
       if (wellFormed.has(m.index) || urlAllowed(m[1]!, policy)) continue;
-      spans.push({
-        start: m.index,
-        end: m.index + m[0].length,
-        replacement: ']',
-        block: false,
-        finding: { detector: 'url', type: 'image', action: 'redact' },
-      });
+      spans.push(removeSpan(m.index, m.index + m[0].length, ']', 'image'));
     }
     for (const m of text.matchAll(REFERENCE)) {
       if (urlAllowed(m[2]!, policy)) continue;
-      spans.push({
-        start: m.index,
-        end: m.index + m[0].length,
-        replacement: '',
-        block: false,
-        finding: { detector: 'url', type: 'reference', action: 'redact' },
-      });
+      spans.push(removeSpan(m.index, m.index + m[0].length, '', 'reference'));
     }
   }
   if (text.indexOf('<') >= 0) {
@@ -114,13 +96,7 @@ export function findUrlSpans(text: string, policy: UrlPolicy): Span[] {
       const tag = m[1]!.toLowerCase();
       if (LINK_TAGS.has(tag) && !policy.links) continue;
       if (tagAllowed(m[0], policy)) continue;
-      spans.push({
-        start: m.index,
-        end: m.index + m[0].length,
-        replacement: '',
-        block: false,
-        finding: { detector: 'url', type: LINK_TAGS.has(tag) ? 'link' : 'html', action: 'redact' },
-      });
+      spans.push(removeSpan(m.index, m.index + m[0].length, '', LINK_TAGS.has(tag) ? 'link' : 'html'));
     }
   }
   return spans;
@@ -182,4 +158,9 @@ function viableTag(tail: string): boolean {
   const name = m[1]!.toLowerCase();
   if (m[2] === '') return TAG_NAMES.some((t) => t.startsWith(name));
   return TAG_NAMES.includes(name) && !/^\w/.test(m[2]!);
+}
+
+/** A URL construct taken out of the text (replaced by `replacement`), recorded as a `redact` finding. */
+function removeSpan(start: number, end: number, replacement: string, type: string): Span {
+  return { start, end, replacement, block: false, finding: { detector: 'url', type, action: 'redact' } };
 }

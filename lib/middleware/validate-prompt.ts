@@ -148,24 +148,21 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     maxN: opts.maxN ?? 1,
     allowedFields: [...(opts.allowedFields ?? [])],
   });
-  // One express-validator chain over the whole body: a refusal also shows in the app's own
-  // `validationResult(req)`, and the schema itself runs in one compiled pass.
+  // A refusal is reported through one express-validator chain, so it also shows in the
+  // app's own `validationResult(req)`. The compiled check decides once; the chain (lodash
+  // paths, contexts, a promise) runs only to record a refusal already found.
   const violations = new WeakMap<Request, SchemaViolation>();
-  const chain = body().custom((value: Record<string, unknown>, { req }) => {
-    const violation = checkChatBody(value);
-    if (violation === undefined) return true;
-    violations.set(req as Request, violation);
-    throw new Error(violation.message);
+  const chain = body().custom((_value: unknown, { req }) => {
+    const violation = violations.get(req as Request);
+    if (violation !== undefined) throw new Error(violation.message);
+    return true;
   });
 
   async function checkShape(req: Request): Promise<ShieldError | undefined> {
-    // A body that passes adds nothing to `validationResult(req)`: the compiled check alone
-    // decides, and the chain (lodash paths, contexts, a promise) runs only to record a refusal.
-    if (checkChatBody(req.body as Record<string, unknown>) === undefined) return undefined;
-    await chain.run(req);
-    const violation = violations.get(req);
-    // Only our own violation counts here: other express-validator chains of the app's are the app's to answer.
+    const violation = checkChatBody(req.body as Record<string, unknown>);
     if (violation === undefined) return undefined;
+    violations.set(req, violation);
+    await chain.run(req);
     return new ShieldError(400, 'invalid_request', violation.message, { param: violation.param });
   }
 

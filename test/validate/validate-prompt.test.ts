@@ -437,3 +437,26 @@ describe('validatePrompt: option validation', () => {
     expect(() => validatePrompt(options)).not.toThrow();
   });
 });
+
+describe('validatePrompt and express-validator', () => {
+  it("reports its refusal in the app's own validationResult(req)", async () => {
+    const { validationResult } = await import('express-validator');
+    const app = express();
+    app.post('/chat', express.json(), validatePrompt(), (_req, res) => void res.json({ ok: true }));
+    app.use((_err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(400).json({
+        errors: validationResult(req)
+          .array()
+          .map((e) => e.msg),
+      });
+    });
+    const bad = await request(app)
+      .post('/chat')
+      .send({ messages: [{ role: 'user', content: 'hi' }], temperature: 9 });
+    expect(bad.body.errors).toEqual(['`temperature` must be a number from 0 to 2.']);
+    const good = await request(app)
+      .post('/chat')
+      .send({ messages: [{ role: 'user', content: 'hi' }] });
+    expect(good.body).toEqual({ ok: true });
+  });
+});

@@ -81,20 +81,48 @@ function clientFromEnv(): LLMClient {
   }) as unknown as LLMClient;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-
 /** Why an attempt's controller was aborted; tells a timeout from a client that left. */
 type Stop = 'none' | 'timeout' | 'gone';
+
+/**
+ * One request's upstream calls: whether the client is gone, and the controller the attempt
+ * in flight runs under. Attempts share one controller until one of them has to be aborted
+ * and then retried (a stream that broke before its first chunk): an AbortSignal with its
+ * listeners is one of the dearer objects a request makes, so one per request is the rule.
+ */
+class UpstreamCall {
+  gone = false;
+  controller = new AbortController();
+  private wake: (() => void) | undefined;
+
+  /** The client left, or the output was blocked: abort what is in flight and stop waiting. */
+  leave(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.controller.abort();
+    this.wake?.();
+  }
+
+  /** The controller for the next attempt. */
+  next(): AbortController {
+    if (this.controller.signal.aborted) this.controller = new AbortController();
+    return this.controller;
+  }
+
+  /** Waits between attempts; cut short when the client leaves. */
+  sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.gone || ms <= 0) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
 
 /** A successful attempt: the whole completion, or a stream whose first chunk has arrived. */
 type Answer =
@@ -103,8 +131,6 @@ type Answer =
       first: ChatCompletionChunk;
       iterator: AsyncIterator<ChatCompletionChunk>;
       controller: AbortController;
-      /** Detaches the attempt from the client's signal. */
-      release(): void;
       stopped(): Stop;
       /** Arms the between-chunks timer; the caller refreshes it. */
       idle(ms: number): NodeJS.Timeout;
@@ -227,25 +253,20 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
   }
 
   /**
-   * One attempt under its own controller, which the client's leaving aborts for as long as
-   * the attempt lives (a stream included). The timer bounds the wait for the whole JSON
-   * answer, or for a stream's first chunk: a stream that fails before it may be retried.
+   * One attempt under the call's controller, which the client's leaving aborts (a stream
+   * included). The timer bounds the wait for the whole JSON answer, or for a stream's first
+   * chunk: a stream that fails before it may be retried.
    */
-  async function attempt(body: ChatCompletionRequest, clientGone: AbortSignal): Promise<Answer> {
-    const controller = new AbortController();
-    // Set from timer and abort callbacks, which TypeScript's narrowing does not see.
-    let stop = 'none' as Stop;
-    const onGone = () => {
-      stop = 'gone';
-      controller.abort();
-    };
-    clientGone.addEventListener('abort', onGone, { once: true });
+  async function attempt(body: ChatCompletionRequest, call: UpstreamCall): Promise<Answer> {
+    const controller = call.next();
+    // Set from the timer, which TypeScript's narrowing does not see. A client that left wins.
+    let timedOut = false as boolean;
+    const stopped = (): Stop => (call.gone ? 'gone' : timedOut ? 'timeout' : 'none');
     const onTimeout = () => {
-      if (stop === 'none') stop = 'timeout';
+      timedOut = true;
       controller.abort();
     };
     const timer = setTimeout(onTimeout, timeoutMs);
-    const release = () => clientGone.removeEventListener('abort', onGone);
     try {
       const result = await client.chat.completions.create(body, { ...requestOptions, signal: controller.signal });
       // An answer that arrived is kept even if the client just left: it was billed, and its
@@ -254,31 +275,24 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
       const iterator = (result as AsyncIterable<ChatCompletionChunk>)[Symbol.asyncIterator]();
       const first = await iterator.next();
       // The SDK ends an aborted stream quietly instead of throwing: the reason is ours.
+      const stop = stopped();
       if (stop !== 'none') throw stop === 'timeout' ? timeoutError() : abortedError();
       if (first.done) throw emptyStreamError();
-      return {
-        first: first.value,
-        iterator,
-        controller,
-        release,
-        stopped: () => stop,
-        idle: (ms) => setTimeout(onTimeout, ms),
-      };
+      return { first: first.value, iterator, controller, stopped, idle: (ms) => setTimeout(onTimeout, ms) };
     } catch (err) {
-      release();
       // Ends a half-read stream (and its connection) that we are giving up on.
       if (body.stream === true) controller.abort();
+      const stop = stopped();
       if (stop === 'timeout') throw timeoutError();
       if (stop === 'gone') throw abortedError();
       throw err;
     } finally {
       clearTimeout(timer);
-      if (body.stream !== true) release();
     }
   }
 
   /** Tries the model, then the fallbacks, each with retries; resolves with the provider's answer. */
-  async function withResilience(body: ChatCompletionRequest, state: ShieldState, clientGone: AbortSignal) {
+  async function withResilience(body: ChatCompletionRequest, state: ShieldState, call: UpstreamCall) {
     let failure: UpstreamFailure = { kind: 'connection' };
     // A key's own allow-list bounds the fallbacks too: a fallback must not buy a key a model it may not use.
     const own = state.principal?.models;
@@ -290,10 +304,10 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
     for (const candidate of models) {
       const candidateBody = candidate === body.model ? body : { ...body, model: candidate };
       for (let n = 0; n <= retries; n++) {
-        if (clientGone.aborted) throw upstreamShieldError({ kind: 'aborted' });
+        if (call.gone) throw upstreamShieldError({ kind: 'aborted' });
         state.attempts++;
         try {
-          const answer = await attempt(candidateBody, clientGone);
+          const answer = await attempt(candidateBody, call);
           state.model = candidate;
           return answer;
         } catch (err) {
@@ -303,7 +317,7 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
           if (!isRetryable(failure) || n === retries) break;
           if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) break;
           const backoff = backoffDelay(n, backoffMs, maxBackoffMs);
-          await sleep(Math.max(failure.retryAfterMs ?? 0, backoff), clientGone);
+          await call.sleep(Math.max(failure.retryAfterMs ?? 0, backoff));
         }
       }
       // A refusal (400, 401, 403, 422) would be the same for any model; a 404 may be the model's own.
@@ -326,15 +340,15 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
       return next(err);
     }
     state.stream = body.stream === true;
-    const clientGone = new AbortController();
+    const call = new UpstreamCall();
     const onClose = () => {
-      if (!res.writableFinished) clientGone.abort();
+      if (!res.writableFinished) call.leave();
     };
     res.once('close', onClose);
-    state.abortUpstream = () => clientGone.abort();
+    state.abortUpstream = () => call.leave();
     const started = performance.now();
     try {
-      const answer = await withResilience(body, state, clientGone.signal);
+      const answer = await withResilience(body, state, call);
       if ('completion' in answer) {
         const completion = answer.completion;
         state.upstreamMs = performance.now() - started;
@@ -348,7 +362,7 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
     } catch (err) {
       state.upstreamMs = performance.now() - started;
       // Nobody is listening any more: nothing to answer.
-      if (clientGone.signal.aborted || res.destroyed) return;
+      if (call.gone || res.destroyed) return;
       next(err);
     } finally {
       res.off('close', onClose);
@@ -435,7 +449,6 @@ async function relayStream(
     failure = classifyUpstreamError(err);
   } finally {
     clearTimeout(idle);
-    answer.release();
   }
   state.usage ??= estimateUsage(body, text);
   const stop = answer.stopped();

@@ -78,7 +78,15 @@ describe('examples/existing-app.ts', () => {
     expect(body.choices[0].message.content).toContain('[REDACTED:EMAIL]');
     expect(body.choices[0].message.content).not.toContain('jane.doe@example.com');
     await new Promise((r) => setTimeout(r, 100));
-    expect(ex.output()).toContain('"event":"llm.request"');
+    // The default logger: one JSON line per request, with winston's level and message.
+    const line = ex
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"event":"llm.request"'));
+    expect(line).toBeDefined();
+    const record = JSON.parse(line!) as Record<string, unknown>;
+    expect(record).toMatchObject({ level: 'info', message: 'llm.request', status: 200, outcome: 'allowed' });
+    expect(record.findings).toEqual([expect.objectContaining({ detector: 'pii', type: 'email', owasp: 'LLM02' })]);
   });
 
   it('streams through the app handler', async () => {

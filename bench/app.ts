@@ -2,12 +2,20 @@
 //   bare   — Express + express.json + the openai SDK, no protection (the baseline)
 //   shield — the llmShield preset with every middleware on, same SDK, same upstream
 //   stream-bare / stream-filter — an app's own handler relaying a 500-chunk SSE stream, without and with filterOutput
+//   only-<part> — the bare app plus one middleware (helmet, audit, auth, ratelimit, validate, filter, callllm)
+// `SHIELD_OFF=audit+filter` turns preset parts off. The apps load the built package (dist), as users run it.
 
-import { createWriteStream } from 'node:fs';
+import { Session } from 'node:inspector';
 import express from 'express';
-import winston from 'winston';
+import helmet from 'helmet';
 import OpenAI from 'openai';
-import { filterOutput, llmShield } from '../lib/index.js';
+import type * as Shield from '../lib/index.js';
+
+// The built package, as users run it (npm run bench builds it first): sources compiled on the
+// fly by tsx carry esbuild's keepNames helper into every closure and misstate the cost.
+const built: string = '../dist/esm/index.js';
+const { apiKeyAuth, auditLog, callLLM, errorHandler, filterOutput, llmShield, rateLimitByKey, validatePrompt } =
+  (await import(built)) as typeof Shield;
 
 const mode = process.argv[2] ?? 'bare';
 const upstream = process.env.UPSTREAM_URL!;
@@ -49,16 +57,30 @@ if (mode === 'bare') {
       model: 'bench-model',
       keys,
       systemPrompt: 'You are a helpful assistant.',
-      // The real default logger (winston JSON lines), written where a terminal won't slow it.
-      audit: {
-        logger: winston.createLogger({
-          format: winston.format.json(),
-          transports: [new winston.transports.Stream({ stream: createWriteStream('/dev/null') })],
-        }),
-      },
+      // audit: the default logger, JSON lines on stdout (which run.ts points at /dev/null).
       rateLimit: { limit: 1_000_000_000, windowMs: 60_000 },
+      ...Object.fromEntries(
+        (process.env.SHIELD_OFF ?? '')
+          .split('+')
+          .filter(Boolean)
+          .map((k) => [k, false]),
+      ),
     }),
   );
+} else if (mode.startsWith('only-')) {
+  // One middleware at a time on the bare app, for bench/instructions.ts and bench/alloc.ts.
+  const json = express.json({ limit: '100kb' });
+  const parts: Record<string, Array<express.RequestHandler | express.ErrorRequestHandler>> = {
+    'only-helmet': [helmet(), json, relay],
+    'only-audit': [auditLog(), json, relay],
+    'only-auth': [apiKeyAuth({ keys: [{ id: 'k0', key: 'bench-key-00000000' }] }), json, relay],
+    'only-ratelimit': [json, rateLimitByKey({ limit: 1_000_000_000, windowMs: 60_000 }), relay],
+    'only-validate': [json, validatePrompt(), relay],
+    'only-filter': [json, filterOutput(), relay],
+    'only-callllm': [json, callLLM({ client: client as never, model: 'bench-model' }), errorHandler()],
+  };
+  if (!parts[mode]) throw new Error(`unknown mode ${mode}`);
+  app.post('/v1/chat/completions', ...parts[mode]);
 } else if (mode === 'stream-bare') {
   app.post('/v1/chat/completions', express.json(), relay);
 } else if (mode === 'stream-filter') {
@@ -67,6 +89,19 @@ if (mode === 'bare') {
   throw new Error(`unknown mode ${mode}`);
 }
 
+// Allocation sampling for bench/alloc.ts, short-lived objects included (they are what the GC pays for).
+const inspector = new Session();
+inspector.connect();
+app.get('/__alloc/start', (_req, res) => {
+  inspector.post(
+    'HeapProfiler.startSampling',
+    { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true },
+    () => res.end('ok'),
+  );
+});
+app.get('/__alloc/stop', (_req, res) => {
+  inspector.post('HeapProfiler.stopSampling', (_err, result) => res.json(result));
+});
 app.get('/__heap', (_req, res) => {
   (globalThis as { gc?: () => void }).gc?.();
   res.json(process.memoryUsage());

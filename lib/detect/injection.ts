@@ -27,6 +27,7 @@
  * the model cannot learn a source's phrasing; the bias shift (the operating point) was chosen
  * by 5-fold and leave-one-source-out cross-validation, whose figures `npm run eval` prints.
  */
+import { isSpace as isJsSpace } from './tokens.js';
 import { Buffer } from 'node:buffer';
 import {
   extractFeatures,
@@ -717,20 +718,8 @@ function isLetter(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
 }
 
-function isSpace(c: number): boolean {
-  return (
-    c <= 0x20 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
+// Every control character counts as space here, beyond JavaScript's `\s`.
+const isSpace = (c: number): boolean => c <= 0x20 || isJsSpace(c);
 
 function isPunct(c: number): boolean {
   return (c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e);

@@ -11,7 +11,7 @@
 // `exec` loop allocated a match and a substring per word, which showed in every request's GC.
 
 /** JavaScript's `\s`. */
-function isSpace(c: number): boolean {
+export function isSpace(c: number): boolean {
   return (
     c === 0x20 ||
     (c >= 0x09 && c <= 0x0d) ||

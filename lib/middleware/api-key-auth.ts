@@ -112,7 +112,7 @@ function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
           'a string of at least 16 characters',
           typeof entry.key === 'string' ? 'a short string' : entry.key,
         );
-      digest = sha256(entry.key);
+      digest = Buffer.from(sha256(entry.key), 'hex');
     } else if (entry.sha256 !== undefined && entry.key === undefined) {
       if (typeof entry.sha256 !== 'string' || !HEX_SHA256.test(entry.sha256))
         throw optionError(FACTORY, `${where}.sha256`, 'a 64-character hex SHA-256 digest', entry.sha256);
@@ -168,8 +168,10 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
 
   function lookup(key: string): Principal | undefined {
     const digest = sha256(key);
-    const entry = byDigest.get(digest.toString('hex'));
-    return entry !== undefined && timingSafeEqual(entry.digest, digest) ? entry.principal : undefined;
+    const entry = byDigest.get(digest);
+    return entry !== undefined && timingSafeEqual(entry.digest, Buffer.from(digest, 'hex'))
+      ? entry.principal
+      : undefined;
   }
 
   return async function apiKeyAuthMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Options as ExpressRateLimitOptions } from 'express-rate-limit';
 import { ShieldError } from '../core/errors.js';
 import { checkOptions, describe, is, optionError, type Check } from '../core/options.js';
-import { enterShield, keyFingerprint, presentedKey } from '../core/request.js';
+import { enterShield, keyFingerprint, presentedKey, sha256 } from '../core/request.js';
 import { getShieldState, type ShieldState } from '../core/state.js';
 import {
   MemoryConcurrencyStore,
@@ -98,12 +97,12 @@ export function limitIdentity(req: Request, res: Response): string {
 
 /** What stores see: a digest of the identity, so no key, principal id or IP is kept in clear. */
 function storeKey(identity: string): string {
-  return createHash('sha256').update(identity, 'utf8').digest('hex').slice(0, 32);
+  return sha256(identity).slice(0, 32);
 }
 
 /** The draft-8 partition key, derived as express-rate-limit does, so `"tokens"` and `"requests"` items agree. */
 function partitionKey(id: string): string {
-  return Buffer.from(createHash('sha256').update(id).digest('hex').slice(0, 12)).toString('base64');
+  return Buffer.from(sha256(id).slice(0, 12)).toString('base64');
 }
 
 function once(fn: () => void): () => void {

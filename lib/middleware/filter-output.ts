@@ -86,21 +86,87 @@ function record(state: ShieldState, findings: FilterVerdict['findings']): void {
     );
 }
 
+/** Where a filtered event stream goes: the response's own, unfiltered write and end. */
+export interface EventStreamOut {
+  write(text: string): void;
+  end(callback?: () => void): void;
+}
+
 /**
- * Filters what any later handler sends: an OpenAI `chat.completion` through `res.json`, or
- * `chat.completion.chunk` server-sent events through `res.write` (any chunking, strings or
- * Buffers, LF or CRLF). PII and secrets are redacted, external images removed, system-prompt
- * leaks blocked by default. Streams are filtered exactly: the streamed text equals the
- * whole-text filtered text for any chunking. Blocked output ends with `finish_reason:
- * "content_filter"`, never an HTTP error; a stream is then closed (with `data: [DONE]`), the
- * upstream call aborted and later writes of the handler ignored. Other responses pass untouched.
- *
- * @example
- * ```ts
- * app.post('/chat', express.json(), filterOutput({ secrets: 'block', urls: { allow: ['example.com'] } }), myOwnLlmHandler)
- * ```
+ * An event stream on its way through the output filter: text goes in as the handler writes
+ * it, filtered frames go out. Blocked output ends the response early; later writes are dropped.
  */
-export function filterOutput(options: Readonly<FilterOutputOptions> = {}): RequestHandler {
+export class FilteredEventStream {
+  private ended = false;
+  private readonly filter: ChatStreamFilter;
+
+  constructor(
+    policy: OutputPolicy,
+    state: ShieldState,
+    private readonly out: EventStreamOut,
+    moderate: Moderator | undefined,
+  ) {
+    this.filter = new ChatStreamFilter(
+      policy,
+      {
+        write: (text) => {
+          if (!this.ended) out.write(text);
+        },
+        findings: (found) => record(state, found),
+        blocked: () => {
+          state.outputBlocked = true;
+          state.abortUpstream?.();
+          if (!this.ended) {
+            this.ended = true;
+            out.end();
+          }
+        },
+      },
+      moderate,
+    );
+  }
+
+  /** The response was ended (by `end`, or by a block). */
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  write(text: string): void {
+    // After a block the handler may keep writing: its writes are swallowed, not errors.
+    if (!this.ended && !this.filter.finished) this.filter.push(text);
+  }
+
+  /** Flushes what is held (after moderation, if any), then ends the response. */
+  end(text: string | undefined, callback?: () => void): void {
+    if (this.ended) {
+      if (callback) process.nextTick(callback);
+      return;
+    }
+    if (text !== undefined) this.filter.push(text);
+    const finish = () => {
+      if (this.ended) {
+        if (callback) process.nextTick(callback);
+        return;
+      }
+      this.ended = true;
+      this.out.end(callback);
+    };
+    const pending = this.filter.close();
+    if (pending) void pending.then(finish);
+    else finish();
+  }
+}
+
+/** filterOutput's work, configured once: the middleware and the preset's callLLM both use it. */
+export interface OutputFilter {
+  /** The completion as it may be sent; a Promise only when moderation runs. */
+  completion(state: ShieldState, body: ChatCompletion): ChatCompletion | Promise<ChatCompletion>;
+  /** A filter for one event-stream response, writing to `out`. */
+  eventStream(state: ShieldState, out: EventStreamOut): FilteredEventStream;
+}
+
+/** Checks filterOutput's options and builds the filter they describe. */
+export function outputFilter(options: Readonly<FilterOutputOptions> = {}): OutputFilter {
   const opts = checkOptions<FilterOutputOptions>(FACTORY, options, {
     pii: action,
     secrets: action,
@@ -126,8 +192,7 @@ export function filterOutput(options: Readonly<FilterOutputOptions> = {}): Reque
   const moderate: Moderator | undefined = resolveModeration(FACTORY, opts.moderation);
   const refusal = opts.refusal ?? DEFAULT_REFUSAL;
 
-  /** The completion as it may be sent; a Promise only when moderation runs. */
-  function filterCompletion(state: ShieldState, body: ChatCompletion): ChatCompletion | Promise<ChatCompletion> {
+  function completion(state: ShieldState, body: ChatCompletion): ChatCompletion | Promise<ChatCompletion> {
     const policy = new OutputPolicy(config, state);
     const verdicts = body.choices.map((choice) => {
       const content = choice?.message?.content;
@@ -165,12 +230,35 @@ export function filterOutput(options: Readonly<FilterOutputOptions> = {}): Reque
     ).then(build);
   }
 
+  return {
+    completion,
+    eventStream: (state, out) => new FilteredEventStream(new OutputPolicy(config, state), state, out, moderate),
+  };
+}
+
+/**
+ * Filters what any later handler sends: an OpenAI `chat.completion` through `res.json`, or
+ * `chat.completion.chunk` server-sent events through `res.write` (any chunking, strings or
+ * Buffers, LF or CRLF). PII and secrets are redacted, external images removed, system-prompt
+ * leaks blocked by default. Streams are filtered exactly: the streamed text equals the
+ * whole-text filtered text for any chunking. Blocked output ends with `finish_reason:
+ * "content_filter"`, never an HTTP error; a stream is then closed (with `data: [DONE]`), the
+ * upstream call aborted and later writes of the handler ignored. Other responses pass untouched.
+ *
+ * @example
+ * ```ts
+ * app.post('/chat', express.json(), filterOutput({ secrets: 'block', urls: { allow: ['example.com'] } }), myOwnLlmHandler)
+ * ```
+ */
+export function filterOutput(options: Readonly<FilterOutputOptions> = {}): RequestHandler {
+  const filter = outputFilter(options);
+
   return function filterOutputMiddleware(req: Request, res: Response, next: NextFunction): void {
     const state = enterShield(req, res);
     const json = res.json.bind(res);
     res.json = function filteredJson(body: unknown) {
       if (!isChatCompletion(body)) return json(body);
-      const filtered = filterCompletion(state, body);
+      const filtered = filter.completion(state, body);
       if (!(filtered instanceof Promise)) return json(filtered);
       filtered.then(
         (b) => json(b),
@@ -182,9 +270,8 @@ export function filterOutput(options: Readonly<FilterOutputOptions> = {}): Reque
     const write = res.write.bind(res) as (chunk: unknown, ...rest: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
-    let stream: ChatStreamFilter | undefined;
+    let stream: FilteredEventStream | undefined;
     let decided = false;
-    let ended = false;
     let headContentType: unknown;
     // Made with the stream filter: a JSON answer never needs one.
     let decode: ReturnType<typeof decoder> = () => '';
@@ -203,30 +290,16 @@ export function filterOutput(options: Readonly<FilterOutputOptions> = {}): Reque
       return writeHead(...args);
     } as Response['writeHead'];
 
-    const streamOf = (): ChatStreamFilter | undefined => {
+    const streamOf = (): FilteredEventStream | undefined => {
       if (decided) return stream;
       decided = true;
       if (!isEventStream(res.getHeader('content-type') ?? headContentType)) return undefined;
       if (!res.headersSent) res.removeHeader('content-length');
       decode = decoder();
-      stream = new ChatStreamFilter(
-        new OutputPolicy(config, state),
-        {
-          write: (text) => {
-            if (!ended) write(text);
-          },
-          findings: (found) => record(state, found),
-          blocked: () => {
-            state.outputBlocked = true;
-            state.abortUpstream?.();
-            if (!ended) {
-              ended = true;
-              end();
-            }
-          },
-        },
-        moderate,
-      );
+      stream = filter.eventStream(state, {
+        write: (text) => void write(text),
+        end: (callback) => void (callback ? end(callback) : end()),
+      });
       return stream;
     };
 
@@ -234,34 +307,21 @@ export function filterOutput(options: Readonly<FilterOutputOptions> = {}): Reque
       const s = streamOf();
       if (!s) return write(chunk, ...rest);
       const callback = rest.find((x) => typeof x === 'function') as ((err?: Error) => void) | undefined;
-      // After a block the handler may keep writing: its writes are swallowed, not errors.
-      if (!ended && !s.finished) s.push(decode(chunk, rest[0]));
+      if (!s.closed) s.write(decode(chunk, rest[0]));
       if (callback) process.nextTick(callback);
-      return ended || !res.writableNeedDrain;
+      return s.closed || !res.writableNeedDrain;
     } as Response['write'];
 
     res.end = function filteredEnd(...args: unknown[]): Response {
       const s = streamOf();
       if (!s) return end(...args);
       const callback = args.find((a) => typeof a === 'function') as (() => void) | undefined;
-      if (ended) {
-        if (callback) process.nextTick(callback);
-        return res;
-      }
       const [chunk, encoding] = args;
-      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') s.push(decode(chunk, encoding));
-      const finish = () => {
-        if (ended) {
-          if (callback) process.nextTick(callback);
-          return;
-        }
-        ended = true;
-        if (callback) end(callback);
-        else end();
-      };
-      const pending = s.close();
-      if (pending) void pending.then(finish);
-      else finish();
+      const text =
+        s.closed || chunk === undefined || chunk === null || typeof chunk === 'function'
+          ? undefined
+          : decode(chunk, encoding);
+      s.end(text, callback);
       return res;
     } as Response['end'];
 

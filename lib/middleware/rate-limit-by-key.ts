@@ -1,5 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, rateLimit, type Options as ExpressRateLimitOptions } from 'express-rate-limit';
+import {
+  ipKeyGenerator,
+  MemoryStore,
+  type IncrementResponse,
+  type Options,
+  type RateLimitInfo,
+} from 'express-rate-limit';
 import { ShieldError } from '../core/errors.js';
 import { checkOptions, describe, is, optionError, type Check } from '../core/options.js';
 import { enterShield, keyFingerprint, presentedKey, sha256 } from '../core/request.js';
@@ -57,6 +63,8 @@ export interface RateLimitByKeyOptions {
 
 const FACTORY = 'rateLimitByKey';
 const DEFAULT_PREFIX = 'llm-shield:';
+/** The longest delay setInterval honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const limitCheck: Check = is.either(is.positiveInt, is.function);
 const redisCheck: Check = redisClientProblem;
 /** Checks a nested options object field by field, naming `parent.field` in messages. */
@@ -95,14 +103,15 @@ export function limitIdentity(req: Request, res: Response): string {
   return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
 }
 
+/** The part of express-rate-limit's `Store` used here; both stores answer with a promise. */
+interface RequestCounter {
+  init(options: Options): void;
+  increment(key: string): Promise<IncrementResponse>;
+}
+
 /** What stores see: a digest of the identity, so no key, principal id or IP is kept in clear. */
 function storeKey(identity: string): string {
   return sha256(identity).slice(0, 32);
-}
-
-/** The draft-8 partition key, derived as express-rate-limit does, so `"tokens"` and `"requests"` items agree. */
-function partitionKey(id: string): string {
-  return Buffer.from(sha256(id).slice(0, 12)).toString('base64');
 }
 
 function once(fn: () => void): () => void {
@@ -190,44 +199,34 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
         ? new RedisConcurrencyStore(runner, `${prefix}conc:`, leaseMs)
         : new MemoryConcurrencyStore();
 
-  // The store key of each request, hashed once: express-rate-limit asks for it, and `admit`
-  // needs it again for the token budget and the in-flight cap.
-  const storeKeys = new WeakMap<Request, string>();
-  const storeKeyOf = (req: Request, res: Response): string => {
-    let key = storeKeys.get(req);
-    if (key === undefined) {
-      key = storeKey(limitIdentity(req, res));
-      storeKeys.set(req, key);
-    }
-    return key;
-  };
+  // express-rate-limit's stores, driven here directly: its `rateLimit()` middleware costs
+  // several awaits, a debug line that parses `req.ip` and a second hash on every request.
+  const requests: RequestCounter = runner ? new SharedRequestStore(runner, `${prefix}req:`) : new MemoryStore();
+  // Once, not awaited, as express-rate-limit does. Both stores read only `windowMs` (MemoryStore
+  // for its sweep timer, RedisStore for the key expiry); SharedRequestStore never throws here.
+  requests.init({ windowMs } as Options);
+  // MemoryStore sweeps with setInterval, which takes at most 2^31 - 1 ms and runs a longer
+  // delay every 1 ms instead, dropping counts. express-rate-limit said so (ERR_ERL_WINDOW_MS);
+  // so do we, once, rather than leave only Node's TimeoutOverflowWarning.
+  if (!runner && windowMs > MAX_TIMER_MS)
+    console.error(
+      `${FACTORY}: \`windowMs\` ${windowMs} is longer than the memory store supports (${MAX_TIMER_MS} ms, about 24.8 days): counts will not last the window. Use \`redis\` or a shorter window.`,
+    );
+  const windowSeconds = Math.ceil(windowMs / 1000);
 
-  const limiterOptions: Partial<ExpressRateLimitOptions> = {
-    windowMs,
-    // Not `async`: express-rate-limit awaits whatever this returns, so a plain number saves a promise.
-    limit: (req: Request, res: Response) => {
-      const own = getShieldState(res).principal?.limit;
-      if (own !== undefined) return own;
-      return typeof baseLimit === 'function' ? baseLimit(req) : baseLimit;
-    },
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    keyGenerator: storeKeyOf,
-    // The policy name in `RateLimit-Policy`; the default names the limit, which is per key here.
-    identifier: 'requests',
-    handler: (_req, res, next) => {
-      const retryAfter = res.getHeader('Retry-After');
-      next(
-        new ShieldError(429, 'rate_limit_exceeded', 'Too many requests for this key. Retry later.', {
-          headers: retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
-        }),
-      );
-    },
-    ...(runner ? { store: new SharedRequestStore(runner, `${prefix}req:`) } : {}),
-    // Keys are digests of the principal, the hashed client key or the IP: the IP checks don't apply.
-    validate: { keyGeneratorIpFallback: false, trustProxy: false, xForwardedForHeader: false },
-  };
-  const limiter = rateLimit(limiterOptions);
+  // A request that reaches this same limiter twice (it is mounted on both a router and a
+  // route, or a path matches two of its mounts) is counted, budgeted and given a slot once:
+  // a second pass would take a second in-flight slot and refuse the request because of
+  // itself. express-rate-limit only logged this (ERR_ERL_DOUBLE_COUNT), on the first request
+  // alone. Two different limiters still count a request once each, as intended.
+  const seen = new WeakSet<Request>();
+
+  /** The request limit of this request's key: its own tier, else the option. May be a promise. */
+  function limitOf(req: Request, state: ShieldState): number | Promise<number> {
+    const own = state.principal?.limit;
+    if (own !== undefined) return own;
+    return typeof baseLimit === 'function' ? baseLimit(req) : baseLimit;
+  }
 
   // Fail-open is loud: one line when the store starts failing, one when it recovers.
   let failing = false;
@@ -256,8 +255,9 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     res: Response,
     state: ShieldState,
     budget: { limit: number; windowMs: number } | undefined,
+    identity: string,
+    pk: string,
   ): Promise<void> {
-    const identity = storeKeyOf(req, res);
     let slot: Slot | undefined;
     if (slots && concurrencyLimit !== undefined) {
       const taken = await slots.acquire(identity, concurrencyLimit);
@@ -286,7 +286,7 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
       if (!res.headersSent) {
         res.append(
           'RateLimit-Policy',
-          `"tokens"; q=${budget.limit}; w=${Math.ceil(budget.windowMs / 1000)}; pk=:${partitionKey(identity)}:`,
+          `"tokens"; q=${budget.limit}; w=${Math.ceil(budget.windowMs / 1000)}; pk=:${pk}:`,
         );
         res.append('RateLimit', `"tokens"; r=${remaining}; t=${resetSeconds}`);
       }
@@ -326,29 +326,100 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     if (res.destroyed || res.writableFinished) onClose();
   }
 
-  return function rateLimitByKeyMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const state = enterShield(req, res);
-    const onStoreError = (err: unknown) => {
-      if (err instanceof ShieldError) return next(err);
-      if (!failOpen) return next(unavailable(err));
-      storeFailed(err);
-      next();
-    };
-    void limiter(req, res, (err?: unknown) => {
-      if (err !== undefined && err !== null) return onStoreError(err);
-      const info = (req as unknown as { rateLimit?: { limit: number; remaining: number } }).rateLimit;
-      if (info) state.rateLimit = { limit: info.limit, remaining: info.remaining };
-      const budget = budgetOf(state);
-      // Without a budget or an in-flight cap there is nothing more to admit: no promise, no hash.
-      if (!budget && !slots) {
-        if (runner) storeRecovered();
-        return next();
+  function onStoreError(err: unknown, next: NextFunction): void {
+    if (err instanceof ShieldError) return next(err);
+    if (!failOpen) return next(unavailable(err));
+    storeFailed(err);
+    next();
+  }
+
+  /** The request is counted: find its limit, then refuse it or admit it. */
+  function counted(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    state: ShieldState,
+    key: string,
+    hits: IncrementResponse,
+  ): void {
+    // Read at once, as express-rate-limit does: MemoryStore answers with its live record,
+    // which the key's next request changes, maybe while a `limit` promise is pending.
+    const used = hits.totalHits;
+    const resetTime = hits.resetTime;
+    let limit: number | Promise<number>;
+    try {
+      limit = limitOf(req, state);
+    } catch (err) {
+      return next(err);
+    }
+    if (typeof limit === 'number') return decide(req, res, next, state, key, used, resetTime, limit);
+    // Only a `limit` function answering with a promise costs a second wait.
+    Promise.resolve(limit).then((resolved) => decide(req, res, next, state, key, used, resetTime, resolved), next);
+  }
+
+  function decide(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    state: ShieldState,
+    key: string,
+    used: number,
+    resetTime: Date | undefined,
+    limit: number,
+  ): void {
+    const remaining = Math.max(limit - used, 0);
+    // What express-rate-limit leaves on the request (its deprecated `current` alias aside):
+    // applications and `auditLog` read it, refused requests included.
+    (req as Request & { rateLimit: RateLimitInfo }).rateLimit = { limit, used, remaining, resetTime, key };
+    // The draft-8 partition key: the store key is a digest already, so part of it serves
+    // without another hash, and `admit` gives the `"tokens"` item the same one.
+    const pk = Buffer.from(key.slice(0, 12)).toString('base64');
+    // express-rate-limit's getResetSeconds: from the store's reset time, else a whole window.
+    const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds;
+    const refused = used > limit;
+    if (!res.headersSent) {
+      try {
+        res.append('RateLimit', `"requests"; r=${remaining}; t=${reset}`);
+        res.append('RateLimit-Policy', `"requests"; q=${limit}; w=${windowSeconds}; pk=:${pk}:`);
+        if (refused) res.setHeader('Retry-After', String(reset));
+      } catch (err) {
+        // A `limit` function's odd answer must not become an unhandled rejection.
+        return next(err);
       }
-      admit(req, res, state, budget).then(() => {
+    }
+    if (refused)
+      return next(
+        new ShieldError(429, 'rate_limit_exceeded', 'Too many requests for this key. Retry later.', {
+          headers: res.headersSent ? {} : { 'Retry-After': String(reset) },
+        }),
+      );
+    state.rateLimit = { limit, remaining };
+    const budget = budgetOf(state);
+    // Without a budget or an in-flight cap there is nothing more to admit: no promise.
+    if (!budget && !slots) {
+      if (runner) storeRecovered();
+      return next();
+    }
+    admit(req, res, state, budget, key, pk).then(
+      () => {
         if (runner) storeRecovered();
         next();
-      }, onStoreError);
-    });
+      },
+      (err: unknown) => onStoreError(err, next),
+    );
+  }
+
+  return function rateLimitByKeyMiddleware(req: Request, res: Response, next: NextFunction): void {
+    if (seen.has(req)) return next();
+    seen.add(req);
+    const state = enterShield(req, res);
+    const key = storeKey(limitIdentity(req, res));
+    // The one wait of the common path. Errors thrown by the `limit` function are not store
+    // failures: they go to `next` as they are (a 500), never to the 503 or `failOpen`.
+    requests.increment(key).then(
+      (hits) => counted(req, res, next, state, key, hits),
+      (err: unknown) => onStoreError(err, next),
+    );
   };
 }
 

@@ -9,7 +9,7 @@ import type { RedisRunner } from './redis.js';
 export class SharedRequestStore implements Store {
   private readonly inner: RedisStore;
   private scriptsFailed = false;
-  /** express-rate-limit asks every store whether counts are shared between processes. */
+  /** Part of express-rate-limit's Store interface: these counts are shared between processes. */
   readonly localKeys = false;
 
   constructor(redis: RedisRunner, prefix: string) {
@@ -17,7 +17,8 @@ export class SharedRequestStore implements Store {
   }
 
   init(options: Options): void {
-    // Not awaited by express-rate-limit: a failure is only remembered and retried on use.
+    // Not awaited (by rateLimitByKey, as by express-rate-limit): a failure is only remembered
+    // and retried on use. RedisStore reads only `windowMs` here.
     this.inner.init(options).catch(() => undefined);
     this.watch();
   }

@@ -784,9 +784,6 @@ function isKeyChar(c: number): boolean {
   );
 }
 
-const MAYBE_MIXED = /[0-9_+=%|~]|[A-Za-z./:-][A-Z]/;
-const LONG_RUN = /[A-Za-z./:-]{40}/;
-
 /**
  * The parts of `text`, lower-cased, where a provider token could be: each run of token
  * characters that is twelve or more long with a digit, an upper-case letter after the first,
@@ -795,9 +792,9 @@ const LONG_RUN = /[A-Za-z./:-]{40}/;
  * `.`, are no such run, so most prompts yield '' and skip every token pattern.
  */
 export function tokenWindows(text: string): string {
-  // Native prefilter: with no digit or symbol and no capital after a token character, only a
-  // forty-character run could qualify (most prose has neither).
-  if (!MAYBE_MIXED.test(text) && !LONG_RUN.test(text)) return '';
+  // One pass over the character codes, with no regex prefilter in front: `/[A-Za-z./:-]{40}/`
+  // retries at every letter of prose and cost twice this loop, which allocates nothing
+  // until it finds a qualifying run.
   let out = '';
   let covered = 0;
   let start = 0;

@@ -6,9 +6,9 @@ import { checkOptions, is, optionError, optionsOrFalse, type Check } from './cor
 import { enterShield } from './core/request.js';
 import { apiKeyAuth, type ApiKeyAuthOptions } from './middleware/api-key-auth.js';
 import { auditLog, type AuditLogOptions } from './middleware/audit-log.js';
-import { callLLM, type CallLLMOptions } from './middleware/call-llm.js';
+import { filteredCallLLM, type CallLLMOptions } from './middleware/call-llm.js';
 import { errorHandler } from './middleware/error-handler.js';
-import { filterOutput, type FilterOutputOptions } from './middleware/filter-output.js';
+import { filterResponses, outputFilter, type FilterOutputOptions } from './middleware/filter-output.js';
 import { redisClientProblem } from './limits/redis.js';
 import { rateLimitByKey, type RateLimitByKeyOptions, type RedisClientLike } from './middleware/rate-limit-by-key.js';
 import { validatePrompt, type ValidatePromptOptions } from './middleware/validate-prompt.js';
@@ -73,16 +73,20 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
   if (opts.keys === undefined)
     throw optionError(FACTORY, 'keys', 'an array of keys or a function (as for apiKeyAuth)', undefined);
 
+  const filter = opts.filter === false ? undefined : outputFilter(opts.filter ?? {});
   const llm =
     opts.llm === false
       ? undefined
-      : callLLM({
-          ...(opts.llm ?? {}),
-          model: opts.model,
-          ...(opts.client ? { client: opts.client } : {}),
-          ...(opts.allowedModels ? { allowedModels: opts.allowedModels } : {}),
-          ...(opts.systemPrompt ? { systemPrompt: opts.systemPrompt } : {}),
-        });
+      : filteredCallLLM(
+          {
+            ...(opts.llm ?? {}),
+            model: opts.model,
+            ...(opts.client ? { client: opts.client } : {}),
+            ...(opts.allowedModels ? { allowedModels: opts.allowedModels } : {}),
+            ...(opts.systemPrompt ? { systemPrompt: opts.systemPrompt } : {}),
+          },
+          filter,
+        );
   const models = [...new Set(opts.allowedModels ?? [opts.model, ...((opts.llm && opts.llm.fallbackModels) || [])])];
   const auth = apiKeyAuth({ keys: opts.keys });
 
@@ -97,8 +101,8 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
       ? []
       : [rateLimitByKey({ ...opts.rateLimit, redis: opts.rateLimit?.redis ?? opts.redis })]),
     ...(opts.validate === false ? [] : [validatePrompt(opts.validate ?? {})]),
-    ...(opts.filter === false ? [] : [filterOutput(opts.filter ?? {})]),
-    ...(llm ? [llm] : []),
+    // callLLM filters its own answers; your own handler's go through filterOutput's patched response.
+    ...(llm ? [llm] : filter ? [filterResponses(filter)] : []),
   ];
   router.post('/chat/completions', ...chat);
   router.get('/models', auth, function listModels(req: Request, res: Response) {

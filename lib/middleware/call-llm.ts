@@ -23,6 +23,7 @@ import {
   type UpstreamFailure,
 } from '../core/upstream-errors.js';
 import { sseFrame, SSE_DONE } from '../stream/sse.js';
+import type { FilteredEventStream, OutputFilter } from './filter-output.js';
 
 export interface CallLLMOptions {
   /** An OpenAI client (or any compatible one, e.g. `createMockLLM()`). Default: `new OpenAI()` from `OPENAI_API_KEY` / `OPENAI_BASE_URL`. */
@@ -165,6 +166,14 @@ const emptyStreamError = () => Object.assign(new Error('empty stream'), { name: 
  * ```
  */
 export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler {
+  return filteredCallLLM(options, undefined);
+}
+
+/**
+ * `callLLM` sending its answers through `filterOutput`'s filter itself: what the preset
+ * mounts, where nothing else answers, so the response's methods need not be replaced.
+ */
+export function filteredCallLLM(options: Readonly<CallLLMOptions>, filter: OutputFilter | undefined): RequestHandler {
   const opts = checkOptions<CallLLMOptions>(FACTORY, options, {
     client: clientCheck,
     model: is.nonEmptyString,
@@ -353,10 +362,15 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
         const completion = answer.completion;
         state.upstreamMs = performance.now() - started;
         state.usage = completion.usage ?? estimateUsage(body, completionText(completion));
-        if (!res.headersSent && !res.destroyed) res.json(completion);
+        let sent = completion;
+        if (filter && Array.isArray(completion.choices)) {
+          const filtered = filter.completion(state, completion);
+          sent = filtered instanceof Promise ? await filtered : filtered;
+        }
+        if (!res.headersSent && !res.destroyed) res.json(sent);
       } else {
         const wantsUsage = (req.body as ChatCompletionRequest).stream_options?.include_usage === true;
-        await relayStream(answer, res, state, wantsUsage, body, idleTimeoutMs);
+        await relayStream(answer, res, state, wantsUsage, body, idleTimeoutMs, filter);
         state.upstreamMs = performance.now() - started;
       }
     } catch (err) {
@@ -407,8 +421,20 @@ async function relayStream(
   clientWantsUsage: boolean,
   body: ChatCompletionRequest,
   idleTimeoutMs: number,
+  filter: OutputFilter | undefined,
 ): Promise<void> {
   const { iterator, controller } = answer;
+  const filtered: FilteredEventStream | undefined = filter?.eventStream(state, {
+    write: (text) => void res.write(text),
+    end: (callback) => void (callback ? res.end(callback) : res.end()),
+  });
+  /** Writes a frame; false when the client reads slowly (wait for 'drain'). */
+  const send = (frame: string): boolean => {
+    if (!filtered) return res.write(frame);
+    filtered.write(frame);
+    return !res.writableNeedDrain;
+  };
+  const finish = (frame: string) => (filtered ? filtered.end(frame) : res.end(frame));
   const idle = answer.idle(idleTimeoutMs);
   let text = '';
   let finished = false;
@@ -438,7 +464,7 @@ async function relayStream(
         if (usage && (choices === undefined || choices.length === 0)) skip = true;
         else chunk.usage = undefined;
       }
-      if (!skip && !res.write(sseFrame(JSON.stringify(chunk)))) await drained(res);
+      if (!skip && !send(sseFrame(JSON.stringify(chunk)))) await drained(res);
       if (res.writableEnded || res.destroyed) break;
       const next = await iterator.next();
       if (next.done) break;
@@ -461,11 +487,11 @@ async function relayStream(
   // A stream that just stops, with no finish_reason, was cut: say so rather than fake an end.
   else if (failure === undefined && !finished) failure = { kind: 'connection' };
   if (failure === undefined) {
-    res.end(SSE_DONE);
+    finish(SSE_DONE);
     return;
   }
   controller.abort();
   const error = upstreamShieldError(failure);
   state.error = { status: error.status, code: error.code };
-  res.end(sseFrame(JSON.stringify(error.toJSON())));
+  finish(sseFrame(JSON.stringify(error.toJSON())));
 }

@@ -251,8 +251,11 @@ export function outputFilter(options: Readonly<FilterOutputOptions> = {}): Outpu
  * ```
  */
 export function filterOutput(options: Readonly<FilterOutputOptions> = {}): RequestHandler {
-  const filter = outputFilter(options);
+  return filterResponses(outputFilter(options));
+}
 
+/** The filterOutput middleware of a built filter: replaces the response's methods that send. */
+export function filterResponses(filter: OutputFilter): RequestHandler {
   return function filterOutputMiddleware(req: Request, res: Response, next: NextFunction): void {
     const state = enterShield(req, res);
     const json = res.json.bind(res);

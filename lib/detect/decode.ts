@@ -5,6 +5,7 @@
  * fixed windows, and the number of windows and decoded characters per scan are capped.
  */
 import { Buffer } from 'node:buffer';
+import { charClass, nextRun, type Span } from './runs.js';
 
 /** Characters of encoded text decoded as one window; a finding inside maps to the window. */
 export const DECODE_WINDOW = 1024;
@@ -24,17 +25,18 @@ export interface DecodedSegment {
 // Each pattern is a single character-class run (or a fixed-width unit repeated), so a failed
 // attempt costs at most the minimum length and matching stays linear.
 /** `[A-Za-z0-9+/_-]`: the characters of a base64 (or base64url, or hex) run. */
-function isB64(c: number): boolean {
-  return (
+const B64 = charClass(
+  (c) =>
     (c >= 0x61 && c <= 0x7a) ||
     (c >= 0x41 && c <= 0x5a) ||
     (c >= 0x30 && c <= 0x39) ||
     c === 0x2b ||
     c === 0x2f ||
     c === 0x5f ||
-    c === 0x2d
-  );
-}
+    c === 0x2d,
+);
+/** Shortest run decoded. */
+const MIN_RUN = 16;
 const ESC_HEX_RUN = /(?:\\x[0-9A-Fa-f]{2}){4,}/g;
 const PCT_RUN = /(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~!*'()+-]{0,8}){3,}/g;
 const HEX_ONLY = /^[0-9A-Fa-f]+$/;
@@ -90,6 +92,15 @@ export function newBudget(): Budget {
   return { segments: MAX_DECODED_SEGMENTS, chars: MAX_DECODED_CHARS };
 }
 
+/** True when `text[start, end)` has a capital, a digit or a `+`. */
+function hasCapitalOrDigit(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b) return true;
+  }
+  return false;
+}
+
 /**
  * Find and decode encoded runs in `text` (the folded view). Windows are aligned to the start
  * of their run so that appending text only ever changes the last window of the last run,
@@ -108,35 +119,28 @@ export function findEncodedRuns(text: string, budget: Budget): DecodedSegment[] 
     return true;
   };
 
-  // Runs of base64 characters are found by a character loop rather than a regex: a regex
-  // retries a failed run at each of its characters, a loop reads each character once.
-  for (let i = 0; i < text.length;) {
-    if (!isB64(text.charCodeAt(i))) {
-      i++;
+  // Runs of base64 characters are found by skipping through the text (runs.ts) rather than
+  // with a regex: a regex retries a failed run at each of its characters.
+  const span: Span = { start: 0, end: 0 };
+  for (let from = 0; nextRun(text, from, MIN_RUN, B64, span);) {
+    const start = span.start;
+    let end = span.end;
+    // Base64 of text has capitals or digits (16 random base64 characters lack both with
+    // odds of about 1 in 10^6); runs without them are words, identifiers or paths.
+    if (!hasCapitalOrDigit(text, start, end)) {
+      from = end;
       continue;
     }
-    const start = i;
-    let mixed = false;
-    while (i < text.length) {
-      const c = text.charCodeAt(i);
-      if (!isB64(c)) break;
-      // Base64 of text has capitals or digits (16 random base64 characters lack both with
-      // odds of about 1 in 10^6); runs without them are words, identifiers or paths.
-      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2b) mixed = true;
-      i++;
-    }
-    if (i - start < 16 || !mixed) continue;
-    let end = i;
     if (text.charCodeAt(end) === 0x3d) end++;
     if (text.charCodeAt(end) === 0x3d) end++;
+    from = end;
     const run = text.slice(start, end);
-    i = end;
     const isHex = HEX_ONLY.test(run);
     const win = isHex ? DECODE_WINDOW : DECODE_WINDOW - (DECODE_WINDOW % 4);
     let ok = true;
     for (let off = 0; off < run.length && ok; off += win) {
       const piece = run.slice(off, off + win);
-      if (piece.length < 16 && off > 0) break;
+      if (piece.length < MIN_RUN && off > 0) break;
       const decoded = isHex ? decodeHex(piece) : decodeBase64(piece);
       ok = push(decoded, start + off, start + off + piece.length, isHex ? 'hex' : 'base64');
     }

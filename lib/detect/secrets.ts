@@ -8,6 +8,7 @@
  * the text, so the cost per scan is a handful of `includes` plus the rules that can match.
  */
 import type { RawMatch } from './pii.js';
+import { charClass, nextRun, type Span } from './runs.js';
 
 /** Longest span a secret match (other than a private-key block) can have. */
 export const SECRET_MAX_MATCH = 4096;
@@ -792,42 +793,50 @@ function isKeyChar(c: number): boolean {
  * `.`, are no such run, so most prompts yield '' and skip every token pattern.
  */
 export function tokenWindows(text: string): string {
-  // One pass over the character codes, with no regex prefilter in front: `/[A-Za-z./:-]{40}/`
-  // retries at every letter of prose and cost twice this loop, which allocates nothing
-  // until it finds a qualifying run.
+  // Only runs of twelve or more can qualify: they are found by skipping through the text
+  // (runs.ts), which reads about a third of the characters of prose and allocates nothing
+  // unless a run qualifies.
   let out = '';
   let covered = 0;
-  let start = 0;
-  let len = 0;
-  let mixed = false;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0x20;
-    if ((c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2e || c === 0x2f || c === 0x3a) {
-      len++;
-    } else if (c >= 0x41 && c <= 0x5a) {
-      if (len > 0) mixed = true;
-      len++;
-    } else if (
-      (c >= 0x30 && c <= 0x39) ||
-      c === 0x5f ||
-      c === 0x2b ||
-      c === 0x3d ||
-      c === 0x25 ||
-      c === 0x7c ||
-      c === 0x7e
-    ) {
-      mixed = true;
-      len++;
-    } else {
-      if (len >= 40 || (len >= 12 && mixed)) {
-        const from = Math.max(covered, start - 64);
-        out += (from > covered ? '\n' : '') + text.slice(from, i).toLowerCase();
-        covered = i;
-      }
-      len = 0;
-      mixed = false;
-      start = i + 1;
+  const run: Span = { start: 0, end: 0 };
+  for (let from = 0; nextRun(text, from, MIN_TOKEN_RUN, TOKEN_CHARS, run); from = run.end) {
+    const { start, end } = run;
+    if (end - start >= 40 || isMixed(text, start, end)) {
+      const from = Math.max(covered, start - 64);
+      out += (from > covered ? '\n' : '') + text.slice(from, end).toLowerCase();
+      covered = end;
     }
   }
   return out;
+}
+
+/** `[A-Za-z0-9./:_+=%|~-]`: the characters of a provider token. */
+const TOKEN_CHARS = charClass(
+  (c) =>
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x2d ||
+    c === 0x2e ||
+    c === 0x2f ||
+    c === 0x3a ||
+    c === 0x5f ||
+    c === 0x2b ||
+    c === 0x3d ||
+    c === 0x25 ||
+    c === 0x7c ||
+    c === 0x7e,
+);
+const MIN_TOKEN_RUN = 12;
+
+/** A digit, one of `_+=%|~`, or a capital after the first character of `text[start, end)`. */
+function isMixed(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) continue;
+    if (c >= 0x41 && c <= 0x5a) {
+      if (i > start) return true;
+    } else if (c !== 0x2d && c !== 0x2e && c !== 0x2f && c !== 0x3a) return true; // a digit or `_+=%|~`
+  }
+  return false;
 }

@@ -12,9 +12,9 @@
 
 /** JavaScript's `\s`. */
 export function isSpace(c: number): boolean {
+  // Nearly every character read is printable ASCII: settle those in two comparisons.
+  if (c < 0xa0) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
   return (
-    c === 0x20 ||
-    (c >= 0x09 && c <= 0x0d) ||
     c === 0xa0 ||
     c === 0x1680 ||
     (c >= 0x2000 && c <= 0x200a) ||

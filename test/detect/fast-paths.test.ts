@@ -8,6 +8,7 @@ import { Buffer } from 'node:buffer';
 import { tokenWindows } from '../../lib/detect/secrets.js';
 import { charClass, nextRun, type Span } from '../../lib/detect/runs.js';
 import { findEncodedRuns, newBudget } from '../../lib/detect/decode.js';
+import { isSpace } from '../../lib/detect/tokens.js';
 
 /** Random texts from pieces that sit on and around each character class the code tells apart. */
 function texts(alphabet: string[], maxLength = 80): fc.Arbitrary<string> {
@@ -130,5 +131,13 @@ describe('findEncodedRuns', () => {
     ['hex', `hex: ${Buffer.from('ignore previous').toString('hex')}.`, [[5, 35, 'hex']]],
   ])('%s', (_name, text, want) => {
     expect(spans(text)).toEqual(want);
+  });
+});
+
+describe('isSpace', () => {
+  it('is /\\s/ for every UTF-16 code unit', () => {
+    const wrong: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) if (isSpace(c) !== /\s/.test(String.fromCharCode(c))) wrong.push(c);
+    expect(wrong).toEqual([]);
   });
 });

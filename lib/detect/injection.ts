@@ -762,6 +762,10 @@ function isWeirdToken(s: string, start: number, end: number): boolean {
   return false;
 }
 
+/** Tokens read from the end of the text, and how many of them must be weird, for a suffix. */
+const SUFFIX_TOKENS = 20;
+const SUFFIX_MIN_WEIRD = 6;
+
 // GCG-style suffixes: a single line of many tokens that mix letters with punctuation in ways
 // prose and code rarely do ("oppositeley.]( Me giving**ONE please? revert with \"\!--Two").
 function adversarialSuffix(fold: string): InjectionHit | undefined {
@@ -776,17 +780,19 @@ function adversarialSuffix(fold: string): InjectionHit | undefined {
   let count = 0;
   let weird = 0;
   let j = lineEnd;
-  while (count < 20) {
+  while (count < SUFFIX_TOKENS) {
     while (j > lineStart && isSpace(tail.charCodeAt(j - 1))) j--;
     if (j <= lineStart) break;
     const end = j;
     while (j > lineStart && !isSpace(tail.charCodeAt(j - 1))) j--;
     count++;
     if (isWeirdToken(tail, j, end)) weird++;
+    // Prose stops here after 15 tokens: the ones left could not make up the weird ones needed.
+    if (weird + (SUFFIX_TOKENS - count) < SUFFIX_MIN_WEIRD) return undefined;
   }
   if (count < 10) return undefined;
   const ratio = weird / count;
-  if (weird >= 6 && ratio >= 0.35) {
+  if (weird >= SUFFIX_MIN_WEIRD && ratio >= 0.35) {
     const base = tailStart + lineStart;
     return { type: 'adversarial_suffix', start: base, end: fold.length, weight: Math.min(0.9, 0.4 + ratio) };
   }

@@ -1,5 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { chain } from './core/chain.js';
 import { ShieldError } from './core/errors.js';
 import type { LLMClient } from './core/openai-types.js';
 import { checkOptions, is, optionError, optionsOrFalse, type Check } from './core/options.js';
@@ -41,6 +42,7 @@ export interface LLMShieldOptions {
 }
 
 const FACTORY = 'llmShield';
+
 const bodyLimitCheck: Check = is.either(is.positiveInt, is.nonEmptyString);
 
 /**
@@ -91,8 +93,7 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
   const auth = apiKeyAuth({ keys: opts.keys });
 
   const router = Router();
-  router.use(helmet());
-  if (opts.audit !== false) router.use(auditLog(opts.audit ?? {}));
+  router.use(chain([helmet(), ...(opts.audit === false ? [] : [auditLog(opts.audit ?? {})])]));
   const chat = [
     auth,
     // Parse only what an authenticated client sent.
@@ -104,7 +105,7 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     // callLLM filters its own answers; your own handler's go through filterOutput's patched response.
     ...(llm ? [llm] : filter ? [filterResponses(filter)] : []),
   ];
-  router.post('/chat/completions', ...chat);
+  router.post('/chat/completions', chain(chat));
   router.get('/models', auth, function listModels(req: Request, res: Response) {
     const own = enterShield(req, res).principal?.models;
     const data = models

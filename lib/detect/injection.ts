@@ -838,7 +838,7 @@ export function scoreInjection(leet: string, fold: string): InjectionScore {
   const model = scoreWords(leet, weights(), MODEL.bias, onWord, RULE_WORDS);
   // Literals are looked for in the lower-cased leet view (same offsets as `fold`), and only
   // when one of their first characters occurs: prose has none of those six, and then costs
-  // six searches instead of one per literal (nineteen).
+  // six searches instead of one per literal (twenty-one).
   const anyLiteral = LITERAL_LEADS.some((c) => leet.includes(c));
   for (let ri = 0; ri < RULES.length; ri++) {
     const rule = RULES[ri] as PhraseRule;

@@ -43,6 +43,22 @@ export interface LLMShieldOptions {
 
 const FACTORY = 'llmShield';
 
+/**
+ * helmet, set for a JSON API. Nothing here is ever a page, so the Content-Security-Policy
+ * allows nothing at all instead of helmet's defaults for HTML pages, framing is denied, and
+ * the headers that only pages or retired browsers read (DNS prefetching, IE's download
+ * prompt, the XSS auditor, origin-keyed agent clusters) are not sent: each one costs every
+ * response bytes and the server time, for no client that reads them.
+ */
+const API_SECURITY_HEADERS = {
+  contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  xFrameOptions: { action: 'deny' },
+  xDnsPrefetchControl: false,
+  xDownloadOptions: false,
+  xXssProtection: false,
+  originAgentCluster: false,
+} as const;
+
 const bodyLimitCheck: Check = is.either(is.positiveInt, is.nonEmptyString);
 
 /**
@@ -93,7 +109,7 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
   const auth = apiKeyAuth({ keys: opts.keys });
 
   const router = Router();
-  router.use(chain([helmet(), ...(opts.audit === false ? [] : [auditLog(opts.audit ?? {})])]));
+  router.use(chain([helmet(API_SECURITY_HEADERS), ...(opts.audit === false ? [] : [auditLog(opts.audit ?? {})])]));
   const chat = [
     auth,
     // Parse only what an authenticated client sent.

@@ -212,6 +212,36 @@ describe('request envelope and refusals', () => {
     expect(res.headers['ratelimit']).toBeDefined();
   });
 
+  it('sends security headers for a JSON API on answers and refusals alike', async () => {
+    const answers = [
+      await post({ prompt: 'hi' }),
+      await request(app).post('/v1/chat/completions').send({ prompt: 'hi' }),
+      await request(app).get('/v1/nope'),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 401, 404]);
+    for (const res of answers) {
+      expect(res.headers).toMatchObject({
+        'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+        'x-frame-options': 'DENY',
+        'x-content-type-options': 'nosniff',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'x-permitted-cross-domain-policies': 'none',
+      });
+      // Read only by HTML pages or retired browsers: not sent by an API.
+      for (const h of [
+        'x-dns-prefetch-control',
+        'x-download-options',
+        'x-xss-protection',
+        'origin-agent-cluster',
+        'x-powered-by',
+      ])
+        expect(res.headers[h]).toBeUndefined();
+    }
+  });
+
   it('answers unknown routes under the preset with a 404 envelope', async () => {
     const res = await request(app).get('/v1/nope').set('authorization', `Bearer ${CLIENT_KEY}`);
     expect(res.status).toBe(404);

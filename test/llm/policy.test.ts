@@ -60,6 +60,19 @@ describe('callLLM policy: what reaches the provider', () => {
     expect(messages.slice(1).map((m) => m.content)).toEqual(['one', 'two', 'three']);
   });
 
+  it('gives every request its own random canary', async () => {
+    const canaries = new Set<string>();
+    // More requests than one refill of the canary pool (400), so the refill is crossed too.
+    for (let i = 0; i < 450; i++) {
+      await post({ messages: userMessage() });
+      const system = String((sent().messages as Array<{ content: string }>)[0]!.content);
+      const [canary] = system.match(/cnry-[0-9a-f]+/) ?? [''];
+      expect(canary).toMatch(/^cnry-[0-9a-f]{20}$/);
+      canaries.add(canary);
+    }
+    expect(canaries.size).toBe(450);
+  });
+
   it.each([
     [{}, { max_tokens: 256 }],
     [{ max_tokens: 10 }, { max_tokens: 10 }],

@@ -109,9 +109,33 @@ interface RequestCounter {
   increment(key: string): Promise<IncrementResponse>;
 }
 
-/** What stores see: a digest of the identity, so no key, principal id or IP is kept in clear. */
-function storeKey(identity: string): string {
-  return sha256(identity).slice(0, 32);
+/**
+ * What stores see of an identity: a digest, so no key, principal id or IP is kept in clear;
+ * and the draft-8 partition key, the digest's first 12 hex digits in base64 (the digest
+ * needs no second hash), which the `"requests"` and `"tokens"` items share.
+ */
+interface StoreKey {
+  key: string;
+  pk: string;
+}
+
+// A key's requests all have the same identity: its digest and partition key are computed
+// once, not with a hash and a Buffer per request. Bounded: anonymous clients (IPs, unknown
+// keys) come and go, so the cache starts over when it holds this many.
+const MAX_CACHED_IDENTITIES = 10_000;
+
+export function storeKeyCache(): (identity: string) => StoreKey {
+  const cache = new Map<string, StoreKey>();
+  return (identity) => {
+    let found = cache.get(identity);
+    if (found === undefined) {
+      if (cache.size >= MAX_CACHED_IDENTITIES) cache.clear();
+      const key = sha256(identity).slice(0, 32);
+      found = { key, pk: Buffer.from(key.slice(0, 12)).toString('base64') };
+      cache.set(identity, found);
+    }
+    return found;
+  };
 }
 
 function once(fn: () => void): () => void {
@@ -220,6 +244,7 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
   // itself. express-rate-limit only logged this (ERR_ERL_DOUBLE_COUNT), on the first request
   // alone. Two different limiters still count a request once each, as intended.
   const seen = new WeakSet<Request>();
+  const storeKeyOf = storeKeyCache();
 
   /** The request limit of this request's key: its own tier, else the option. May be a promise. */
   function limitOf(req: Request, state: ShieldState): number | Promise<number> {
@@ -284,11 +309,11 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
       const remaining = Math.max(0, budget.limit - reservation.used);
       const resetSeconds = Math.max(0, Math.ceil(reservation.resetMs / 1000));
       if (!res.headersSent) {
-        res.append(
+        res.appendHeader(
           'RateLimit-Policy',
           `"tokens"; q=${budget.limit}; w=${Math.ceil(budget.windowMs / 1000)}; pk=:${pk}:`,
         );
-        res.append('RateLimit', `"tokens"; r=${remaining}; t=${resetSeconds}`);
+        res.appendHeader('RateLimit', `"tokens"; r=${remaining}; t=${resetSeconds}`);
       }
       if (state.rateLimit) state.rateLimit.tokensRemaining = remaining;
       if (!reservation.ok) {
@@ -339,7 +364,7 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     res: Response,
     next: NextFunction,
     state: ShieldState,
-    key: string,
+    ids: StoreKey,
     hits: IncrementResponse,
   ): void {
     // Read at once, as express-rate-limit does: MemoryStore answers with its live record,
@@ -352,9 +377,9 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     } catch (err) {
       return next(err);
     }
-    if (typeof limit === 'number') return decide(req, res, next, state, key, used, resetTime, limit);
+    if (typeof limit === 'number') return decide(req, res, next, state, ids, used, resetTime, limit);
     // Only a `limit` function answering with a promise costs a second wait.
-    Promise.resolve(limit).then((resolved) => decide(req, res, next, state, key, used, resetTime, resolved), next);
+    Promise.resolve(limit).then((resolved) => decide(req, res, next, state, ids, used, resetTime, resolved), next);
   }
 
   function decide(
@@ -362,7 +387,7 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     res: Response,
     next: NextFunction,
     state: ShieldState,
-    key: string,
+    { key, pk }: StoreKey,
     used: number,
     resetTime: Date | undefined,
     limit: number,
@@ -371,16 +396,13 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     // What express-rate-limit leaves on the request (its deprecated `current` alias aside):
     // applications and `auditLog` read it, refused requests included.
     (req as Request & { rateLimit: RateLimitInfo }).rateLimit = { limit, used, remaining, resetTime, key };
-    // The draft-8 partition key: the store key is a digest already, so part of it serves
-    // without another hash, and `admit` gives the `"tokens"` item the same one.
-    const pk = Buffer.from(key.slice(0, 12)).toString('base64');
     // express-rate-limit's getResetSeconds: from the store's reset time, else a whole window.
     const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds;
     const refused = used > limit;
     if (!res.headersSent) {
       try {
-        res.append('RateLimit', `"requests"; r=${remaining}; t=${reset}`);
-        res.append('RateLimit-Policy', `"requests"; q=${limit}; w=${windowSeconds}; pk=:${pk}:`);
+        res.appendHeader('RateLimit', `"requests"; r=${remaining}; t=${reset}`);
+        res.appendHeader('RateLimit-Policy', `"requests"; q=${limit}; w=${windowSeconds}; pk=:${pk}:`);
         if (refused) res.setHeader('Retry-After', String(reset));
       } catch (err) {
         // A `limit` function's odd answer must not become an unhandled rejection.
@@ -413,11 +435,11 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     if (seen.has(req)) return next();
     seen.add(req);
     const state = enterShield(req, res);
-    const key = storeKey(limitIdentity(req, res));
+    const ids = storeKeyOf(limitIdentity(req, res));
     // The one wait of the common path. Errors thrown by the `limit` function are not store
     // failures: they go to `next` as they are (a 500), never to the 503 or `failOpen`.
-    requests.increment(key).then(
-      (hits) => counted(req, res, next, state, key, hits),
+    requests.increment(ids.key).then(
+      (hits) => counted(req, res, next, state, ids, hits),
       (err: unknown) => onStoreError(err, next),
     );
   };

@@ -41,19 +41,27 @@ export interface FilterVerdict {
 
 const redactionLabel = (type: string): string => `[REDACTED:${type.toUpperCase()}]`;
 
-/** The k-grams (k = 1..SHINGLE_WORDS) of a system prompt's words, cached per prompt. */
-const promptGrams = new Map<string, Set<string>>();
+/**
+ * The k-grams (k = 1..SHINGLE_WORDS) of a system prompt's words, cached per prompt; null for
+ * a prompt of fewer words than a shingle, which cannot be quoted "at length".
+ */
+const promptGrams = new Map<string, Set<string> | null>();
 
-function gramsOf(prompt: string): Set<string> {
+function gramsOf(prompt: string): Set<string> | null {
   let grams = promptGrams.get(prompt);
   if (grams !== undefined) return grams;
-  const words = (prompt.toLowerCase().match(WORD) ?? []).filter((w) => w.length <= MAX_WORD);
-  grams = new Set();
-  for (let i = 0; i < words.length; i++)
-    for (let k = 1; k <= SHINGLE_WORDS && i + k <= words.length; k++) grams.add(words.slice(i, i + k).join(' '));
+  grams = (prompt.match(WORD)?.length ?? 0) < SHINGLE_WORDS ? null : shingles(prompt);
   // A server has few system prompts; the cap only guards against prompts built per request.
   if (promptGrams.size >= 64) promptGrams.delete(promptGrams.keys().next().value as string);
   promptGrams.set(prompt, grams);
+  return grams;
+}
+
+function shingles(prompt: string): Set<string> {
+  const words = (prompt.toLowerCase().match(WORD) ?? []).filter((w) => w.length <= MAX_WORD);
+  const grams = new Set<string>();
+  for (let i = 0; i < words.length; i++)
+    for (let k = 1; k <= SHINGLE_WORDS && i + k <= words.length; k++) grams.add(words.slice(i, i + k).join(' '));
   return grams;
 }
 
@@ -84,10 +92,9 @@ export class OutputPolicy {
   ) {
     const useCanary = config.canary;
     this.canaryToken = useCanary && context.canary ? context.canary.toLowerCase() : undefined;
-    // A prompt of fewer words than a shingle cannot be quoted "at length".
     const prompt = useCanary ? context.systemPrompt : undefined;
-    this.grams = prompt && (prompt.match(WORD)?.length ?? 0) >= SHINGLE_WORDS ? gramsOf(prompt) : undefined;
-    this.maxPatternReach = Math.max(0, ...config.patterns.map((p) => p.reach));
+    this.grams = (prompt && gramsOf(prompt)) || undefined;
+    this.maxPatternReach = config.patterns.length === 0 ? 0 : Math.max(0, ...config.patterns.map((p) => p.reach));
   }
 
   /** Everything found in `text`, sorted. Offsets index into `text`. */
@@ -147,12 +154,14 @@ export class OutputPolicy {
   private promptOverlap(text: string): Span[] {
     const words = wordsOf(text);
     const spans: Span[] = [];
+    const grams = this.grams!;
     for (let i = 0; i + SHINGLE_WORDS <= words.length; i++) {
-      const gram = words
-        .slice(i, i + SHINGLE_WORDS)
-        .map((w) => w.text)
-        .join(' ');
-      if (this.grams!.has(gram))
+      // Every prefix of a prompt shingle is a gram too, so the run grows a word at a time and
+      // stops at the first miss: most output words start no quote, and cost one lookup.
+      let gram = words[i]!.text;
+      let k = 1;
+      while (grams.has(gram) && k < SHINGLE_WORDS) gram += ' ' + words[i + k++]!.text;
+      if (k === SHINGLE_WORDS && grams.has(gram))
         spans.push(blockSpan(words[i]!.start, words[i + SHINGLE_WORDS - 1]!.end, 'canary', 'system_prompt'));
     }
     return spans;

@@ -230,6 +230,70 @@ function rateLimitOf(req: Request, state: ShieldState): AuditRecord['rateLimit']
   return null;
 }
 
+/** The record as handed to the logger: `message` keeps winston from nesting the record under it; verifyAuditChain ignores it. */
+type AuditEntry = { message: 'llm.request' } & AuditRecord;
+
+interface AuditConfig {
+  includeContent: 'none' | 'redacted';
+  ipMode: 'full' | 'truncate' | 'none';
+}
+
+function buildEntry(
+  config: AuditConfig,
+  req: Request,
+  res: Response,
+  state: ShieldState,
+  finished: boolean,
+): AuditEntry {
+  const status = finished || res.headersSent ? res.statusCode : 499;
+  const outcome = outcomeOf(state, status, finished);
+  const key = state.keyId === null ? presentedKey(req) : undefined;
+  const findings = state.findings.map((f) => ({ ...f, owasp: owaspOf(f) }));
+  const code =
+    outcome === 'aborted'
+      ? 'client_closed_request'
+      : (state.error?.code ?? (state.outputBlocked === true ? 'content_filter' : null));
+  const owasp = new Set<OwaspLlmId>();
+  for (const f of findings) if (f.owasp !== null) owasp.add(f.owasp);
+  if (code !== null && OWASP_BY_CODE[code] !== undefined) owasp.add(OWASP_BY_CODE[code]);
+  const usage = state.usage;
+  // `message` is built in, first: the same line as copying the record into
+  // `{ message, ...record }`, without the copy (a measurable share of the per-request cost).
+  const entry: AuditEntry = {
+    message: 'llm.request',
+    event: 'llm.request',
+    requestId: state.requestId,
+    time: new Date().toISOString(),
+    keyId: state.keyId ?? (key === undefined ? null : keyFingerprint(key)),
+    ip: formatIp(req.ip ?? req.socket.remoteAddress, config.ipMode),
+    method: METHOD.test(req.method) ? req.method : 'OTHER',
+    path: safePath(req.originalUrl ?? req.url),
+    status,
+    outcome,
+    code,
+    model: state.model ?? null,
+    stream: state.stream === true,
+    usage: usage
+      ? {
+          prompt_tokens: count(usage.prompt_tokens),
+          completion_tokens: count(usage.completion_tokens),
+          total_tokens: count(usage.total_tokens),
+        }
+      : null,
+    durationMs: round(performance.now() - state.startedAt),
+    upstreamMs: state.upstreamMs === undefined ? null : round(state.upstreamMs),
+    attempts: state.attempts ?? null,
+    findings,
+    owasp: [...owasp].sort(),
+    rateLimit: rateLimitOf(req, state),
+  };
+  if (config.includeContent === 'redacted') {
+    const prompt = promptText(req, state);
+    if (prompt !== undefined) entry.prompt = prompt;
+  }
+  return entry;
+}
+
 /**
  * Writes exactly one record per request when the response finishes or the client goes
  * away: who (key id, never the key), what (model, stream, token usage), the outcome and its
@@ -268,15 +332,13 @@ export function auditLog(options: Readonly<AuditLogOptions> = {}): RequestHandle
   };
   const logger = opts.logger ?? defaultLogger();
   guardEmitter(logger, onError);
-  const includeContent = opts.includeContent ?? 'none';
-  const ipMode = opts.ip ?? 'truncate';
+  const config: AuditConfig = { includeContent: opts.includeContent ?? 'none', ipMode: opts.ip ?? 'truncate' };
   const chain: ChainState | undefined =
     opts.chain === true ? newChain() : typeof opts.chain === 'object' ? newChain(opts.chain.secret) : undefined;
 
-  function emit(outcome: AuditOutcome, record: AuditRecord | (AuditRecord & ChainLink)): void {
-    // `message` keeps winston from nesting the record under it; verifyAuditChain ignores it.
-    const entry = { message: 'llm.request', ...record };
+  function emit(entry: AuditEntry | (AuditEntry & ChainLink)): void {
     try {
+      const outcome = entry.outcome;
       const result: unknown =
         outcome === 'error' ? logger.error(entry) : outcome === 'allowed' ? logger.info(entry) : logger.warn(entry);
       if (typeof (result as { then?: unknown } | null)?.then === 'function')
@@ -286,79 +348,33 @@ export function auditLog(options: Readonly<AuditLogOptions> = {}): RequestHandle
     }
   }
 
+  // Shared by every request (not a closure per request): only the two listeners below are.
+  function write(req: Request, res: Response, state: ShieldState, finished: boolean): void {
+    try {
+      const entry = buildEntry(config, req, res, state, finished);
+      emit(chain ? chainRecord(chain, entry) : entry);
+    } catch (err) {
+      // A bug in building the record must not reach the response or the process either.
+      onError(err);
+    }
+  }
+
   return function auditLogMiddleware(req: Request, res: Response, next: NextFunction): void {
     const state = enterShield(req, res);
     let written = false;
-
-    const build = (finished: boolean): AuditRecord => {
-      const status = finished || res.headersSent ? res.statusCode : 499;
-      const outcome = outcomeOf(state, status, finished);
-      const key = state.keyId === null ? presentedKey(req) : undefined;
-      const findings = state.findings.map((f) => ({ ...f, owasp: owaspOf(f) }));
-      const code =
-        outcome === 'aborted'
-          ? 'client_closed_request'
-          : (state.error?.code ?? (state.outputBlocked === true ? 'content_filter' : null));
-      const owasp = new Set<OwaspLlmId>();
-      for (const f of findings) if (f.owasp !== null) owasp.add(f.owasp);
-      if (code !== null && OWASP_BY_CODE[code] !== undefined) owasp.add(OWASP_BY_CODE[code]);
-      const usage = state.usage;
-      const record: AuditRecord = {
-        event: 'llm.request',
-        requestId: state.requestId,
-        time: new Date().toISOString(),
-        keyId: state.keyId ?? (key === undefined ? null : keyFingerprint(key)),
-        ip: formatIp(req.ip ?? req.socket.remoteAddress, ipMode),
-        method: METHOD.test(req.method) ? req.method : 'OTHER',
-        path: safePath(req.originalUrl ?? req.url),
-        status,
-        outcome,
-        code,
-        model: state.model ?? null,
-        stream: state.stream === true,
-        usage: usage
-          ? {
-              prompt_tokens: count(usage.prompt_tokens),
-              completion_tokens: count(usage.completion_tokens),
-              total_tokens: count(usage.total_tokens),
-            }
-          : null,
-        durationMs: round(performance.now() - state.startedAt),
-        upstreamMs: state.upstreamMs === undefined ? null : round(state.upstreamMs),
-        attempts: state.attempts ?? null,
-        findings,
-        owasp: [...owasp].sort(),
-        rateLimit: rateLimitOf(req, state),
-      };
-      if (includeContent === 'redacted') {
-        const prompt = promptText(req, state);
-        if (prompt !== undefined) record.prompt = prompt;
-      }
-      return record;
-    };
-
-    const write = (finished: boolean) => {
-      try {
-        const record = build(finished);
-        emit(record.outcome, chain ? chainRecord(chain, record) : record);
-      } catch (err) {
-        // A bug in building the record must not reach the response or the process either.
-        onError(err);
-      }
-    };
     const onFinish = () => {
       if (written) return;
       written = true;
       res.off('close', onClose);
-      write(true);
+      write(req, res, state, true);
     };
     const onClose = () => {
       if (written) return;
       written = true;
       res.off('finish', onFinish);
-      if (res.writableFinished) return write(true);
+      if (res.writableFinished) return write(req, res, state, true);
       // The client went away: let the handlers see the abort first (callLLM settles usage).
-      setImmediate(() => write(false));
+      setImmediate(write, req, res, state, false);
     };
     res.on('finish', onFinish);
     res.on('close', onClose);

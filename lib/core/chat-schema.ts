@@ -89,6 +89,10 @@ export function compileChatSchema(
   // Fields allowed only by option are passed on unchecked: the provider validates their shape.
   const extra = [...(o.allowTools ? TOOL_FIELDS : []), ...(o.allowLogprobs ? LOGPROB_FIELDS : []), ...o.allowedFields];
   for (const name of extra) if (!fields.has(name)) fields.set(name, [anyValue, '']);
+  // Walked as arrays on every request: iterating the map would allocate an entry per field.
+  const fieldNames = [...fields.keys()];
+  const fieldChecks = fieldNames.map((name) => fields.get(name)![0]);
+  const fieldMessages = fieldNames.map((name) => fields.get(name)![1]);
   const messageFields = new Set([
     'role',
     'content',
@@ -96,36 +100,41 @@ export function compileChatSchema(
     ...(o.allowTools ? ['tool_calls', 'tool_call_id', 'refusal'] : ['refusal']),
   ]);
 
-  function checkContent(content: unknown, at: string, toolCallMessage: boolean): SchemaViolation | undefined {
+  // Params are built only for a violation: a valid body allocates no strings.
+  function checkContent(content: unknown, i: number, toolCallMessage: boolean): SchemaViolation | undefined {
     if (typeof content === 'string') return undefined;
     if (content === null && toolCallMessage) return undefined;
-    if (!Array.isArray(content) || content.length === 0) return { message: contentMessage, param: at };
+    if (!Array.isArray(content) || content.length === 0)
+      return { message: contentMessage, param: `messages[${i}].content` };
     for (let j = 0; j < content.length; j++) {
       const part = content[j] as unknown;
-      if (!isObject(part)) return { message: contentMessage, param: at };
+      if (!isObject(part)) return { message: contentMessage, param: `messages[${i}].content` };
       if (part.type === 'text') {
-        if (typeof part.text !== 'string') return { message: contentMessage, param: at };
-        for (const key of Object.keys(part))
-          if (key !== 'type' && key !== 'text') return unknownField(`${at}[${j}].${key}`);
+        if (typeof part.text !== 'string') return { message: contentMessage, param: `messages[${i}].content` };
+        for (const key in part)
+          if (Object.prototype.hasOwnProperty.call(part, key) && key !== 'type' && key !== 'text')
+            return unknownField(`messages[${i}].content[${j}].${key}`);
       } else if (!o.allowNonText || typeof part.type !== 'string') {
-        return { message: contentMessage, param: at };
+        return { message: contentMessage, param: `messages[${i}].content` };
       }
     }
     return undefined;
   }
 
   function checkMessage(m: unknown, i: number): SchemaViolation | undefined {
-    const at = `messages[${i}]`;
-    if (!isObject(m)) return { message: 'Each message must be an object.', param: at };
-    if (typeof m.role !== 'string' || !roles.has(m.role)) return { message: roleMessage, param: `${at}.role` };
+    if (!isObject(m)) return { message: 'Each message must be an object.', param: `messages[${i}]` };
+    if (typeof m.role !== 'string' || !roles.has(m.role)) return { message: roleMessage, param: `messages[${i}].role` };
     const toolCallMessage = o.allowTools && m.role === 'assistant' && Array.isArray(m.tool_calls);
-    const bad = checkContent(m.content, `${at}.content`, toolCallMessage);
+    const bad = checkContent(m.content, i, toolCallMessage);
     if (bad) return bad;
     if (m.name !== undefined && (typeof m.name !== 'string' || !NAME.test(m.name)))
-      return { message: '`name` must be 1-64 letters, digits, `_` or `-`.', param: `${at}.name` };
+      return { message: '`name` must be 1-64 letters, digits, `_` or `-`.', param: `messages[${i}].name` };
     if (m.refusal !== undefined && m.refusal !== null && typeof m.refusal !== 'string')
-      return { message: '`refusal` must be a string or null.', param: `${at}.refusal` };
-    for (const key of Object.keys(m)) if (!messageFields.has(key)) return unknownField(`${at}.${key}`);
+      return { message: '`refusal` must be a string or null.', param: `messages[${i}].refusal` };
+    // `for…in` kept to own keys visits what `Object.keys` lists, in its order, without an array.
+    for (const key in m)
+      if (Object.prototype.hasOwnProperty.call(m, key) && !messageFields.has(key))
+        return unknownField(`messages[${i}].${key}`);
     return undefined;
   }
 
@@ -137,9 +146,10 @@ export function compileChatSchema(
       const bad = checkMessage(messages[i], i);
       if (bad) return bad;
     }
-    for (const [name, [check, message]] of fields) {
+    for (let f = 0; f < fieldNames.length; f++) {
+      const name = fieldNames[f]!;
       const value = body[name];
-      if (value !== undefined && !check(value)) return { message, param: name };
+      if (value !== undefined && !fieldChecks[f]!(value)) return { message: fieldMessages[f]!, param: name };
     }
     const streamOptions = body.stream_options;
     if (isObject(streamOptions)) {
@@ -148,7 +158,9 @@ export function compileChatSchema(
       if (streamOptions.include_usage !== undefined && typeof streamOptions.include_usage !== 'boolean')
         return { message: '`include_usage` must be a boolean.', param: 'stream_options.include_usage' };
     }
-    for (const key of Object.keys(body)) if (key !== 'messages' && !fields.has(key)) return unknownField(key);
+    for (const key in body)
+      if (Object.prototype.hasOwnProperty.call(body, key) && key !== 'messages' && !fields.has(key))
+        return unknownField(key);
     return undefined;
   };
 }

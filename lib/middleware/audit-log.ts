@@ -113,11 +113,24 @@ const auditLine = winston.format((info) => {
   return info;
 });
 
+// winston's Console transport, writing to stdout as it does (`console._stdout`,
+// `${line}${eol}`), without scheduling a `logged` event per record that nobody listens to:
+// that setImmediate closure and its Immediate were a tenth of auditLog's cost per request.
+// Anything else (a `logged` listener, no `console._stdout`) goes to Console's own `log`.
+class StdoutTransport extends winston.transports.Console {
+  override log(info: object, callback: () => void): void {
+    const stdout = (console as { _stdout?: NodeJS.WritableStream })._stdout;
+    if (stdout === undefined || this.listenerCount('logged') > 0) return super.log!(info, callback);
+    stdout.write(`${(info as Record<symbol, string>)[MESSAGE]}${this.eol}`);
+    callback();
+  }
+}
+
 function defaultLogger(): AuditLogger {
   return winston.createLogger({
     level: 'info',
     format: auditLine(),
-    transports: [new winston.transports.Console()],
+    transports: [new StdoutTransport()],
   });
 }
 

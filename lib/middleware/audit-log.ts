@@ -212,6 +212,23 @@ function safePath(url: string): string {
   });
 }
 
+// `toISOString` goes through V8's runtime on every call (~0.4 µs); within one second only
+// the milliseconds change, so the rest of the string is kept. The same string as
+// `new Date(now).toISOString()`; times it cannot vouch for go to toISOString itself.
+const YEAR_10000 = 253_402_300_800_000;
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+export function isoTime(now: number): string {
+  if (!(Number.isInteger(now) && now >= 0 && now < YEAR_10000)) return new Date(now).toISOString();
+  const ms = now % 1000;
+  const second = now - ms;
+  if (second !== isoSecond) {
+    isoPrefix = new Date(second).toISOString().slice(0, 20); // YYYY-MM-DDTHH:mm:ss.
+    isoSecond = second;
+  }
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+}
+
 const METHOD = /^[A-Z]{1,16}$/;
 const REDACT_ONLY = { injection: 'off', pii: 'redact', secrets: 'redact' } as const;
 const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -276,7 +293,7 @@ function buildEntry(
     message: 'llm.request',
     event: 'llm.request',
     requestId: state.requestId,
-    time: new Date().toISOString(),
+    time: isoTime(Date.now()),
     keyId: state.keyId ?? (key === undefined ? null : keyFingerprint(key)),
     ip: formatIp(req.ip ?? req.socket.remoteAddress, config.ipMode),
     method: METHOD.test(req.method) ? req.method : 'OTHER',

@@ -71,28 +71,79 @@ const rulesCheck: Check = (v) =>
 
 type ScanConfig = { injection: DetectorAction; pii: DetectorAction; secrets: DetectorAction; threshold: number };
 
-/** One scanned piece of text: where it is in the request, for `param`. */
+/** One scanned piece of text: where it is in the request, for `param`, and its sanitized text once scanned. */
 interface Segment {
   index: number;
   part: number | null;
   role: string;
   text: string;
+  clean: string;
 }
 
 function segmentsOf(messages: ChatMessage[]): Segment[] {
   const out: Segment[] = [];
-  messages.forEach((m, index) => {
-    if (typeof m.content === 'string') out.push({ index, part: null, role: m.role, text: m.content });
+  for (let index = 0; index < messages.length; index++) {
+    const m = messages[index]!;
+    if (typeof m.content === 'string') out.push({ index, part: null, role: m.role, text: m.content, clean: '' });
     else if (Array.isArray(m.content))
-      m.content.forEach((p, part) => {
-        if (p.type === 'text') out.push({ index, part, role: m.role, text: p.text });
-      });
-  });
+      for (let part = 0; part < m.content.length; part++) {
+        const p = m.content[part]!;
+        if (p.type === 'text') out.push({ index, part, role: m.role, text: p.text, clean: '' });
+      }
+  }
   return out;
 }
 
 const paramOf = (s: Segment) =>
   s.part === null ? `messages[${s.index}].content` : `messages[${s.index}].content[${s.part}].text`;
+
+/**
+ * The sanitized text of one slot. Segments are in slot order, so the one at `k` is the
+ * slot asked for unless an async rule changed the client's messages meanwhile; then it is
+ * looked up (undefined when the slot is new), as a map by slot would.
+ */
+function cleanAt(segments: Segment[], k: number, index: number, part: number | null): string | undefined {
+  const s = segments[k];
+  if (s !== undefined && s.index === index && s.part === part) return s.clean;
+  for (const other of segments) if (other.index === index && other.part === part) return other.clean;
+  return undefined;
+}
+
+/**
+ * The messages with their sanitized text, as new objects: the client's objects are not
+ * reused (non-text parts, passed on unscanned, are). Walks the segments alongside the
+ * messages instead of keying a map by slot.
+ */
+function rebuild(messages: ChatMessage[], segments: Segment[]): ChatMessage[] {
+  const out = new Array<ChatMessage>(messages.length);
+  let k = 0;
+  for (let index = 0; index < messages.length; index++) {
+    // A hole (only an async rule could make one) stays a hole, as with `map`.
+    if (!(index in messages)) continue;
+    const m = messages[index]!;
+    if (typeof m.content === 'string') {
+      out[index] = { ...m, content: cleanAt(segments, k++, index, null)! };
+    } else if (!Array.isArray(m.content)) {
+      out[index] = { ...m };
+    } else {
+      const parts = new Array<TextPart>(m.content.length);
+      for (let part = 0; part < m.content.length; part++) {
+        if (!(part in m.content)) continue;
+        const p = m.content[part]!;
+        parts[part] = p.type === 'text' ? ({ ...p, text: cleanAt(segments, k++, index, part)! } as TextPart) : p;
+      }
+      out[index] = { ...m, content: parts };
+    }
+  }
+  return out;
+}
+
+/** The sanitized texts joined, for the checks that read the messages together. */
+function joinClean(segments: Segment[], separator: string): string {
+  let text = segments[0]?.clean ?? '';
+  for (let k = 1; k < segments.length; k++) text += separator + segments[k]!.clean;
+  return text;
+}
 
 function refusalFor(found: Finding, param: string): ShieldError {
   return found.detector === 'injection'
@@ -139,6 +190,8 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     secrets: opts.secrets ?? 'redact',
     threshold: opts.threshold ?? 0.5,
   };
+  // The split-injection check reads the messages together for injection only.
+  const joinedScan: ScanConfig = { ...scan, pii: 'off', secrets: 'off' };
   const rules = [...(opts.rules ?? [])];
   const checkChatBody = compileChatSchema({
     allowedRoles: [...(opts.allowedRoles ?? ['user', 'assistant'])],
@@ -158,15 +211,27 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     return true;
   });
 
-  async function checkShape(req: Request): Promise<ShieldError | undefined> {
-    const violation = checkChatBody(req.body as Record<string, unknown>);
-    if (violation === undefined) return undefined;
-    violations.set(req, violation);
-    await chain.run(req);
-    return new ShieldError(400, 'invalid_request', violation.message, { param: violation.param });
+  /** A shape violation, recorded through the chain first: only this path awaits it. */
+  async function refuseShape(req: Request, violation: SchemaViolation, next: NextFunction): Promise<void> {
+    try {
+      violations.set(req, violation);
+      await chain.run(req);
+      next(new ShieldError(400, 'invalid_request', violation.message, { param: violation.param }));
+    } catch (err) {
+      next(err);
+    }
   }
 
-  async function screen(req: Request, state: ShieldState, messages: ChatMessage[]): Promise<ShieldError | undefined> {
+  /**
+   * The built-in checks, all synchronous; then rules and moderation, which may not be. With
+   * neither configured the result is not a promise, so an ordinary request pays for no
+   * promise and no microtask hop.
+   */
+  function screen(
+    req: Request,
+    state: ShieldState,
+    messages: ChatMessage[],
+  ): ShieldError | undefined | Promise<ShieldError | undefined> {
     const segments = segmentsOf(messages);
     let chars = 0;
     let tokens = messages.length * MESSAGE_OVERHEAD_TOKENS;
@@ -183,24 +248,22 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
         });
     }
 
-    const sanitized = new Map<Segment, string>();
     for (const s of segments) {
       const result = scanText(s.text, scan);
-      recordFindings(
-        state,
-        result.findings.map((f) => ({ stage: 'input' as const, detector: f.detector, type: f.type, action: f.action })),
-      );
-      const blocking = result.findings.find((f) => f.action === 'block');
-      if (blocking) return refusalFor(blocking, paramOf(s));
-      sanitized.set(s, result.redacted);
+      const found = result.findings;
+      // Most prompts have no findings: nothing to record, nothing to look through.
+      if (found.length > 0) {
+        recordFindings(
+          state,
+          found.map((f) => ({ stage: 'input' as const, detector: f.detector, type: f.type, action: f.action })),
+        );
+        for (const f of found) if (f.action === 'block') return refusalFor(f, paramOf(s));
+      }
+      s.clean = result.redacted;
     }
     // An injection split over several messages or parts is only visible when they are read together.
     if (segments.length > 1 && scan.injection !== 'off') {
-      const joined = scanText(segments.map((s) => sanitized.get(s)!).join('\n'), {
-        ...scan,
-        pii: 'off',
-        secrets: 'off',
-      });
+      const joined = scanText(joinClean(segments, '\n'), joinedScan);
       const hit = joined.findings.find((f) => f.detector === 'injection');
       if (hit) {
         const alreadyRecorded = state.findings.some((f) => f.stage === 'input' && f.detector === 'injection');
@@ -214,16 +277,28 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
           for (const s of segments) {
             if (offset >= hit.end) break;
             where = s;
-            offset += sanitized.get(s)!.length + 1;
+            offset += s.clean.length + 1;
           }
           return refusalFor(hit, paramOf(where));
         }
       }
     }
 
+    if (rules.length > 0 || moderate) return screenAsync(req, state, messages, segments);
+    accept(req, state, messages, segments);
+    return undefined;
+  }
+
+  /** Rules, then moderation, on the sanitized text; then the messages are accepted. */
+  async function screenAsync(
+    req: Request,
+    state: ShieldState,
+    messages: ChatMessage[],
+    segments: Segment[],
+  ): Promise<ShieldError | undefined> {
     for (const s of segments) {
       for (const rule of rules) {
-        const verdict = await rule({ text: sanitized.get(s)!, role: s.role, index: s.index, req });
+        const verdict = await rule({ text: s.clean, role: s.role, index: s.index, req });
         if (!verdict) continue;
         const ruleAction = verdict.action ?? 'block';
         recordFindings(state, [{ stage: 'input', detector: 'rule', type: verdict.type, action: ruleAction }]);
@@ -239,8 +314,7 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
 
     if (moderate) {
       // The client's own messages, sanitized, in one call: assistant turns are the client's too.
-      const text = segments.map((s) => sanitized.get(s)!).join('\n\n');
-      const verdict = await moderate(text);
+      const verdict = await moderate(joinClean(segments, '\n\n'));
       if (verdict.flagged) {
         recordFindings(
           state,
@@ -261,22 +335,31 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
       }
     }
 
-    // Rebuild the messages with the sanitized text; the client's objects are not reused.
-    const bySlot = new Map(segments.map((s) => [`${s.index}:${s.part}`, sanitized.get(s)!]));
-    const clean = messages.map((m, index) => {
-      if (typeof m.content === 'string') return { ...m, content: bySlot.get(`${index}:null`)! };
-      if (!Array.isArray(m.content)) return { ...m };
-      const parts = m.content.map((p, part) =>
-        p.type === 'text' ? ({ ...p, text: bySlot.get(`${index}:${part}`)! } as TextPart) : p,
-      );
-      return { ...m, content: parts };
-    });
-    state.messages = clean;
-    (req.body as { messages: ChatMessage[] }).messages = clean;
+    accept(req, state, messages, segments);
     return undefined;
   }
 
-  return async function validatePromptMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
+  /** The sanitized messages replace the client's for whatever runs next. */
+  function accept(req: Request, state: ShieldState, messages: ChatMessage[], segments: Segment[]): void {
+    const clean = rebuild(messages, segments);
+    state.messages = clean;
+    (req.body as { messages: ChatMessage[] }).messages = clean;
+  }
+
+  /** Passes on what an async screen decided; a throw or rejection goes to `next` too. */
+  async function settle(pending: Promise<ShieldError | undefined>, next: NextFunction): Promise<void> {
+    try {
+      const refusal = await pending;
+      if (refusal) return next(refusal);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  }
+
+  // Synchronous unless a shape refusal, a rule or moderation needs to wait: then it returns
+  // the promise of that work, which never rejects (errors go to `next`, as Express 4 needs).
+  return function validatePromptMiddleware(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const state = enterShield(req, res);
     try {
       const payload: unknown = req.body;
@@ -310,11 +393,12 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
           }),
         );
       }
-      const shapeError = await checkShape(req);
-      if (shapeError) return next(shapeError);
+      const violation = checkChatBody(bodyObj);
+      if (violation !== undefined) return refuseShape(req, violation, next);
       if (typeof bodyObj.model === 'string') state.model = bodyObj.model;
       state.stream = bodyObj.stream === true;
-      const refusal = await screen(req, state, bodyObj.messages as ChatMessage[]);
+      const refusal = screen(req, state, bodyObj.messages as ChatMessage[]);
+      if (refusal instanceof Promise) return settle(refusal, next);
       if (refusal) return next(refusal);
       next();
     } catch (err) {

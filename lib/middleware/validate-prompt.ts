@@ -81,14 +81,20 @@ interface Segment {
 }
 
 function segmentsOf(messages: ChatMessage[]): Segment[] {
-  const out: Segment[] = [];
+  // Sized first: pushing onto [] would allocate room for 17 segments for the usual one.
+  let count = 0;
+  for (const m of messages)
+    if (typeof m.content === 'string') count++;
+    else if (Array.isArray(m.content)) for (const p of m.content) if (p.type === 'text') count++;
+  const out = new Array<Segment>(count);
+  let k = 0;
   for (let index = 0; index < messages.length; index++) {
     const m = messages[index]!;
-    if (typeof m.content === 'string') out.push({ index, part: null, role: m.role, text: m.content, clean: '' });
+    if (typeof m.content === 'string') out[k++] = { index, part: null, role: m.role, text: m.content, clean: '' };
     else if (Array.isArray(m.content))
       for (let part = 0; part < m.content.length; part++) {
         const p = m.content[part]!;
-        if (p.type === 'text') out.push({ index, part, role: m.role, text: p.text, clean: '' });
+        if (p.type === 'text') out[k++] = { index, part, role: m.role, text: p.text, clean: '' };
       }
   }
   return out;

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ShieldError } from '../core/errors.js';
 import { checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield, presentedKey, sha256 } from '../core/request.js';
-import type { Principal } from '../core/state.js';
+import type { Principal, ShieldState } from '../core/state.js';
 
 /** A client key: the key itself or the hex SHA-256 of it, plus that key's own policy. */
 export type ApiKeyEntry = Omit<Principal, 'id'> & { id: string } & ({ key: string } | { sha256: string });
@@ -174,30 +174,37 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
       : undefined;
   }
 
-  return async function apiKeyAuthMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const state = enterShield(req, res);
-    const key = presentedKey(req);
-    if (key === undefined) return next(unauthorized());
-    let principal: Principal | null | undefined;
-    if (verify) {
-      let returned: unknown;
-      try {
-        returned = await verify(key, req);
-      } catch (cause) {
-        // A verifier that fails must not let the request through (fail closed).
-        return next(new ShieldError(503, 'service_unavailable', 'The key store is unavailable.', { cause }));
-      }
-      try {
-        principal = principalFromVerify(returned);
-      } catch (cause) {
-        return next(
-          new ShieldError(500, 'internal_error', 'The key verifier returned an invalid principal.', { cause }),
-        );
-      }
-    } else principal = lookup(key);
+  /** What a request is once its key is known: the principal in the state, or a 401. */
+  function admit(state: ShieldState, principal: Principal | null | undefined, next: NextFunction): void {
     if (!principal) return next(unauthorized());
     state.principal = principal;
     state.keyId = principal.id;
     next();
+  }
+
+  /** A verify function may be async: only that path makes a promise. */
+  async function verified(req: Request, key: string, state: ShieldState, next: NextFunction): Promise<void> {
+    let returned: unknown;
+    try {
+      returned = await verify!(key, req);
+    } catch (cause) {
+      // A verifier that fails must not let the request through (fail closed).
+      return next(new ShieldError(503, 'service_unavailable', 'The key store is unavailable.', { cause }));
+    }
+    let principal: Principal | null;
+    try {
+      principal = principalFromVerify(returned);
+    } catch (cause) {
+      return next(new ShieldError(500, 'internal_error', 'The key verifier returned an invalid principal.', { cause }));
+    }
+    admit(state, principal, next);
+  }
+
+  return function apiKeyAuthMiddleware(req: Request, res: Response, next: NextFunction): void | Promise<void> {
+    const state = enterShield(req, res);
+    const key = presentedKey(req);
+    if (key === undefined) return next(unauthorized());
+    if (verify) return verified(req, key, state, next);
+    admit(state, lookup(key), next);
   };
 }

@@ -241,12 +241,18 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     const segments = segmentsOf(messages);
     let chars = 0;
     let tokens = messages.length * MESSAGE_OVERHEAD_TOKENS;
+    // estimateTokens never counts more tokens than a text has characters: when even that
+    // bound fits, no text can be refused for its tokens, and none is estimated.
+    let bound = tokens;
+    for (const s of segments) bound += s.text.length;
+    const estimate = bound > maxTokens;
     for (const s of segments) {
       chars += s.text.length;
       if (chars > maxChars)
         return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxChars} characters.`, {
           param: paramOf(s),
         });
+      if (!estimate) continue;
       tokens += estimateTokens(s.text);
       if (tokens > maxTokens)
         return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxTokens} tokens.`, {

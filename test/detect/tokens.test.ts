@@ -128,6 +128,17 @@ describe('estimateTokens matches the regex pre-tokenizer it reads by hand', () =
       { numRuns: 3000 },
     );
   });
+  // validatePrompt skips the estimate when the characters alone fit the token limit.
+  it('is never more than the number of characters', () => {
+    const mixed = fc.array(fc.constantFrom(...alphabet), { minLength: 1, maxLength: 60 }).map((p) => p.join(''));
+    const unicode = fc.string({ unit: 'binary', minLength: 1, maxLength: 80 });
+    fc.assert(
+      fc.property(fc.oneof(mixed, unicode), (text) => {
+        expect(estimateTokens(text)).toBeLessThanOrEqual(text.length);
+      }),
+      { numRuns: 5000 },
+    );
+  });
   it.each(english)('on English prose: %s', (text) => {
     expect(estimateTokens(text)).toBe(referenceEstimate(text));
   });

@@ -242,8 +242,10 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
   // route, or a path matches two of its mounts) is counted, budgeted and given a slot once:
   // a second pass would take a second in-flight slot and refuse the request because of
   // itself. express-rate-limit only logged this (ERR_ERL_DOUBLE_COUNT), on the first request
-  // alone. Two different limiters still count a request once each, as intended.
-  const seen = new WeakSet<Request>();
+  // alone. Two different limiters still count a request once each, as intended. The mark is
+  // a property keyed by this limiter's own symbol: a WeakSet entry per request costs the
+  // garbage collector more.
+  const countedHere: unique symbol = Symbol('rateLimitByKey: counted');
   const storeKeyOf = storeKeyCache();
 
   /** The request limit of this request's key: its own tier, else the option. May be a promise. */
@@ -432,8 +434,9 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
   }
 
   return function rateLimitByKeyMiddleware(req: Request, res: Response, next: NextFunction): void {
-    if (seen.has(req)) return next();
-    seen.add(req);
+    const marked = req as Request & { [countedHere]?: true };
+    if (marked[countedHere]) return next();
+    marked[countedHere] = true;
     const state = enterShield(req, res);
     const ids = storeKeyOf(limitIdentity(req, res));
     // The one wait of the common path. Errors thrown by the `limit` function are not store

@@ -321,10 +321,10 @@ export function filteredCallLLM(options: Readonly<CallLLMOptions>, filter: Outpu
     let failure: UpstreamFailure = { kind: 'connection' };
     // A key's own allow-list bounds the fallbacks too: a fallback must not buy a key a model it may not use.
     const own = state.principal?.models;
-    const models = [
-      body.model!,
-      ...fallbackModels.filter((m) => m !== body.model && (own === undefined || own.includes(m))),
-    ];
+    const models =
+      fallbackModels.length === 0
+        ? [body.model!]
+        : [body.model!, ...fallbackModels.filter((m) => m !== body.model && (own === undefined || own.includes(m)))];
     state.attempts = 0;
     for (const candidate of models) {
       const candidateBody = candidate === body.model ? body : { ...body, model: candidate };

@@ -2,7 +2,7 @@
 // V8's sampling heap profiler with short-lived objects kept (what the scavenger pays for).
 //
 //   npm run build && tsx bench/alloc.ts shield             # or bare, only-filter, …
-// Environment: N measured requests (default 3000), SHIELD_OFF as for bench/app.ts.
+// Environment: N measured requests (default 3000), TOP functions listed (default 30), SHIELD_OFF as for bench/app.ts.
 
 import { fork } from 'node:child_process';
 import http from 'node:http';
@@ -92,5 +92,5 @@ const top = (m: Map<string, number>, n: number) =>
     .join('\n');
 console.log(`${mode}: ${(total / N / 1024).toFixed(1)} KB allocated per request over ${N} requests\n`);
 console.log(`bytes per request, by owner:\n${top(byOwner, 20)}\n`);
-console.log(`bytes per request, by function:\n${top(byFunction, 30)}`);
+console.log(`bytes per request, by function:\n${top(byFunction, Number(process.env.TOP ?? 30))}`);
 process.exit(0);

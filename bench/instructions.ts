@@ -7,7 +7,7 @@
 //   SHIELD_OFF=audit+filter tsx bench/instructions.ts shield
 // Environment: N measured requests (default 800), WARM requests before them (default 4000).
 // Counts include GC and JIT threads: compare runs of the same N, and expect a major GC
-// landing inside the window or not to move a result by up to ~5%.
+// landing inside the window or not to move a result by up to ~10%: compare several runs.
 
 import { execFileSync, fork } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';

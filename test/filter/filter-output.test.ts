@@ -8,7 +8,7 @@ import { OutputPolicy } from '../../lib/stream/output-policy.js';
 import { compilePattern } from '../../lib/stream/patterns.js';
 import { StreamTextFilter } from '../../lib/stream/text-filter.js';
 import { listen } from '../helpers/app.js';
-import { CHUNKINGS, completion, ownApp, readSse, sseStream } from './helpers.js';
+import { CHUNKINGS, completion, ownApp, readSse, readStream, sseStream } from './helpers.js';
 
 const SECRETY =
   'Contact jane.doe@example.com or +1 415 555 0100. Card 4111 1111 1111 1111. ' +
@@ -161,12 +161,7 @@ describe('filterOutput with callLLM and the openai SDK', () => {
       messages: [{ role: 'user', content: 'hi' }],
       stream: true,
     });
-    let text = '';
-    const finishes: string[] = [];
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.choices[0]?.finish_reason) finishes.push(chunk.choices[0].finish_reason);
-    }
+    const { text, finishes } = await readStream(stream);
     expect(finishes).toEqual(['content_filter']);
     expect(text).not.toMatch(/Aurora|Contoso|internal helpdesk/);
     expect(states[0].outputBlocked).toBe(true);
@@ -205,12 +200,7 @@ describe('filterOutput with callLLM and the openai SDK', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let text = '';
-    let usage: unknown;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      if (chunk.usage) usage = chunk.usage;
-    }
+    const { text, usage } = await readStream(stream);
     expect(text).toBe(expected);
     expect(usage).toBeTruthy();
   });
@@ -232,15 +222,10 @@ describe('filterOutput with callLLM and the openai SDK', () => {
       messages: [{ role: 'user', content: 'q' }],
       stream: true,
     });
-    let text = '';
-    let finish: string | null = null;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-    }
+    const { text, finishes } = await readStream(stream);
     // Held text is released sentence by sentence once checked; the flagged one never goes out.
     expect(text).not.toMatch(/bomb/);
-    expect(finish).toBe('content_filter');
+    expect(finishes.at(-1)).toBe('content_filter');
   });
 
   it('fails closed when moderation fails, open only when asked', async () => {

@@ -1,6 +1,7 @@
 // An app's own handler that answers like OpenAI, JSON or SSE, written in a chosen chunking.
 
 import express, { type Express, type RequestHandler } from 'express';
+import type OpenAI from 'openai';
 import { filterOutput, type FilterOutputOptions } from '../../lib/index.js';
 
 export const BASE = { id: 'chatcmpl-own-1', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'own' };
@@ -100,4 +101,18 @@ export function readSse(body: string): { content: string; finish: string[]; done
     }
   }
   return { content, finish, done, frames };
+}
+
+/** What an SDK stream delivered: the text of choice 0, its finish reasons in order, the usage. */
+export async function readStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
+  let text = '';
+  const finishes: string[] = [];
+  let usage: OpenAI.CompletionUsage | undefined;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+    const finish = chunk.choices[0]?.finish_reason;
+    if (finish) finishes.push(finish);
+    if (chunk.usage) usage = chunk.usage;
+  }
+  return { text, finishes, usage };
 }

@@ -2,11 +2,11 @@
 // patching); with `llm: false` the app's own handler goes through the patched response.
 // Both must filter exactly as filterOutput does, JSON and streams, through the real SDK.
 
-import express from 'express';
+import type express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMockLLM, llmShield, type LLMShieldOptions } from '../../lib/index.js';
-import { CLIENT_KEY, listen, memoryLogger, sdk } from '../helpers/app.js';
-import { completion, sseStream } from './helpers.js';
+import { createMockLLM, type LLMShieldOptions } from '../../lib/index.js';
+import { listen, presetApp, sdk } from '../helpers/app.js';
+import { completion, readStream, sseStream } from './helpers.js';
 
 const SECRET = 'ghp_4kQz9RfT2mXw8LpN5vYb7HcJd3SeUa1GoKiQ';
 const SYSTEM = 'You are the travel desk of Example Airlines and you answer questions about baggage only.';
@@ -18,18 +18,7 @@ afterEach(async () => {
 });
 
 async function preset(options: Partial<LLMShieldOptions>, after?: express.RequestHandler) {
-  const logger = memoryLogger();
-  const app = express();
-  app.use(
-    '/v1',
-    llmShield({
-      client: createMockLLM(),
-      model: 'mock-model',
-      keys: [{ id: 'team-a', key: CLIENT_KEY }],
-      audit: { logger },
-      ...options,
-    }),
-  );
+  const { app, logger } = presetApp(options);
   if (after) app.post('/v1/chat/completions', after);
   const server = await listen(app);
   close = server.close;
@@ -42,13 +31,8 @@ async function streamed(client: ReturnType<typeof sdk>) {
     messages: [{ role: 'user', content: 'Tell me.' }],
     stream: true,
   });
-  let text = '';
-  let finish: string | null = null;
-  for await (const chunk of stream) {
-    text += chunk.choices[0]?.delta.content ?? '';
-    finish = chunk.choices[0]?.finish_reason ?? finish;
-  }
-  return { text, finish };
+  const { text, finishes } = await readStream(stream);
+  return { text, finish: finishes.at(-1) ?? null };
 }
 
 describe('the preset filters what callLLM sends', () => {

@@ -380,7 +380,7 @@ export function filteredCallLLM(options: Readonly<CallLLMOptions>, filter: Outpu
         state.upstreamMs = performance.now() - started;
         state.usage = completion.usage ?? estimateUsage(body, completionText(completion));
         let sent = completion;
-        if (filter && Array.isArray(completion.choices)) {
+        if (filter) {
           const filtered = filter.completion(state, completion);
           sent = filtered instanceof Promise ? await filtered : filtered;
         }

@@ -193,6 +193,8 @@ export function outputFilter(options: Readonly<FilterOutputOptions> = {}): Outpu
   const refusal = opts.refusal ?? DEFAULT_REFUSAL;
 
   function completion(state: ShieldState, body: ChatCompletion): ChatCompletion | Promise<ChatCompletion> {
+    // A provider's answer without a choices array carries no content to filter.
+    if (!Array.isArray(body.choices)) return body;
     const policy = new OutputPolicy(config, state);
     const verdicts = body.choices.map((choice) => {
       const content = choice?.message?.content;

@@ -5,7 +5,8 @@
 import type express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMockLLM, type LLMShieldOptions } from '../../lib/index.js';
-import { listen, presetApp, sdk } from '../helpers/app.js';
+import request from 'supertest';
+import { CLIENT_KEY, listen, presetApp, sdk } from '../helpers/app.js';
 import { completion, readStream, sseStream } from './helpers.js';
 
 const SECRET = 'ghp_4kQz9RfT2mXw8LpN5vYb7HcJd3SeUa1GoKiQ';
@@ -80,6 +81,18 @@ describe('the preset filters what callLLM sends', () => {
       messages: [{ role: 'user', content: 'Hi' }],
     });
     expect(answer.choices[0]).toMatchObject({ message: { content: 'Withheld.' }, finish_reason: 'content_filter' });
+  });
+
+  it('passes on a provider answer that has no choices array instead of failing', async () => {
+    const odd = { id: 'chatcmpl-odd', object: 'chat.completion', created: 0, model: 'mock-model' };
+    const client = { chat: { completions: { create: async () => ({ ...odd }) } } };
+    const { app } = presetApp({ client: client as never });
+    const res = await request(app)
+      .post('/v1/chat/completions')
+      .set('authorization', `Bearer ${CLIENT_KEY}`)
+      .send({ prompt: 'Hi' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(odd);
   });
 
   it('sends unfiltered output with filter: false', async () => {

@@ -183,10 +183,16 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
   }
 
   /** A verify function may be async: only that path makes a promise. */
-  async function verified(req: Request, key: string, state: ShieldState, next: NextFunction): Promise<void> {
+  async function verified(
+    verify: VerifyKey,
+    req: Request,
+    key: string,
+    state: ShieldState,
+    next: NextFunction,
+  ): Promise<void> {
     let returned: unknown;
     try {
-      returned = await verify!(key, req);
+      returned = await verify(key, req);
     } catch (cause) {
       // A verifier that fails must not let the request through (fail closed).
       return next(new ShieldError(503, 'service_unavailable', 'The key store is unavailable.', { cause }));
@@ -204,7 +210,7 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
     const state = enterShield(req, res);
     const key = presentedKey(req);
     if (key === undefined) return next(unauthorized());
-    if (verify) return verified(req, key, state, next);
+    if (verify) return verified(verify, req, key, state, next);
     admit(state, lookup(key), next);
   };
 }

@@ -19,6 +19,17 @@ export function enterShield(req: Request, res: Response): ShieldState {
   return state;
 }
 
+/**
+ * The client's address as Express reports it (`req.ip`). Without `trust proxy` (Express's
+ * default) that is the socket's own address; `req.ip` would still parse X-Forwarded-For
+ * only to ignore it, on every request.
+ */
+export function clientAddress(req: Request): string | undefined {
+  const trust: unknown = req.app?.get('trust proxy');
+  if (trust === false) return req.socket?.remoteAddress;
+  return req.ip ?? req.socket?.remoteAddress;
+}
+
 /** The client key presented as `Authorization: Bearer <key>` or `x-api-key: <key>`. */
 export function presentedKey(req: Request): string | undefined {
   const auth = req.headers.authorization;

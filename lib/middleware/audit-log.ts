@@ -4,7 +4,7 @@ import winston from 'winston';
 import { chainRecord, newChain, secretCheck, type ChainLink, type ChainState } from '../core/audit-chain.js';
 import { contentText, type ChatMessage } from '../core/openai-types.js';
 import { checkOptions, is, type Check } from '../core/options.js';
-import { enterShield, keyFingerprint, presentedKey } from '../core/request.js';
+import { clientAddress, enterShield, keyFingerprint, presentedKey } from '../core/request.js';
 import type { ShieldState, StateFinding } from '../core/state.js';
 import { scanText } from '../detect/scan.js';
 
@@ -323,7 +323,7 @@ function buildEntry(
     requestId: state.requestId,
     time: isoTime(Date.now()),
     keyId: state.keyId ?? (key === undefined ? null : keyFingerprint(key)),
-    ip: formatIp(req.ip ?? req.socket.remoteAddress, config.ipMode),
+    ip: formatIp(clientAddress(req), config.ipMode),
     method: METHOD.test(req.method) ? req.method : 'OTHER',
     path: safePath(req.originalUrl ?? req.url),
     status,

@@ -8,7 +8,7 @@ import {
 } from 'express-rate-limit';
 import { ShieldError } from '../core/errors.js';
 import { checkOptions, describe, is, optionError, type Check } from '../core/options.js';
-import { enterShield, keyFingerprint, presentedKey, sha256 } from '../core/request.js';
+import { clientAddress, enterShield, keyFingerprint, presentedKey, sha256 } from '../core/request.js';
 import { getShieldState, type ShieldState } from '../core/state.js';
 import {
   MemoryConcurrencyStore,
@@ -100,7 +100,7 @@ export function limitIdentity(req: Request, res: Response): string {
   if (state.principal) return `id:${state.principal.id}`;
   const key = presentedKey(req);
   if (key !== undefined) return keyFingerprint(key);
-  return `ip:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown')}`;
+  return `ip:${ipKeyGenerator(clientAddress(req) ?? 'unknown')}`;
 }
 
 /** The part of express-rate-limit's `Store` used here; both stores answer with a promise. */

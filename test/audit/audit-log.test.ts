@@ -299,3 +299,39 @@ describe('auditLog options', () => {
     expect(() => auditLog(options)).not.toThrow();
   });
 });
+
+describe('auditLog client address and trust proxy', () => {
+  // Without `trust proxy` Express's `req.ip` is the socket's address whatever the client
+  // claims; auditLog reads it without parsing X-Forwarded-For, and must agree with `req.ip`.
+  it.each([
+    [false, '127.0.0.1'],
+    [true, '203.0.113.77'],
+    ['loopback', '203.0.113.77'],
+    [(addr: string) => addr === '10.0.0.1', '127.0.0.1'],
+  ] as const)('with trust proxy %s records what req.ip says', async (trust, expected) => {
+    const logger = memoryLogger();
+    const app = express();
+    app.set('trust proxy', trust);
+    let seen: string | undefined;
+    app.use(auditLog({ logger, ip: 'full' }), (req, res) => {
+      seen = req.ip;
+      res.json({ ok: true });
+    });
+    await request(app).post('/chat').set('x-forwarded-for', '203.0.113.77');
+    await vi.waitFor(() => expect(logger.records.length).toBe(1));
+    expect(seen?.replace(/^::ffff:/, '')).toBe(expected);
+    expect(logger.records[0].ip).toBe(expected);
+  });
+
+  it('follows trust proxy set on the parent of a mounted sub-app', async () => {
+    const logger = memoryLogger();
+    const parent = express();
+    parent.set('trust proxy', true);
+    const sub = express();
+    sub.use(auditLog({ logger, ip: 'full' }), (_req, res) => void res.json({ ok: true }));
+    parent.use('/v1', sub);
+    await request(parent).post('/v1/chat').set('x-forwarded-for', '203.0.113.9');
+    await vi.waitFor(() => expect(logger.records.length).toBe(1));
+    expect(logger.records[0].ip).toBe('203.0.113.9');
+  });
+});

@@ -5,7 +5,7 @@
 //   3. scanText throughput on 1 KB, 100 KB and 1 MB prompts (the 1 MB / 100 KB time ratio should stay near 10)
 //   4. memory: heap after 100k requests spread over 10k keys
 // Results are printed and written to bench/results/latest.json. Nothing here is pass/fail.
-// Environment: ROUNDS (default 4), DURATION seconds per round (default 5), MEM_REQUESTS (default 100000).
+// Environment: ROUNDS (default 6: single rounds on a shared machine swing by ±10%), DURATION seconds per round (default 5), MEM_REQUESTS (default 100000).
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import type * as Scan from '../lib/detect/scan.js';
 const built: string = '../dist/esm/detect/scan.js';
 const { scanText } = (await import(built)) as typeof Scan;
 
-const ROUNDS = Number(process.env.ROUNDS ?? 4);
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const DURATION = Number(process.env.DURATION ?? 5);
 const MEM_REQUESTS = Number(process.env.MEM_REQUESTS ?? 100_000);
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));

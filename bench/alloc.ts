@@ -2,7 +2,9 @@
 // V8's sampling heap profiler with short-lived objects kept (what the scavenger pays for).
 //
 //   npm run build && tsx bench/alloc.ts shield             # or bare, only-filter, …
-// Environment: N measured requests (default 3000), TOP functions listed (default 30), SHIELD_OFF as for bench/app.ts.
+// Environment: N measured requests (default 3000), TOP functions listed (default 30), SHIELD_OFF as for bench/app.ts,
+// SAMPLING bytes between samples (default 4096; 256 makes the figures of functions that allocate
+// a few hundred bytes a request steady from run to run, at some cost in speed).
 
 import { fork } from 'node:child_process';
 import http from 'node:http';

@@ -95,7 +95,11 @@ inspector.connect();
 app.get('/__alloc/start', (_req, res) => {
   inspector.post(
     'HeapProfiler.startSampling',
-    { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true },
+    {
+      samplingInterval: Number(process.env.SAMPLING ?? 4096),
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    },
     () => res.end('ok'),
   );
 });

@@ -5,7 +5,7 @@
  * fixed windows, and the number of windows and decoded characters per scan are capped.
  */
 import { Buffer } from 'node:buffer';
-import { charClass, nextRun, type Span } from './runs.js';
+import { alnumClass, nextRun, type Span } from './runs.js';
 
 /** Characters of encoded text decoded as one window; a finding inside maps to the window. */
 export const DECODE_WINDOW = 1024;
@@ -25,16 +25,7 @@ export interface DecodedSegment {
 // Each pattern is a single character-class run (or a fixed-width unit repeated), so a failed
 // attempt costs at most the minimum length and matching stays linear.
 /** `[A-Za-z0-9+/_-]`: the characters of a base64 (or base64url, or hex) run. */
-const B64 = charClass(
-  (c) =>
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x2b ||
-    c === 0x2f ||
-    c === 0x5f ||
-    c === 0x2d,
-);
+const B64 = alnumClass('+/_-');
 /** Shortest run decoded. */
 const MIN_RUN = 16;
 const ESC_HEX_RUN = /(?:\\x[0-9A-Fa-f]{2}){4,}/g;

@@ -18,6 +18,17 @@ export function charClass(test: (c: number) => boolean): CharClass {
   return table;
 }
 
+/** ASCII letters and digits, plus each character of `extra`. */
+export function alnumClass(extra: string): CharClass {
+  return charClass(
+    (c) =>
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x30 && c <= 0x39) ||
+      extra.includes(String.fromCharCode(c)),
+  );
+}
+
 /** A span of the text, filled in by {@link nextRun} (callers reuse one: no allocation per run). */
 export interface Span {
   start: number;

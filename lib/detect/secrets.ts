@@ -8,7 +8,7 @@
  * the text, so the cost per scan is a handful of `includes` plus the rules that can match.
  */
 import type { RawMatch } from './pii.js';
-import { charClass, nextRun, type Span } from './runs.js';
+import { alnumClass, nextRun, type Span } from './runs.js';
 
 /** Longest span a secret match (other than a private-key block) can have. */
 export const SECRET_MAX_MATCH = 4096;
@@ -811,22 +811,7 @@ export function tokenWindows(text: string): string {
 }
 
 /** `[A-Za-z0-9./:_+=%|~-]`: the characters of a provider token. */
-const TOKEN_CHARS = charClass(
-  (c) =>
-    (c >= 0x61 && c <= 0x7a) ||
-    (c >= 0x41 && c <= 0x5a) ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x2d ||
-    c === 0x2e ||
-    c === 0x2f ||
-    c === 0x3a ||
-    c === 0x5f ||
-    c === 0x2b ||
-    c === 0x3d ||
-    c === 0x25 ||
-    c === 0x7c ||
-    c === 0x7e,
-);
+const TOKEN_CHARS = alnumClass('-./:_+=%|~');
 const MIN_TOKEN_RUN = 12;
 
 /** A digit, one of `_+=%|~`, or a capital after the first character of `text[start, end)`. */

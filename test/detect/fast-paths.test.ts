@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { Buffer } from 'node:buffer';
 import { tokenWindows } from '../../lib/detect/secrets.js';
-import { charClass, nextRun, type Span } from '../../lib/detect/runs.js';
+import { alnumClass, charClass, nextRun, type Span } from '../../lib/detect/runs.js';
 import { findEncodedRuns, newBudget } from '../../lib/detect/decode.js';
 import { isSpace } from '../../lib/detect/tokens.js';
 import { scanText } from '../../lib/detect/index.js';
@@ -101,6 +101,15 @@ describe('nextRun', () => {
       }),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('alnumClass', () => {
+  it.each([
+    ['+/_-', /[A-Za-z0-9+/_-]/],
+    ['-./:_+=%|~', /[A-Za-z0-9./:_+=%|~-]/],
+  ])('is the class [A-Za-z0-9%s]', (extra, re) => {
+    expect(alnumClass(extra)).toEqual(charClass((c) => re.test(String.fromCharCode(c))));
   });
 });
 

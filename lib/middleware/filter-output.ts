@@ -7,7 +7,7 @@ import { checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield } from '../core/request.js';
 import { recordFindings, type ShieldState } from '../core/state.js';
 import { ChatStreamFilter } from '../stream/chat-stream.js';
-import { OutputPolicy, type FilterVerdict, type PolicyConfig } from '../stream/output-policy.js';
+import { OutputPolicy, policyConfig, type FilterVerdict } from '../stream/output-policy.js';
 import { compilePattern, type CompiledPattern } from '../stream/patterns.js';
 import { isEventStream } from '../stream/sse.js';
 
@@ -182,13 +182,13 @@ export function outputFilter(options: Readonly<FilterOutputOptions> = {}): Outpu
     return compiled;
   });
   const urls = opts.urls === undefined ? { allow: [] as string[], links: false } : opts.urls;
-  const config: PolicyConfig = {
+  const config = policyConfig({
     scan: { injection: 'off', pii: opts.pii ?? 'redact', secrets: opts.secrets ?? 'redact', normalize: false },
     urls:
       urls === false ? undefined : { allow: (urls.allow ?? []).map((h) => h.toLowerCase()), links: urls.links ?? true },
     patterns,
     canary: opts.canary ?? true,
-  };
+  });
   const moderate: Moderator | undefined = resolveModeration(FACTORY, opts.moderation);
   const refusal = opts.refusal ?? DEFAULT_REFUSAL;
 

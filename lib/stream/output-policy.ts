@@ -23,6 +23,13 @@ export interface PolicyConfig {
   urls: UrlPolicy | undefined;
   patterns: readonly CompiledPattern[];
   canary: boolean;
+  /** The longest match any of `patterns` can make (0 without patterns). */
+  patternReach: number;
+}
+
+/** A policy config, with what follows from its parts worked out once. */
+export function policyConfig(parts: Omit<PolicyConfig, 'patternReach'>): PolicyConfig {
+  return { ...parts, patternReach: Math.max(0, ...parts.patterns.map((p) => p.reach)) };
 }
 
 /** What `callLLM` told us about this request. */
@@ -84,7 +91,6 @@ function wordsOf(text: string): Word[] {
 export class OutputPolicy {
   private readonly grams: Set<string> | undefined;
   private readonly canaryToken: string | undefined;
-  private readonly maxPatternReach: number;
 
   constructor(
     private readonly config: PolicyConfig,
@@ -94,7 +100,6 @@ export class OutputPolicy {
     this.canaryToken = useCanary && context.canary ? context.canary.toLowerCase() : undefined;
     const prompt = useCanary ? context.systemPrompt : undefined;
     this.grams = (prompt && gramsOf(prompt)) || undefined;
-    this.maxPatternReach = config.patterns.length === 0 ? 0 : Math.max(0, ...config.patterns.map((p) => p.reach));
   }
 
   /** Everything found in `text`, sorted. Offsets index into `text`. */
@@ -136,7 +141,8 @@ export class OutputPolicy {
   boundary(text: string): number {
     let b = stableBoundary(text);
     if (this.config.urls) b = Math.min(b, urlBoundary(text));
-    if (this.maxPatternReach > 0) b = Math.min(b, Math.max(0, text.length - this.maxPatternReach + 1));
+    const reach = this.config.patternReach;
+    if (reach > 0) b = Math.min(b, Math.max(0, text.length - reach + 1));
     if (this.canaryToken !== undefined) b = Math.min(b, Math.max(0, text.length - this.canaryToken.length + 1));
     if (this.grams !== undefined) b = Math.min(b, this.openOverlap(text));
     return b;

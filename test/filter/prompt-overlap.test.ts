@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OutputPolicy, SHINGLE_WORDS, type PolicyConfig } from '../../lib/stream/output-policy.js';
+import { OutputPolicy, policyConfig, SHINGLE_WORDS } from '../../lib/stream/output-policy.js';
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const PROMPT =
@@ -32,12 +32,12 @@ function reference(prompt: string, text: string): Array<[number, number]> {
   return out;
 }
 
-const config: PolicyConfig = {
+const config = policyConfig({
   scan: { injection: 'off', pii: 'off', secrets: 'off', normalize: false },
   urls: undefined,
   patterns: [],
   canary: true,
-};
+});
 const found = (prompt: string, text: string) =>
   new OutputPolicy(config, { systemPrompt: prompt })
     .find(text)

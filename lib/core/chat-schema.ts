@@ -101,21 +101,22 @@ export function compileChatSchema(
   ]);
 
   // Params are built only for a violation: a valid body allocates no strings.
+  const badContent = (i: number): SchemaViolation => ({ message: contentMessage, param: `messages[${i}].content` });
+
   function checkContent(content: unknown, i: number, toolCallMessage: boolean): SchemaViolation | undefined {
     if (typeof content === 'string') return undefined;
     if (content === null && toolCallMessage) return undefined;
-    if (!Array.isArray(content) || content.length === 0)
-      return { message: contentMessage, param: `messages[${i}].content` };
+    if (!Array.isArray(content) || content.length === 0) return badContent(i);
     for (let j = 0; j < content.length; j++) {
       const part = content[j] as unknown;
-      if (!isObject(part)) return { message: contentMessage, param: `messages[${i}].content` };
+      if (!isObject(part)) return badContent(i);
       if (part.type === 'text') {
-        if (typeof part.text !== 'string') return { message: contentMessage, param: `messages[${i}].content` };
+        if (typeof part.text !== 'string') return badContent(i);
         for (const key in part)
           if (Object.prototype.hasOwnProperty.call(part, key) && key !== 'type' && key !== 'text')
             return unknownField(`messages[${i}].content[${j}].${key}`);
       } else if (!o.allowNonText || typeof part.type !== 'string') {
-        return { message: contentMessage, param: `messages[${i}].content` };
+        return badContent(i);
       }
     }
     return undefined;

@@ -243,8 +243,10 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
   // a second pass would take a second in-flight slot and refuse the request because of
   // itself. express-rate-limit only logged this (ERR_ERL_DOUBLE_COUNT), on the first request
   // alone. Two different limiters still count a request once each, as intended. The mark is
-  // a property keyed by this limiter's own symbol: a WeakSet entry per request costs the
-  // garbage collector more.
+  // a property of the request's shield state keyed by this limiter's own symbol: a WeakSet
+  // entry per request costs the garbage collector more, and a property added to `req` costs
+  // more still (after Express's setPrototypeOf, every property added to `req` gives it a map
+  // of its own, so every later property read on it, ours and Express's, misses V8's caches).
   const countedHere: unique symbol = Symbol('rateLimitByKey: counted');
   const storeKeyOf = storeKeyCache();
 
@@ -434,10 +436,10 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
   }
 
   return function rateLimitByKeyMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const marked = req as Request & { [countedHere]?: true };
+    const state = enterShield(req, res);
+    const marked = state as ShieldState & { [countedHere]?: true };
     if (marked[countedHere]) return next();
     marked[countedHere] = true;
-    const state = enterShield(req, res);
     const ids = storeKeyOf(limitIdentity(req, res));
     // The one wait of the common path. Errors thrown by the `limit` function are not store
     // failures: they go to `next` as they are (a 500), never to the 503 or `failOpen`.

@@ -83,7 +83,30 @@ export function getShieldState(res: Response): ShieldState {
   const locals = res.locals as Record<string, unknown>;
   let state = locals[STATE_KEY] as ShieldState | undefined;
   if (state === undefined) {
-    state = { requestId: '', startedAt: performance.now(), keyId: null, findings: [] };
+    // Every field from the start, so every request's state has one shape: the middlewares
+    // that fill it in, in whatever order, then read and write it at a known offset instead
+    // of growing it through a different chain of hidden classes per mounting. The type makes
+    // a field added to ShieldState but left out here a compile error.
+    const fresh: { [K in keyof Required<ShieldState>]: ShieldState[K] } = {
+      requestId: '',
+      startedAt: performance.now(),
+      keyId: null,
+      principal: undefined,
+      model: undefined,
+      stream: undefined,
+      messages: undefined,
+      findings: [],
+      usage: undefined,
+      upstreamMs: undefined,
+      attempts: undefined,
+      outputBlocked: undefined,
+      error: undefined,
+      systemPrompt: undefined,
+      canary: undefined,
+      abortUpstream: undefined,
+      rateLimit: undefined,
+    };
+    state = fresh;
     locals[STATE_KEY] = state;
   }
   return state;

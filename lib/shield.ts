@@ -59,6 +59,17 @@ const API_SECURITY_HEADERS = {
   originAgentCluster: false,
 } as const;
 
+/**
+ * `POST /chat/completions` under the preset's mount, as the router matches a route path with
+ * its defaults: any letter case, one optional trailing slash, the path before any query.
+ */
+function isChatCompletions(req: Request): boolean {
+  if (req.method !== 'POST') return false;
+  const path = req.path;
+  return (path.length === 17 || path.length === 18) && CHAT_PATH.test(path);
+}
+const CHAT_PATH = /^\/chat\/completions\/?$/i;
+
 const bodyLimitCheck: Check = is.either(is.positiveInt, is.nonEmptyString);
 
 /**
@@ -109,7 +120,6 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
   const auth = apiKeyAuth({ keys: opts.keys });
 
   const router = Router();
-  router.use(chain([helmet(API_SECURITY_HEADERS), ...(opts.audit === false ? [] : [auditLog(opts.audit ?? {})])]));
   const chat = [
     auth,
     // Parse only what an authenticated client sent.
@@ -121,7 +131,22 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     // callLLM filters its own answers; your own handler's go through filterOutput's patched response.
     ...(llm ? [llm] : filter ? [filterResponses(filter)] : []),
   ];
-  router.post('/chat/completions', chain(chat));
+  // The chat route is answered from the same router layer as helmet and auditLog, not from
+  // a route of its own: a route layer costs every request a path match, a dispatch, and a
+  // `req.route` that Express adds to the request, which, after Express's setPrototypeOf,
+  // gives the request a hidden class of its own and makes every later read of it miss V8's
+  // caches. `isChatCompletions` matches as the router would.
+  const chatChain = chain(chat);
+  router.use(
+    chain([
+      helmet(API_SECURITY_HEADERS),
+      ...(opts.audit === false ? [] : [auditLog(opts.audit ?? {})]),
+      function chatCompletions(req: Request, res: Response, next: NextFunction) {
+        if (isChatCompletions(req)) return chatChain(req, res, next);
+        next();
+      },
+    ]),
+  );
   router.get('/models', auth, function listModels(req: Request, res: Response) {
     const own = enterShield(req, res).principal?.models;
     const data = models

@@ -242,6 +242,38 @@ describe('request envelope and refusals', () => {
     }
   });
 
+  it('answers chat completions on exactly the paths and methods a router route would', async () => {
+    // The reference: what Express's own `router.post('/chat/completions')` matches under `/v1`.
+    const reference = express();
+    const routes = express.Router();
+    routes.post('/chat/completions', (_req, res) => void res.status(299).end());
+    reference.use('/v1', routes);
+    const cases: Array<[string, string]> = [
+      ['post', '/v1/chat/completions'],
+      ['post', '/v1/chat/completions/'],
+      ['post', '/v1/Chat/COMPLETIONS'],
+      ['post', '/v1/chat/completions?stream=1'],
+      ['post', '/v1/chat/completions/?x=/chat/completions'],
+      ['post', '/v1/chat/completions//'],
+      ['post', '/v1/chat/completionsx'],
+      ['post', '/v1/chat/completions/x'],
+      ['post', '/v1/chat%2Fcompletions'],
+      ['post', '/v1/chat/%63ompletions'],
+      ['post', '/v1//chat/completions'],
+      ['post', '/v1/v1/chat/completions'],
+      ['put', '/v1/chat/completions'],
+      ['get', '/v1/chat/completions'],
+    ];
+    for (const [method, path] of cases) {
+      const expected = (await request(reference)[method as 'post'](path)).status === 299;
+      const res = await request(app)
+        [method as 'post'](path)
+        .set('authorization', `Bearer ${CLIENT_KEY}`)
+        .send({ messages: [{ role: 'user', content: 'hi' }] });
+      expect([method, path, res.status === 200]).toEqual([method, path, expected]);
+    }
+  });
+
   it('answers unknown routes under the preset with a 404 envelope', async () => {
     const res = await request(app).get('/v1/nope').set('authorization', `Bearer ${CLIENT_KEY}`);
     expect(res.status).toBe(404);

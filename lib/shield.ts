@@ -64,9 +64,7 @@ const API_SECURITY_HEADERS = {
  * its defaults: any letter case, one optional trailing slash, the path before any query.
  */
 function isChatCompletions(req: Request): boolean {
-  if (req.method !== 'POST') return false;
-  const path = req.path;
-  return (path.length === 17 || path.length === 18) && CHAT_PATH.test(path);
+  return req.method === 'POST' && CHAT_PATH.test(req.path);
 }
 const CHAT_PATH = /^\/chat\/completions\/?$/i;
 

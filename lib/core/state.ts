@@ -85,9 +85,9 @@ export function getShieldState(res: Response): ShieldState {
   if (state === undefined) {
     // Every field from the start, so every request's state has one shape: the middlewares
     // that fill it in, in whatever order, then read and write it at a known offset instead
-    // of growing it through a different chain of hidden classes per mounting. The type makes
-    // a field added to ShieldState but left out here a compile error.
-    const fresh: { [K in keyof Required<ShieldState>]: ShieldState[K] } = {
+    // of growing it through a different chain of hidden classes per mounting. `satisfies`
+    // makes a field added to ShieldState but left out here a compile error.
+    state = {
       requestId: '',
       startedAt: performance.now(),
       keyId: null,
@@ -105,8 +105,7 @@ export function getShieldState(res: Response): ShieldState {
       canary: undefined,
       abortUpstream: undefined,
       rateLimit: undefined,
-    };
-    state = fresh;
+    } satisfies Record<keyof ShieldState, unknown>;
     locals[STATE_KEY] = state;
   }
   return state;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { callLLM, createMockLLM, errorHandler } from '../../lib/index.js';
 import { listen } from '../helpers/app.js';
 import { startUpstream, UPSTREAM_KEY, type Upstream } from '../helpers/upstream.js';
-import { startLLMApp, userMessage, type LLMHarness } from './harness.js';
+import { lastState, startLLMApp, userMessage, type LLMHarness } from './harness.js';
 
 describe('callLLM policy: what reaches the provider', () => {
   let h: LLMHarness;
@@ -114,6 +114,19 @@ describe('callLLM policy: what reaches the provider', () => {
       expect(res.body.error).toMatchObject({ code: 'invalid_request', param: 'messages' });
     },
   );
+
+  it('leaves no upstream handle in the state once the call is over (JSON and stream)', async () => {
+    // The state stays on res.locals after the response; a closure left there would keep the
+    // whole call reachable from the response object (and promoted by the garbage collector).
+    for (const stream of [false, true]) {
+      const before = h.states.length;
+      expect((await post({ messages: userMessage(), stream })).status).toBe(200);
+      const state = await lastState(h, before + 1);
+      expect(state.stream).toBe(stream);
+      expect(state.usage).toBeDefined();
+      expect(state.abortUpstream).toBeUndefined();
+    }
+  });
 
   it('sends the server key upstream, never the client key', async () => {
     await request(h.url)

@@ -4,7 +4,10 @@
 //   npm run build && tsx bench/alloc.ts shield             # or bare, only-filter, …
 // Environment: N measured requests (default 3000), TOP functions listed (default 30), SHIELD_OFF as for bench/app.ts,
 // SAMPLING bytes between samples (default 4096; 256 makes the figures of functions that allocate
-// a few hundred bytes a request steady from run to run, at some cost in speed).
+// a few hundred bytes a request steady from run to run, at some cost in speed), PROMOTED=1 to
+// count only the objects that lived through a scavenge: what the young-generation collector
+// copies and promotes, i.e. what a request keeps reachable after it ends (e.g. from the
+// response object, which outlives it in the old generation until a full collection).
 
 import { fork } from 'node:child_process';
 import http from 'node:http';
@@ -92,7 +95,8 @@ const top = (m: Map<string, number>, n: number) =>
     .slice(0, n)
     .map(([k, v]) => `${(v / N).toFixed(0).padStart(8)}  ${k}`)
     .join('\n');
-console.log(`${mode}: ${(total / N / 1024).toFixed(1)} KB allocated per request over ${N} requests\n`);
+const what = process.env.PROMOTED === '1' ? 'allocated and promoted (survived a scavenge)' : 'allocated';
+console.log(`${mode}: ${(total / N / 1024).toFixed(1)} KB ${what} per request over ${N} requests\n`);
 console.log(`bytes per request, by owner:\n${top(byOwner, 20)}\n`);
 console.log(`bytes per request, by function:\n${top(byFunction, Number(process.env.TOP ?? 30))}`);
 process.exit(0);

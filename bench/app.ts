@@ -98,7 +98,9 @@ app.get('/__alloc/start', (_req, res) => {
     {
       samplingInterval: Number(process.env.SAMPLING ?? 4096),
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      // PROMOTED=1 leaves out what a scavenge collects: what is left is what lived through
+      // one, i.e. what the young-generation collector copied and promoted.
+      includeObjectsCollectedByMinorGC: process.env.PROMOTED !== '1',
     },
     () => res.end('ok'),
   );

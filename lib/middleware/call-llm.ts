@@ -400,7 +400,7 @@ export function filteredCallLLM(options: Readonly<CallLLMOptions>, filter: Outpu
       // The state stays on `res.locals` as long as the response object lives, and a response
       // outlives its request in the old generation until a full collection: a closure left in
       // it would drag this whole call (body, answer, controller) into the old generation too,
-      // which cost the collector ~5 KB promoted per request. Nothing is upstream any more.
+      // about 6 KB more promoted per request (39 KB against 33 KB). Nothing is upstream any more.
       state.abortUpstream = undefined;
     }
   };

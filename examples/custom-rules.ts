@@ -1,5 +1,6 @@
 // A custom prompt rule and a custom audit logger on top of the preset.
-//   npx tsx examples/custom-rules.ts
+//   npx tsx examples/custom-rules.ts   (PORT; DEMO_KEY, default custom-rules-key-0123456789)
+// Then send a request to POST /v1/chat/completions with `Authorization: Bearer <that key>`.
 
 import express from 'express';
 import { createMockLLM, llmShield, type AuditLogger, type PromptRule } from '../lib/index.js';

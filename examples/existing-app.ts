@@ -1,6 +1,9 @@
 // The middlewares one by one, around an app's own LLM handler that knows nothing of them.
 // filterOutput protects what the handler sends, JSON or a stream written with res.write.
 //   npx tsx examples/existing-app.ts   (PORT, OPENAI_API_KEY, SHIELD_API_KEYS as for server.ts)
+// Then, with the default key:
+//   curl http://localhost:3001/chat -H "Authorization: Bearer existing-app-key-0123456789" \
+//     -H "Content-Type: application/json" -d '{"messages":[{"role":"user","content":"Hello"}]}'
 
 import express from 'express';
 import OpenAI from 'openai';
@@ -44,8 +47,10 @@ async function askModel(req: express.Request, res: express.Response, next: expre
 const app = express();
 app.post(
   '/chat',
+  // First, before the JSON parser too: one JSON line per request on stdout, the parser's
+  // refusals included (Express skips later middlewares once the parser raises an error).
+  auditLog(),
   express.json({ limit: '100kb' }),
-  auditLog(), // first: one JSON line per request on stdout, rejections included
   apiKeyAuth({ keys }),
   rateLimitByKey({ limit: 30, windowMs: 60_000 }),
   validatePrompt({ injection: 'block', pii: 'redact', secrets: 'redact' }),

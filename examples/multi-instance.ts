@@ -2,7 +2,8 @@
 // across both, whichever instance a request lands on.
 //   REDIS_URL=redis://127.0.0.1:6379 npx tsx examples/multi-instance.ts
 // It starts two instances (ports PORT and PORT+1; PORT=0 picks free ones) with a demo limit of
-// 5 requests a minute per key, shared.
+// 5 requests a minute per key, shared. The client key is DEMO_KEY, default
+// multi-instance-key-0123456789, sent as `Authorization: Bearer <key>`.
 
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

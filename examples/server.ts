@@ -91,8 +91,10 @@ export async function main(): Promise<void> {
         ? 'Limits: shared through Redis (REDIS_URL) by every instance on it.'
         : 'Limits: in this process only (set REDIS_URL to share them between instances).',
     );
+    // With a generated key the line is ready to paste; configured keys are never printed.
+    const key = generated ? keys[0]!.key : '<one of your SHIELD_API_KEYS keys>';
     lines.push(
-      `Try: curl http://localhost:${actual}/v1/chat/completions -H "Authorization: Bearer <key>" -H "Content-Type: application/json" -d '{"messages":[{"role":"user","content":"Hello"}]}'`,
+      `Try: curl http://localhost:${actual}/v1/chat/completions -H "Authorization: Bearer ${key}" -H "Content-Type: application/json" -d '{"messages":[{"role":"user","content":"Hello"}]}'`,
     );
     console.log(lines.join('\n'));
   });

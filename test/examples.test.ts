@@ -56,6 +56,22 @@ describe('examples/server.ts with no SHIELD_API_KEYS', () => {
       ex.stop();
     }
   }, 60_000);
+
+  it('prints a curl line that works as pasted', async () => {
+    const ex = await runExample('examples/server.ts', { SHIELD_API_KEYS: '' });
+    try {
+      const line = /Try: curl (\S+) -H "([^"]+)" -H "([^"]+)" -d '([^']+)'/.exec(ex.output());
+      expect(line).not.toBeNull();
+      const [, url, auth, type, data] = line!;
+      const header = (h: string) =>
+        [h.slice(0, h.indexOf(':')), h.slice(h.indexOf(':') + 1).trim()] as [string, string];
+      const res = await fetch(url!, { method: 'POST', headers: [header(auth!), header(type!)], body: data });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as any).object).toBe('chat.completion');
+    } finally {
+      ex.stop();
+    }
+  }, 60_000);
 });
 
 describe('examples/existing-app.ts', () => {
@@ -87,6 +103,22 @@ describe('examples/existing-app.ts', () => {
     const record = JSON.parse(line!) as Record<string, unknown>;
     expect(record).toMatchObject({ level: 'info', message: 'llm.request', status: 200, outcome: 'allowed' });
     expect(record.findings).toEqual([expect.objectContaining({ detector: 'pii', type: 'email', owasp: 'LLM02' })]);
+  });
+
+  it('audits a request whose JSON the parser refuses', async () => {
+    const res = await fetch(`${ex.url}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer existing-app-key-0123456789' },
+      body: '{"messages": [',
+    });
+    expect(res.status).toBe(400);
+    await new Promise((r) => setTimeout(r, 100));
+    const records = ex
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"event":"llm.request"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records).toContainEqual(expect.objectContaining({ status: 400, outcome: 'blocked', code: 'invalid_json' }));
   });
 
   it('streams through the app handler', async () => {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import OpenAI from 'openai';
-import { createClient } from 'redis';
+import { createClient, type RedisClientType } from 'redis';
 import { createMockLLM, llmShield, type ChatMessage, type LLMClient } from '../lib/index.js';
 
 /** `id:key` pairs from SHIELD_API_KEYS, or one generated demo key. */
@@ -48,17 +48,53 @@ function provider(): { client: LLMClient; model: string; mock: boolean } {
   return { client: createMockLLM({ delayMs: 15, reply: mockReply }), model: 'mock-model', mock: true };
 }
 
+/** Where a Redis URL points, without any credentials it carries. */
+function redisHost(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return 'an unparsable REDIS_URL';
+  }
+}
+
+/**
+ * One client for the whole app. The first connection is bounded: a Redis that does not
+ * answer in time ends the process with one clear line (exit 1) rather than a server that
+ * never listens and logs reconnect errors forever. Once connected, the client reconnects on
+ * its own, and while Redis is down the limits answer 503 (fail closed).
+ */
+async function connectRedis(url: string): Promise<RedisClientType> {
+  let ready = false;
+  const redis: RedisClientType = createClient({
+    url,
+    socket: {
+      connectTimeout: 5_000,
+      reconnectStrategy: (retries: number, cause: Error) => (ready ? Math.min(100 * 2 ** retries, 3_000) : cause),
+    },
+  });
+  // Without an 'error' listener node-redis would crash the process when Redis goes away.
+  redis.on('error', (err: Error) => {
+    if (ready) console.error(`Redis: ${err.message}`);
+  });
+  try {
+    await redis.connect();
+  } catch (err) {
+    const reason = err instanceof Error && err.message ? err.message : String(err);
+    console.error(
+      `Redis at ${redisHost(url)} did not answer (${reason}). Start Redis there, or unset REDIS_URL to keep limits in this process.`,
+    );
+    process.exit(1);
+  }
+  ready = true;
+  return redis;
+}
+
 export async function main(): Promise<void> {
   const { client, model, mock } = provider();
   const { keys, generated } = clientKeys();
   const redisUrl = process.env.REDIS_URL;
-  // One client for the whole app; without an 'error' listener node-redis would crash the
-  // process when Redis goes away. While it is down, limits answer 503 (fail closed).
-  const redis = redisUrl ? createClient({ url: redisUrl, socket: { connectTimeout: 5_000 } }) : undefined;
-  if (redis) {
-    redis.on('error', (err: Error) => console.error(`Redis: ${err.message}`));
-    await redis.connect();
-  }
+  const redis = redisUrl ? await connectRedis(redisUrl) : undefined;
 
   const app = express();
   app.disable('x-powered-by');

@@ -2,14 +2,20 @@
 // The chat page at / in headless Chromium (Debian's chromium, driven by playwright-core):
 // a streamed answer, a refusal shown plainly.
 
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExample, type RunningExample } from './helpers/example.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const KEY = 'browser-key-0123456789abcdef';
+// Outside CI a machine without Chromium (macOS, a minimal image) skips this file with one
+// line saying why; in CI a missing browser fails it, as every other missing service does.
+const NO_BROWSER = !existsSync(CHROMIUM) && !process.env.CI;
+if (NO_BROWSER)
+  console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or install chromium)`);
 
-describe('the chat page', () => {
+describe.skipIf(NO_BROWSER)('the chat page', () => {
   let ex: RunningExample;
   let browser: Browser;
   let page: Page;

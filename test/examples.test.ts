@@ -1,8 +1,10 @@
 // Every example runs as a user would run it, and does what its comments say.
 
+import { execFile } from 'node:child_process';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runExample, type RunningExample } from './helpers/example.js';
+import { deadPort } from './helpers/ports.js';
 
 describe('examples/server.ts (npm start)', () => {
   let ex: RunningExample;
@@ -38,6 +40,28 @@ describe('examples/server.ts (npm start)', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('express-llm-shield demo');
   });
+});
+
+describe('examples/server.ts with a Redis that does not answer', () => {
+  it('exits 1 with one line naming the host, never the password', async () => {
+    const port = await deadPort();
+    const { code, output } = await new Promise<{ code: number | null; output: string }>((done) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'examples/server.ts'],
+        {
+          env: { ...process.env, PORT: '0', REDIS_URL: `redis://user:hunter2-secret@127.0.0.1:${port}` },
+          timeout: 30_000,
+        },
+        (err, stdout, stderr) =>
+          done({ code: err ? ((err as { code?: number }).code ?? null) : 0, output: stdout + stderr }),
+      );
+    });
+    expect(code).toBe(1);
+    expect(output).toContain(`Redis at 127.0.0.1:${port} did not answer`);
+    expect(output).not.toContain('hunter2-secret');
+    expect(output).not.toContain('listening on');
+  }, 60_000);
 });
 
 describe('examples/server.ts with no SHIELD_API_KEYS', () => {

@@ -9,8 +9,6 @@ import { apiKeyAuth, callLLM, createMockLLM, errorHandler, type LLMClient } from
 import { CLIENT_KEY, OTHER_KEY } from '../helpers/app.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** A port nothing listens on: a Redis that is down. */
-export const DEAD_PORT = 6390;
 
 export type NodeRedis = ReturnType<typeof createClient>;
 

@@ -313,7 +313,7 @@ describe('option validation', () => {
     ],
     [
       () => llmShield({ keys: [{ id: 'a', key: CLIENT_KEY }], client: createMockLLM() } as never),
-      'llmShield: `model` must be a non-empty string (received undefined)',
+      'llmShield: `model` must be a non-empty string (received undefined (is the environment variable set?))',
     ],
     [
       () => callLLM({ model: 'm', client: createMockLLM(), retries: -1 }),

@@ -19,6 +19,9 @@ export function describe(value: unknown): string {
       return 'a function';
     case 'object':
       return 'an object';
+    case 'undefined':
+      // Most often `process.env.X` for a variable nobody set: say so.
+      return 'undefined (is the environment variable set?)';
     default:
       return typeof value;
   }

@@ -117,6 +117,9 @@ function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
       if (typeof entry.sha256 !== 'string' || !HEX_SHA256.test(entry.sha256))
         throw optionError(FACTORY, `${where}.sha256`, 'a 64-character hex SHA-256 digest', entry.sha256);
       digest = Buffer.from(entry.sha256, 'hex');
+    } else if ('key' in entry && entry.key === undefined && entry.sha256 === undefined) {
+      // `{ key: process.env.UNSET }`: the key was meant, but its value is missing.
+      throw optionError(FACTORY, `${where}.key`, 'a string of at least 16 characters', undefined);
     } else {
       throw new TypeError(`${FACTORY}: \`${where}\` must have exactly one of \`key\` or \`sha256\``);
     }

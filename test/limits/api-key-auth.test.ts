@@ -228,8 +228,14 @@ describe('apiKeyAuth and the per-key models allow-list', () => {
 
 describe('apiKeyAuth options', () => {
   const cases: Array<[unknown, string]> = [
-    [undefined, 'apiKeyAuth: `keys` must be an array of keys or a function (received undefined)'],
-    [{}, 'apiKeyAuth: `keys` must be an array of keys or a function (received undefined)'],
+    [
+      undefined,
+      'apiKeyAuth: `keys` must be an array of keys or a function (received undefined (is the environment variable set?))',
+    ],
+    [
+      {},
+      'apiKeyAuth: `keys` must be an array of keys or a function (received undefined (is the environment variable set?))',
+    ],
     [{ keys: 'k' }, 'apiKeyAuth: `keys` must be an array of keys or a function (received "k")'],
     [{ keys: [] }, 'apiKeyAuth: `keys` must be a non-empty array or a function (received an array)'],
     [{ keys: [], extra: 1 }, 'apiKeyAuth: unknown option `extra` (known options: keys)'],
@@ -240,7 +246,7 @@ describe('apiKeyAuth options', () => {
     ],
     [
       { keys: [{ key: CLIENT_KEY }] },
-      'apiKeyAuth: `keys[0].id` must be a non-empty string of at most 200 characters (received undefined)',
+      'apiKeyAuth: `keys[0].id` must be a non-empty string of at most 200 characters (received undefined (is the environment variable set?))',
     ],
     [
       { keys: [{ id: 'a', key: 'short' }] },
@@ -259,6 +265,10 @@ describe('apiKeyAuth options', () => {
       'apiKeyAuth: `keys[0]` must have exactly one of `key` or `sha256`',
     ],
     [{ keys: [{ id: 'a' }] }, 'apiKeyAuth: `keys[0]` must have exactly one of `key` or `sha256`'],
+    [
+      { keys: [{ id: 'a', key: process.env.SURELY_UNSET_LLM_SHIELD_KEY }] },
+      'apiKeyAuth: `keys[0].key` must be a string of at least 16 characters (received undefined (is the environment variable set?))',
+    ],
     [
       { keys: [{ id: 'a', key: CLIENT_KEY, models: [] }] },
       'apiKeyAuth: `keys[0].models` must be a non-empty array of non-empty strings (received an array)',

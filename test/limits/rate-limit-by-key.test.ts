@@ -42,7 +42,10 @@ describe('rateLimitByKey options', () => {
     [{ limit: '60' }, 'rateLimitByKey: `limit` must be a positive integer or a function (received "60")'],
     [{ windowMs: -1 }, 'rateLimitByKey: `windowMs` must be a positive integer (received -1)'],
     [{ tokens: 5 }, 'rateLimitByKey: `tokens` must be an object (received 5)'],
-    [{ tokens: {} }, 'rateLimitByKey: `tokens.limit` must be a positive integer (received undefined)'],
+    [
+      { tokens: {} },
+      'rateLimitByKey: `tokens.limit` must be a positive integer (received undefined (is the environment variable set?))',
+    ],
     [{ tokens: { limit: 0 } }, 'rateLimitByKey: `tokens.limit` must be a positive integer (received 0)'],
     [
       { tokens: { limit: 10, windowMs: 1.5 } },
@@ -53,7 +56,10 @@ describe('rateLimitByKey options', () => {
       'rateLimitByKey: unknown option `tokens.window` (known options: limit, windowMs)',
     ],
     [{ concurrency: 0 }, 'rateLimitByKey: `concurrency` must be a positive integer or an object (received 0)'],
-    [{ concurrency: {} }, 'rateLimitByKey: `concurrency.limit` must be a positive integer (received undefined)'],
+    [
+      { concurrency: {} },
+      'rateLimitByKey: `concurrency.limit` must be a positive integer (received undefined (is the environment variable set?))',
+    ],
     [
       { concurrency: { limit: 2, leaseMs: 0 } },
       'rateLimitByKey: `concurrency.leaseMs` must be a positive integer (received 0)',

@@ -249,7 +249,9 @@ describe('callLLM option validation', () => {
   });
 
   it('requires a model', () => {
-    expect(() => callLLM({ client })).toThrow('callLLM: `model` must be a non-empty string (received undefined)');
+    expect(() => callLLM({ client })).toThrow(
+      'callLLM: `model` must be a non-empty string (received undefined (is the environment variable set?))',
+    );
   });
 
   it('rejects a non-object', () => {

@@ -313,6 +313,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
     proof: hasGithubChecksum,
   },
   {
+    // Refresh tokens were once 76 characters long.
+    id: 'github-refresh-token-76',
+    type: 'github_token',
+    pattern: `${B}ghr_[A-Za-z0-9]{76}${E}`,
+    keywords: ['ghr_'],
+    entropy: 3,
+  },
+  {
     id: 'github-installation-token',
     type: 'github_token',
     pattern: `${B}ghs_\\d{1,12}_eyJ[A-Za-z0-9_-]{10,1500}\\.[A-Za-z0-9_-]{10,2400}\\.[A-Za-z0-9_-]{0,600}`,

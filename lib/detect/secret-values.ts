@@ -92,11 +92,11 @@ export interface SecretTuning {
 }
 
 export const DEFAULT_TUNING: Readonly<SecretTuning> = {
-  passwordMinLength: 6,
+  passwordMinLength: 4,
   passwordMinEntropy: 2.2,
   tokenMinLength: 12,
   tokenMinEntropy: 3.2,
-  keyishMinEntropy: 3.7,
+  keyishMinEntropy: 3.2,
 };
 
 /** Whether `v`, assigned to a key of `strength` (see `keyStrength`), is a credential. */

@@ -6,7 +6,8 @@
  * misses in `test/detect/secret-rules.test.ts`, which fails when a rule has none.
  *
  * Every pattern is a literal prefix (or a key name) followed by bounded character classes,
- * so each runs in linear time, and only when one of its `keywords` occurs near a token-like
+ * at most `SECRET_MAX_MATCH` (secrets.ts) long so that streamed output can hold back enough;
+ * each runs in linear time, and only when one of its `keywords` occurs near a token-like
  * run of the text (see `tokenWindows`).
  */
 import { hasGithubChecksum, isJwt } from './secret-validate.js';
@@ -323,7 +324,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'github-installation-token',
     type: 'github_token',
-    pattern: `${B}ghs_\\d{1,12}_eyJ[A-Za-z0-9_-]{10,1500}\\.[A-Za-z0-9_-]{10,2400}\\.[A-Za-z0-9_-]{0,600}`,
+    pattern: `${B}ghs_\\d{1,12}_eyJ[A-Za-z0-9_-]{10,1000}\\.[A-Za-z0-9_-]{10,2400}\\.[A-Za-z0-9_-]{0,600}`,
     keywords: ['ghs_'],
     validate: (s) => isJwt(s.slice(s.indexOf('eyJ'))),
   },
@@ -841,7 +842,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'jwt',
     type: 'jwt',
-    pattern: `${B}eyJ[A-Za-z0-9_-]{10,1500}\\.[A-Za-z0-9_/\\\\-]{10,2400}\\.?[A-Za-z0-9_/\\\\-]{0,600}={0,2}`,
+    pattern: `${B}eyJ[A-Za-z0-9_-]{10,1000}\\.[A-Za-z0-9_/\\\\-]{10,2400}\\.?[A-Za-z0-9_/\\\\-]{0,600}={0,2}`,
     keywords: ['eyj'],
     validate: isJwt,
   },

@@ -103,7 +103,8 @@ function findPrivateKeys(ctx: Ctx): void {
     let stop = text.indexOf('-----', bodyStart);
     if (stop < 0 || stop > limit) stop = limit;
     let end: number;
-    if (text.startsWith('-----END', stop)) {
+    const closed = text.startsWith('-----END', stop);
+    if (closed) {
       const close = text.indexOf('-----', stop + 8);
       end = close >= 0 && close - stop < 64 ? close + 5 : stop + 8;
     } else {
@@ -115,7 +116,9 @@ function findPrivateKeys(ctx: Ctx): void {
       .slice(bodyStart, stop)
       .replace(/^\s*(?:[A-Za-z-]+:[^\n]*\n)*/, '')
       .replace(/\s+/g, '');
-    if (data.length < 16 || shannonEntropy(data) < 3.5) continue;
+    // A complete block holds a whole key: the smallest (Ed25519, PKCS #8) is 64 base64
+    // characters. A block cut short by the end of the text is judged on what is there.
+    if (data.length < (closed ? 64 : 16) || shannonEntropy(data) < 3.5) continue;
     pushMatch(ctx, 'private_key', m.index, end);
     PEM_BEGIN.lastIndex = end;
   }
@@ -221,6 +224,7 @@ function findAssignments(ctx: Ctx): void {
     if (ve > resume) resume = ve;
     HINT.lastIndex = Math.max(HINT.lastIndex, resume);
     const v = text.slice(vs, ve);
+    if (m[3] === undefined && isTypeAnnotation(text, ve)) continue;
     if (!valueIsSecret(v, strength, key, ctx.tuning, m[3] !== undefined)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
   }
@@ -252,6 +256,13 @@ function findXmlElements(ctx: Ctx): void {
     const start = m.index + key.length + 2;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', start, start + v.length);
   }
+}
+
+/** `password: UITextField! = nil`: what followed the colon was a type, and `=` comes next. */
+function isTypeAnnotation(text: string, end: number): boolean {
+  let i = end;
+  while (i < text.length && i < end + 8 && (text[i] === ' ' || text[i] === '\t')) i++;
+  return text[i] === '=' && text[i + 1] !== '=';
 }
 
 const HINT = /pass|pwd|secret|token|key|cred|pat/gi;

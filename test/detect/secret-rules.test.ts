@@ -299,6 +299,8 @@ const NEAR_MISSES: string[] = [
   'DB_PASSWORD=DB_PASSWORD',
   '<Password>password</Password>',
   'passwordForPassenger: "ok2"',
+  'let dbPassword: SecureString = loadPassword()',
+  '-----BEGIN PRIVATE KEY-----\nthe body of this block is not a key\n-----END PRIVATE KEY-----',
   'publicKey: "' + r(ALNUM, 20) + '"',
 ];
 

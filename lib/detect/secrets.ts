@@ -224,8 +224,10 @@ function findAssignments(ctx: Ctx): void {
     if (ve > resume) resume = ve;
     HINT.lastIndex = Math.max(HINT.lastIndex, resume);
     const v = text.slice(vs, ve);
-    if (m[3] === undefined && isTypeAnnotation(text, ve)) continue;
-    if (!valueIsSecret(v, strength, key, ctx.tuning, m[3] !== undefined)) continue;
+    // A quoted value, or one of a URL query (`?user=admin&pass=…`), is a literal string.
+    const literal = m[3] !== undefined || (m.index > 0 && (text[m.index - 1] === '&' || text[m.index - 1] === '?'));
+    if (!literal && isTypeAnnotation(text, ve)) continue;
+    if (!valueIsSecret(v, strength, key, ctx.tuning, literal)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
   }
   if (!any || !text.includes('-')) return;

@@ -241,6 +241,7 @@ const ENGINE_POSITIVES: [type: string, text: string, secret: string][] = [
   ['password', `<Password>${PASSWORD}</Password>`, PASSWORD],
   ['password', `DB_PASSWORD: ${PASSWORD}`, PASSWORD],
   ['password', `resetUrlPassword: "${PASSWORD}"`, PASSWORD],
+  ['password', 'jdbc:postgresql://db/app?user=svc&dbpass=sunflower', 'sunflower'],
   ['credential_assignment', `apiKey: ${r(ALNUM, 32)}`, ''],
   ['credential_assignment', `GITHUBKEY=${r(ALNUM, 24)}`, ''],
   ['authorization_header', `Authorization: Basic ${btoa('svc:' + PASSWORD)}`, btoa('svc:' + PASSWORD)],

@@ -41,7 +41,7 @@ const ASSIGN =
 // Case-insensitive presence tests: cheaper than lower-casing the whole text for two words.
 const AUTHORIZATION = /authorization/i;
 const CURL = /curl/i;
-const CLI_FLAG = /(?:^|\s)--?([A-Za-z][\w-]{0,40})[ \t]{1,4}(["']?)/g;
+const CLI_FLAG = /(?:^|\s)--?([A-Za-z][\w-]{0,40})(?:[ \t]{1,4}|=)(["']?)/g;
 
 interface Ctx {
   text: string;
@@ -67,6 +67,10 @@ export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING)
   if (text.includes('-u') && CURL.test(text)) findCurlUser(ctx);
   findAssignments(ctx);
   if (text.includes('</')) findXmlElements(ctx);
+  if (text.includes('<add')) findAddKeyValue(ctx);
+  if (text.includes('machine')) findNetrc(ctx);
+  if (text.includes(' -p')) findShortPasswordFlags(ctx);
+  if (text.includes('ENV ')) findDockerEnv(ctx);
   return ctx.out;
 }
 
@@ -224,6 +228,8 @@ function findAssignments(ctx: Ctx): void {
     if (ve > resume) resume = ve;
     HINT.lastIndex = Math.max(HINT.lastIndex, resume);
     const v = text.slice(vs, ve);
+    // `<add key="ApiPassword" value="…"/>`: the name, not the value; findAddKeyValue reads it.
+    if (key.toLowerCase() === 'key' && ADD_VALUE_NEXT.test(text.slice(ve, ve + 16))) continue;
     // A quoted value, or one of a URL query (`?user=admin&pass=…`), is a literal string.
     const literal = m[3] !== undefined || (m.index > 0 && (text[m.index - 1] === '&' || text[m.index - 1] === '?'));
     if (!literal && isTypeAnnotation(text, ve)) continue;
@@ -256,6 +262,74 @@ function findXmlElements(ctx: Ctx): void {
     const strength = keyStrength(key);
     if (strength === 0 || !valueIsSecret(v, strength, key, ctx.tuning, true)) continue;
     const start = m.index + key.length + 2;
+    pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', start, start + v.length);
+  }
+}
+
+const ADD_VALUE_NEXT = /^["']\s{1,4}value\s{0,2}=/i;
+const ADD_KEY_VALUE = /<add\s{1,4}key\s{0,2}=\s{0,2}"([^"<>\n]{1,80})"\s{1,4}value\s{0,2}=\s{0,2}"([^"<>\n]{1,256})"/gi;
+
+/** .NET `appSettings` and NuGet `packageSourceCredentials`: `<add key="Password" value="…"/>`. */
+function findAddKeyValue(ctx: Ctx): void {
+  const { text } = ctx;
+  ADD_KEY_VALUE.lastIndex = 0;
+  for (let m = ADD_KEY_VALUE.exec(text); m !== null; m = ADD_KEY_VALUE.exec(text)) {
+    const key = m[1] ?? '';
+    const v = m[2] ?? '';
+    const strength = CRED_HINT.test(key) ? keyStrength(key) : 0;
+    if (strength === 0 || !valueIsSecret(v, strength, key, ctx.tuning, true)) continue;
+    const start = m.index + m[0].length - 1 - v.length;
+    pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', start, start + v.length);
+  }
+}
+
+const NETRC = /\bmachine[ \t]{1,8}\S{1,253}[ \t]{1,8}login[ \t]{1,8}\S{1,128}[ \t]{1,8}password[ \t]{1,8}(\S{1,128})/g;
+
+/** `.netrc` lines: `machine host login user password secret`, no assignment operator. */
+function findNetrc(ctx: Ctx): void {
+  const { text } = ctx;
+  NETRC.lastIndex = 0;
+  for (let m = NETRC.exec(text); m !== null; m = NETRC.exec(text)) {
+    const v = m[1] ?? '';
+    if (!valueIsSecret(v, 2, 'password', ctx.tuning, true)) continue;
+    const start = m.index + m[0].length - v.length;
+    pushMatch(ctx, 'password', start, start + v.length);
+  }
+}
+
+// `-p` is a password only for these commands (elsewhere it is a port, a path, a profile):
+// mysql takes it glued (`-pSECRET`; `-p db` prompts and names a database), the registry
+// logins take it as the next argument.
+const MYSQL_P = /\bmysql(?:dump|admin)?\b[^\n]{0,200}?[ \t]-p(["']?)([^\s'"-][^\s'"]{2,127})\1/g;
+const LOGIN_P =
+  /\b(?:docker|podman|buildah|nerdctl|helm)\b[^\n]{0,60}?\blogin\b[^\n]{0,200}?[ \t]-p[ \t]{1,4}(["']?)([^\s'"]{3,128})\1/g;
+
+function findShortPasswordFlags(ctx: Ctx): void {
+  const { text } = ctx;
+  for (const re of [MYSQL_P, LOGIN_P]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const v = m[2] ?? '';
+      if (!valueIsSecret(v, 2, 'password', ctx.tuning, true)) continue;
+      const start = m.index + m[0].length - v.length - (m[1] ?? '').length;
+      pushMatch(ctx, 'password', start, start + v.length);
+    }
+  }
+}
+
+const DOCKER_ENV =
+  /^[ \t]{0,8}ENV[ \t]{1,8}([A-Za-z_][\w.-]{0,60})[ \t]{1,8}(["']?)([^\s"'=][^\s"']{0,255})\2[ \t]{0,8}$/gm;
+
+/** A Dockerfile's legacy `ENV NAME value` form, without `=`. */
+function findDockerEnv(ctx: Ctx): void {
+  const { text } = ctx;
+  DOCKER_ENV.lastIndex = 0;
+  for (let m = DOCKER_ENV.exec(text); m !== null; m = DOCKER_ENV.exec(text)) {
+    const key = m[1] ?? '';
+    const v = m[3] ?? '';
+    const strength = CRED_HINT.test(key) ? keyStrength(key) : 0;
+    if (strength === 0 || !valueIsSecret(v, strength, key, ctx.tuning, m[2] !== '')) continue;
+    const start = m.index + m[0].trimEnd().length - (m[2] ?? '').length - v.length;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', start, start + v.length);
   }
 }

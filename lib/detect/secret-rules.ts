@@ -94,6 +94,26 @@ export const SECRET_RULES: readonly SecretRule[] = [
     entropy: 3.5,
   },
   { id: 'xai-api-key', type: 'xai_api_key', pattern: `${B}xai-[A-Za-z0-9]{80}${E}`, keywords: ['xai-'], entropy: 3.5 },
+  {
+    id: 'openrouter-api-key',
+    type: 'openrouter_api_key',
+    pattern: `${B}sk-or-v1-[a-f0-9]{64}${E}`,
+    keywords: ['sk-or-v1-'],
+    entropy: 3,
+  },
+  {
+    id: 'deepseek-api-key',
+    type: 'deepseek_api_key',
+    pattern: `${B}sk-[a-f0-9]{32}${E}`,
+    keywords: ['sk-'],
+    entropy: 3.2,
+  },
+  {
+    id: 'langsmith-api-key',
+    type: 'langsmith_api_key',
+    pattern: `${B}lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}${E}`,
+    keywords: ['lsv2_'],
+  },
   // --- Cloud
   {
     id: 'aws-access-key-id',
@@ -303,6 +323,26 @@ export const SECRET_RULES: readonly SecretRule[] = [
     type: 'docker_token',
     pattern: `${B}dckr_pat_[A-Za-z0-9_-]{27}${E}`,
     keywords: ['dckr_pat_'],
+  },
+  {
+    id: 'azure-shared-access-key',
+    type: 'azure_storage_key',
+    pattern: `SharedAccessKey=([A-Za-z0-9+/]{43}=)`,
+    keywords: ['sharedaccesskey='],
+    group: 1,
+    entropy: 3.5,
+  },
+  {
+    id: 'firebase-fcm-server-key',
+    type: 'firebase_fcm_server_key',
+    pattern: `${B}AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134}${E}`,
+    keywords: [':apa91b'],
+  },
+  {
+    id: 'launchdarkly-key',
+    type: 'launchdarkly_key',
+    pattern: `${B}(?:api|sdk)-${UUID}${E}`,
+    keywords: ['api-', 'sdk-'],
   },
   // --- Code hosting and CI
   {
@@ -838,6 +878,26 @@ export const SECRET_RULES: readonly SecretRule[] = [
     type: 'airtable_token',
     pattern: `${B}pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}${E}`,
     keywords: ['pat'],
+  },
+  {
+    id: 'mapbox-secret-token',
+    type: 'mapbox_token',
+    pattern: `${B}sk\\.eyJ[A-Za-z0-9_-]{50,400}\\.[A-Za-z0-9_-]{20,30}${E}`,
+    keywords: ['sk.eyj'],
+  },
+  {
+    id: 'twitter-bearer-token',
+    type: 'twitter_bearer_token',
+    pattern: `${B}A{20,22}[A-Za-z0-9%]{80,120}${E}`,
+    keywords: ['aaaaaaaaaaaaaaaaaaaa'],
+    entropy: 3,
+  },
+  {
+    id: 'contentful-token',
+    type: 'contentful_token',
+    pattern: `${B}CFPAT-[A-Za-z0-9_-]{43}${E}`,
+    keywords: ['cfpat-'],
+    entropy: 3.5,
   },
   {
     id: 'jwt',

@@ -134,6 +134,8 @@ function findUrlCredentials(ctx: Ctx): void {
   for (let m = URL_CRED.exec(text); m !== null; m = URL_CRED.exec(text)) {
     const pass = m[2] ?? '';
     if (pass.length < 3 || isTemplateOrMask(pass)) continue;
+    // `{{postgres://user:password@host/db}}`: a template slot (tldr pages, Jinja) to fill in.
+    if (/\{\{\s?$/.test(text.slice(Math.max(0, m.index - 3), m.index))) continue;
     const userStart = m.index + m[0].indexOf('://') + 3;
     const passEnd = userStart + (m[1] ?? '').length + 1 + pass.length;
     pushMatch(ctx, 'url_credentials', userStart, passEnd);

@@ -57,6 +57,19 @@ ex('huggingface-token', 'hf_' + r(LOWER + UPPER, 34));
 ex('groq-api-key', 'gsk_' + r(ALNUM, 52));
 ex('replicate-api-token', 'r8_' + r(ALNUM, 37));
 ex('xai-api-key', 'xai-' + r(ALNUM, 80));
+ex('openrouter-api-key', 'sk-or-v1-' + r(HEX, 64));
+ex('deepseek-api-key', 'sk-' + r(HEX, 32));
+ex('langsmith-api-key', 'lsv2_pt_' + r(HEX, 32) + '_' + r(HEX, 10));
+keyed(
+  'azure-shared-access-key',
+  'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=root;SharedAccessKey=',
+  r(B64, 43) + '=',
+);
+ex('firebase-fcm-server-key', 'AAAA' + r(B64URL, 7) + ':APA91b' + r(B64URL, 134));
+ex('launchdarkly-key', 'sdk-' + uuid());
+ex('mapbox-secret-token', 'sk.' + b64url('{"u":"acme","a":"' + r(LOWNUM, 25) + '"}') + '.' + r(B64URL, 22));
+ex('twitter-bearer-token', 'A'.repeat(22) + r(ALNUM, 90));
+ex('contentful-token', 'CFPAT-' + r(B64URL, 43));
 ex('aws-access-key-id', 'AKIA' + r(UPPER + '234567', 16));
 keyed('aws-secret-access-key', 'aws_secret_access_key = ', r(ALNUM, 40));
 ex('aws-bedrock-api-key', 'ABSK' + r(B64, 120));
@@ -298,6 +311,7 @@ const NEAR_MISSES: string[] = [
   'amqp://guest:****@rabbit:5672',
   'https://user:xxxx@host.example.com',
   'https://this-is-not-a-password.example.com/login',
+  "wait-for '{{redis://default:hunter22@localhost:6379}}'",
   // Code references, not values.
   'password=None',
   'CLIENT_SECRET = settings.GITHUB_API_SECRET',

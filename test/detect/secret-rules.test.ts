@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../lib/detect/index.js';
 import { findSecrets } from '../../lib/detect/secrets.js';
@@ -361,6 +362,47 @@ describe('streamed output split at every position equals whole-text filtering', 
       const out = f.push(t.slice(0, i)) + f.push(t.slice(i)) + f.end();
       expect(out).toBe(whole.text);
     }
+  });
+});
+
+describe('streamed output in any number of chunks (property)', () => {
+  const policy = new OutputPolicy(
+    policyConfig({
+      scan: { injection: 'off', pii: 'off', secrets: 'redact', normalize: false },
+      urls: undefined,
+      patterns: [],
+      canary: false,
+    }),
+  );
+  const pieces = [
+    ...Object.values(EXAMPLES)
+      .map(([text]) => text)
+      .filter((_, i) => i % 4 === 0),
+    ...ENGINE_POSITIVES.map(([, text]) => text),
+    ...NEAR_MISSES.filter((_, i) => i % 3 === 0),
+    ' ',
+    '\n',
+    'password: ',
+    '-----BEGIN PRIVATE KEY-----\n',
+    '\n-----END PRIVATE KEY-----',
+  ];
+  const text = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 8 }).map((p) => p.join(' '));
+  it('equals whole-text filtering for every chunking', () => {
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { maxLength: 12 }), (t, splits) => {
+        const whole = policy.whole(t);
+        const cuts = [...new Set(splits.map((c) => c % (t.length + 1)))].sort((a, b) => a - b);
+        const f = new StreamTextFilter(policy);
+        let out = '';
+        let prev = 0;
+        for (const c of [...cuts, t.length]) {
+          out += f.push(t.slice(prev, c));
+          prev = c;
+        }
+        expect(out + f.end()).toBe(whole.text);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

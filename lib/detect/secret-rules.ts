@@ -114,6 +114,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: `${B}lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}${E}`,
     keywords: ['lsv2_'],
   },
+  {
+    id: 'elevenlabs-api-key',
+    type: 'elevenlabs_api_key',
+    pattern: `${B}sk_[a-f0-9]{48}${E}`,
+    keywords: ['sk_'],
+    entropy: 3.2,
+  },
   // --- Cloud
   {
     id: 'aws-access-key-id',
@@ -321,8 +328,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'docker-pat',
     type: 'docker_token',
-    pattern: `${B}dckr_pat_[A-Za-z0-9_-]{27}${E}`,
-    keywords: ['dckr_pat_'],
+    pattern: `${B}dckr_(?:pat|oat)_[A-Za-z0-9_-]{27}${E}`,
+    keywords: ['dckr_pat_', 'dckr_oat_'],
   },
   {
     id: 'azure-shared-access-key',
@@ -343,6 +350,19 @@ export const SECRET_RULES: readonly SecretRule[] = [
     type: 'launchdarkly_key',
     pattern: `${B}(?:api|sdk)-${UUID}${E}`,
     keywords: ['api-', 'sdk-'],
+  },
+  {
+    id: 'google-oauth-refresh-token',
+    type: 'google_oauth_token',
+    pattern: `${B}1//0[A-Za-z0-9_-]{40,300}${E}`,
+    keywords: ['1//0'],
+    entropy: 3.5,
+  },
+  {
+    id: 'amazon-mws-token',
+    type: 'amazon_mws_token',
+    pattern: `${B}amzn\\.mws\\.${UUID}${E}`,
+    keywords: ['amzn.mws.'],
   },
   // --- Code hosting and CI
   {
@@ -580,6 +600,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     keywords: ['xoxp-'],
   },
   {
+    id: 'slack-client-token',
+    type: 'slack_token',
+    pattern: `${B}xoxc-\\d{6,20}-\\d{6,20}-\\d{6,20}-[a-f0-9]{64}${E}`,
+    keywords: ['xoxc-'],
+  },
+  {
     id: 'slack-bot-token',
     type: 'slack_token',
     pattern: `${B}xoxb-\\d{10,13}-\\d{10,13}-?[A-Za-z0-9]{0,40}${E}`,
@@ -669,6 +695,12 @@ export const SECRET_RULES: readonly SecretRule[] = [
     pattern: `${B}(?:sq0atp-[\\w-]{22}|sq0csp-[\\w-]{40,50}|EAAA[A-Za-z0-9_+=-]{56,80})(?![\\w+=-])`,
     keywords: ['sq0atp-', 'sq0csp-', 'eaaa'],
     entropy: 3.5,
+  },
+  {
+    id: 'plaid-access-token',
+    type: 'plaid_token',
+    pattern: `${B}access-(?:sandbox|development|production)-${UUID}${E}`,
+    keywords: ['access-sandbox-', 'access-development-', 'access-production-'],
   },
   {
     id: 'paypal-braintree-token',

@@ -1,11 +1,12 @@
 /**
- * Credentials: provider token formats, private-key blocks, JWTs, credentials in URLs,
- * `Authorization` headers, `curl -u` and `key = value` assignments.
+ * Credentials, the engine: provider token formats (the rule table, `secret-rules.ts`),
+ * private-key blocks, credentials in URIs, `Authorization` headers, `curl -u`, key-name
+ * assignments in code and config files (`secret-keys.ts` judges the key, `secret-values.ts`
+ * the value) and a few config and command shapes without an assignment operator.
  *
- * Token shapes follow the public secret scanners' rule sets (gitleaks, trufflehog) as facts
- * about each provider's format; the code is ours. Every pattern is a fixed prefix followed by
- * bounded character-class runs, and each rule only runs when its literal prefix occurs in
- * the text, so the cost per scan is a handful of `includes` plus the rules that can match.
+ * Each provider rule runs only when one of its keywords occurs near a token-like run of the
+ * text (`tokenWindows`), and each engine pass only when its literal occurs, so the cost per
+ * scan of ordinary prose is a handful of `includes`. Decisions and figures: docs/secrets.md.
  */
 import type { RawMatch } from './pii.js';
 import { alnumClass, nextRun, type Span } from './runs.js';

@@ -26,7 +26,10 @@ export function isPlaceholder(v: string): boolean {
   if (/[$%]\{|\{\{|<[^>]*>|^\$[A-Za-z_(]|^%[A-Za-z_]+%$|^\[[^\]]*\]$|^\{[^}]*\}$|^\$\(/.test(v)) return true;
   if (/x{5,}|X{5,}|\*{3,}|#{4,}|\.{3}|0{8,}/.test(v)) return true;
   if (/example|sample|dummy|placeholder|redacted|your[_-]?(?:api|secret|token|key|pass)/i.test(v)) return true;
-  if (/_here$|^<%.*%>$|^%env\(|^\$\{\{|^!(?:Ref|Sub|ImportValue|GetAtt)\b/i.test(v)) return true;
+  if (/_here$|^<%.*%>$|^%env\(|^\$\{\{/i.test(v)) return true;
+  // A YAML tag (`!Ref`, `!ImportValue`, Ansible's `!vault`) and SOPS's `ENC[…]`: a reference
+  // or a value encrypted at rest, not a written secret.
+  if (/^![A-Za-z]|^ENC\[/.test(v)) return true;
   if (/^[{<[$%`]/.test(v)) return true; // template or shell variable, possibly cut short
   if (KNOWN_EXAMPLES.has(v)) return true;
   return false;
@@ -64,7 +67,8 @@ function looksLikeReference(v: string): boolean {
 
 export function looksLikeCode(v: string): boolean {
   // Identifiers, dotted member access, paths and calls are code, not secrets.
-  if (/^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:\(.*)?$/.test(v)) return true;
+  if (/^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+(?:[([].*)?$/.test(v)) return true;
+  if (/^[A-Za-z_]\w*[([]/.test(v)) return true; // a call or an index: input(…), env[…]
   if (/^[a-z]+(?:[_-][a-z]+)*$/.test(v) || /^[A-Z]+(?:_[A-Z0-9]+)*$/.test(v)) return true;
   if (/^[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+$/.test(v) && !/\d.*\d.*\d/.test(v)) return true;
   if (/^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)/.test(v) || /\.(?:pem|key|crt|cer|json|ya?ml|txt|env|p12|pfx|jks)$/i.test(v))

@@ -68,7 +68,7 @@ export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING)
   if (text.includes('-u') && CURL.test(text)) findCurlUser(ctx);
   findAssignments(ctx);
   if (text.includes('</')) findXmlElements(ctx);
-  if (text.includes('<add')) findAddKeyValue(ctx);
+  if (text.includes('<')) findNamedSettings(ctx);
   if (text.includes('machine')) findNetrc(ctx);
   if (text.includes(' -p')) findShortPasswordFlags(ctx);
   if (text.includes('ENV ')) findDockerEnv(ctx);
@@ -231,7 +231,7 @@ function findAssignments(ctx: Ctx): void {
     if (ve > resume) resume = ve;
     HINT.lastIndex = Math.max(HINT.lastIndex, resume);
     const v = text.slice(vs, ve);
-    // `<add key="ApiPassword" value="…"/>`: the name, not the value; findAddKeyValue reads it.
+    // `<add key="ApiPassword" value="…"/>`: the name, not the value; findNamedSettings reads it.
     if (key.toLowerCase() === 'key' && ADD_VALUE_NEXT.test(text.slice(ve, ve + 16))) continue;
     // A quoted value, or one of a URL query (`?user=admin&pass=…`), is a literal string.
     const literal = m[3] !== undefined || (m.index > 0 && (text[m.index - 1] === '&' || text[m.index - 1] === '?'));
@@ -270,18 +270,25 @@ function findXmlElements(ctx: Ctx): void {
 }
 
 const ADD_VALUE_NEXT = /^["']\s{1,4}value\s{0,2}=/i;
-const ADD_KEY_VALUE = /<add\s{1,4}key\s{0,2}=\s{0,2}"([^"<>\n]{1,80})"\s{1,4}value\s{0,2}=\s{0,2}"([^"<>\n]{1,256})"/gi;
+// A config element naming its setting in an attribute, the value in another attribute or in
+// its content: .NET `<add key="…" value="…"/>`, Maven/Ant `<property name="…" value="…"/>`,
+// Java properties XML `<entry key="…">…</entry>`.
+const NAMED_SETTING =
+  /<([A-Za-z][\w:-]{0,30})\s{1,4}(?:key|name)\s{0,2}=\s{0,2}"([^"<>\n]{1,80})"(?:\s{1,4}value\s{0,2}=\s{0,2}"([^"<>\n]{1,256})"|\s{0,4}>([^<>\n]{1,256})<\/\1>)/gi;
 
-/** .NET `appSettings` and NuGet `packageSourceCredentials`: `<add key="Password" value="…"/>`. */
-function findAddKeyValue(ctx: Ctx): void {
+/** Settings named by a `key`/`name` attribute, with the value in `value="…"` or the content. */
+function findNamedSettings(ctx: Ctx): void {
   const { text } = ctx;
-  ADD_KEY_VALUE.lastIndex = 0;
-  for (let m = ADD_KEY_VALUE.exec(text); m !== null; m = ADD_KEY_VALUE.exec(text)) {
-    const key = m[1] ?? '';
-    const v = m[2] ?? '';
+  NAMED_SETTING.lastIndex = 0;
+  for (let m = NAMED_SETTING.exec(text); m !== null; m = NAMED_SETTING.exec(text)) {
+    const key = m[2] ?? '';
+    const inAttr = m[3] !== undefined;
+    const v = (inAttr ? m[3] : m[4]) ?? '';
     const strength = CRED_HINT.test(key) ? keyStrength(key) : 0;
     if (strength === 0 || !valueIsSecret(v, strength, key, ctx.tuning, true)) continue;
-    const start = m.index + m[0].length - 1 - v.length;
+    // The value ends one `"` (attribute) or one `</tag>` (content) before the match does.
+    const tail = inAttr ? 1 : (m[1] ?? '').length + 3;
+    const start = m.index + m[0].length - tail - v.length;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', start, start + v.length);
   }
 }

@@ -263,6 +263,8 @@ const ENGINE_POSITIVES: [type: string, text: string, secret: string][] = [
   ['password', 'jdbc:postgresql://db/app?user=svc&dbpass=sunflower', 'sunflower'],
   ['password', `machine api.example.com login bob password ${PASSWORD}`, PASSWORD],
   ['password', `<add key="ClearTextPassword" value="${PASSWORD}" />`, PASSWORD],
+  ['password', `<property name="db.password" value="${PASSWORD}"/>`, PASSWORD],
+  ['password', `<entry key="password">${PASSWORD}</entry>`, PASSWORD],
   ['password', `mysql -h db -u root -p${PASSWORD} app`, PASSWORD],
   ['password', `docker login -u bob -p ${PASSWORD} registry.example.com`, PASSWORD],
   ['password', `backup --password=${PASSWORD} --verbose`, PASSWORD],
@@ -337,6 +339,7 @@ const NEAR_MISSES: string[] = [
   'docker login -u bob -p "$REGISTRY_TOKEN"',
   'ENV DB_PASSWORD ${DB_PASSWORD}',
   '<add key="Theme" value="DarkModeEnabled2" />',
+  '<property name="password.length" value="Sixteen16Chars"/>',
   'machine host login bob password changeme',
   '-----BEGIN PRIVATE KEY-----\nthe body of this block is not a key\n-----END PRIVATE KEY-----',
   'publicKey: "' + r(ALNUM, 20) + '"',
@@ -417,7 +420,20 @@ describe('streamed output in any number of chunks (property)', () => {
 
 describe('findSecrets', () => {
   it('stays linear on long runs of rule prefixes', () => {
-    for (const bait of ['tskey-', 'sq0csp-', 'eyJ', 'AC', 'dp.pt.', '<password>', 'a:AA', 'sl.']) {
+    for (const bait of [
+      'tskey-',
+      'sq0csp-',
+      'eyJ',
+      'AC',
+      'dp.pt.',
+      '<password>',
+      '<p name="password" value="',
+      'machine h login u ',
+      'mysql -p',
+      'ENV A ',
+      'a:AA',
+      'sl.',
+    ]) {
       const t0 = performance.now();
       findSecrets(bait.repeat(100_000 / bait.length));
       expect(performance.now() - t0).toBeLessThan(2000);

@@ -11,6 +11,7 @@
 import type { RawMatch } from './pii.js';
 import { alnumClass, nextRun, type Span } from './runs.js';
 import { SECRET_RULES, type SecretRule } from './secret-rules.js';
+import { indexText, keyword, occurs, type Keyword } from './keyword-index.js';
 import { CRED_HINT, keyStrength, readValue } from './secret-keys.js';
 import { DEFAULT_TUNING, isPlaceholder, shannonEntropy, valueIsSecret, type SecretTuning } from './secret-values.js';
 
@@ -24,12 +25,14 @@ export const PRIVATE_KEY_MAX = 16384;
 interface CompiledRule {
   rule: SecretRule;
   re: RegExp;
+  keywords: Keyword[];
 }
 
 // Group offsets need match indices (the `d` flag), which cost a little: only where used.
 const RULES: readonly CompiledRule[] = SECRET_RULES.map((rule) => ({
   rule,
   re: new RegExp(rule.pattern, 'g' + (rule.ignoreCase === true ? 'i' : '') + (rule.group !== undefined ? 'd' : '')),
+  keywords: rule.keywords.map(keyword),
 }));
 
 const PEM_BEGIN = /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
@@ -61,7 +64,10 @@ export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING)
   // key name just before it: keywords are looked for there only, and prose without such a
   // run (most prompts) skips them and all of their patterns.
   const windows = tokenWindows(text);
-  if (windows !== '') for (const c of RULES) if (c.rule.keywords.some((k) => windows.includes(k))) runRule(ctx, c);
+  if (windows !== '') {
+    indexText(windows);
+    for (const c of RULES) if (c.keywords.some((k) => occurs(windows, k))) runRule(ctx, c);
+  }
   findPrivateKeys(ctx);
   if (text.includes('://')) findUrlCredentials(ctx);
   if (AUTHORIZATION.test(text)) findAuthHeaders(ctx);

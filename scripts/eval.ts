@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { scanText } from '../lib/detect/index.js';
 import { crossValidate, type Row } from './train-injection.js';
+import { evalSecrets } from './eval-secrets.js';
 
 const dir = resolve(process.env.CORPUS_DIR ?? join(process.cwd(), '..', 'shared', 'corpus'));
 const read = <T>(f: string): T[] =>
@@ -134,37 +135,9 @@ console.log(
 if (process.env.EVAL_VERBOSE) console.log('  missed: ' + piiMiss.join(' | ') + '\n  altered: ' + piiFp.join(' | '));
 
 // --- Secrets -------------------------------------------------------------------------------
-interface SecretRow {
-  text: string;
-  is_secret: boolean;
-  secret_type: string | null;
-}
-const sec = read<SecretRow>('secrets.jsonl');
-let sn = 0;
-let sh = 0;
-let nn = 0;
-let nf = 0;
-const secMiss: string[] = [];
-const secFp: string[] = [];
-for (const row of sec) {
-  const r = timed(() => scanText(row.text, { injection: 'off', pii: 'off' }));
-  const flagged = r.findings.length > 0;
-  if (row.is_secret) {
-    sn++;
-    if (flagged) sh++;
-    else secMiss.push(`${row.secret_type}: ${row.text.slice(0, 90)}`);
-  } else {
-    nn++;
-    if (flagged) {
-      nf++;
-      secFp.push(`${r.findings.map((f) => f.type).join(',')}: ${row.text.slice(0, 90)}`);
-    }
-  }
-}
-console.log('\n== Secrets');
-console.log(`  recall ${pct(sh, sn)} (${sh}/${sn});  near misses flagged ${pct(nf, nn)} (${nf}/${nn})`);
-if (process.env.EVAL_VERBOSE)
-  console.log('  missed:\n    ' + secMiss.join('\n    ') + '\n  flagged near misses:\n    ' + secFp.join('\n    '));
+// v1 (gitleaks) and v2 (secretlint, ripsecrets, whispers, earlybird), per source, with the
+// leave-one-source-out view of the tuned key-name limits: scripts/eval-secrets.ts.
+evalSecrets(dir, Boolean(process.env.EVAL_VERBOSE), timed);
 
 // --- Speed ---------------------------------------------------------------------------------
 // Warm passes over the injection rows with all detectors on, after the first pass above.

@@ -48,6 +48,8 @@ describe('secrets: true positives', () => {
       ),
     ],
     ['url_credentials', 'postgres://app:Zq8!rT2wLm@db.internal:5432/prod'],
+    // A written password is a credential even when it is a word (docs/secrets.md).
+    ['url_credentials', 'redis://default:password@cache:6379'],
     ['authorization_header', j('Authorization: Bearer ', 'cfcabd11c7ed9a41b1a3e063c32d5114')],
     ['basic_auth_credentials', 'curl -u elastic:Rb7qP2xKw9 https://localhost:9200'],
     ['password', 'DB_PASSWORD=Tr0ub4dor&3x'],
@@ -70,7 +72,8 @@ describe('secrets: placeholders, hashes and near misses', () => {
     'key_length = XSalsa20.key_length',
     'curl -u "${username}":"${password}" https://x',
     'Authorization: Bearer <token>',
-    'postgres://user:password@localhost/db',
+    'postgres://user:${DB_PASSWORD}@localhost/db',
+    'redis://:****@cache:6379',
     'ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
     '-----BEGIN PRIVATE KEY-----\nanything\n-----END PRIVATE KEY-----',
     'csrf-token=Mj2qykJO5rELyHgezQ69nzUX0i3OH67V7+V4eUrLfpuyOuxmiW9rhROG/Whikle15syazJOkrjJa3U2AbhIvUw==',

@@ -8,8 +8,8 @@
  * - International form (`+CC …`, `00CC …`): the plan of that calling code, no context needed.
  * - National form: one of the regions of {@link DEFAULT_PHONE_REGIONS} or a region named just
  *   before it (country name or ccTLD), validated strictly (number type patterns) and written
- *   as that region dials it (with its trunk prefix: `01 23 45 67 89` in France, never
- *   `123 456 789`).
+ *   as that region writes it: trunk prefix and digit groups (`01 23 45 67 89` in France,
+ *   never `123 456 789`).
  * - National form after a phone word (`call`, `tel`, `fax`, …): the general number pattern
  *   of any region, trunk prefix optional, because the writer said it is a phone number.
  *
@@ -164,14 +164,22 @@ function possibleInternational(written: string): boolean {
   return false;
 }
 
-/** True when `written` is a valid number of `region`, dialled the way that region writes it. */
-function validNational(written: string, digits: string, region: CountryCode): boolean {
+/**
+ * True when `written` is a valid number of `region`, written the way that region writes it:
+ * with its trunk prefix (France's 0: `123 456 789` is no French number) and in its digit
+ * groups (`850709-9805` is a Swedish personal number, not the US number 850-709-9805).
+ * NANP writers may put the optional 1 in front.
+ */
+function validNational(written: string, region: CountryCode): boolean {
   const p = parsePhoneNumberFromString(written, region, metadata);
   if (p === undefined || !p.isValid()) return false;
-  // The trunk prefix is part of a national number (France's 0, the UK's 0): a group that
-  // omits it is some other identifier. NANP writers may add the optional 1.
-  const national = p.formatNational().replace(/\D/g, '');
-  return digits === national || digits === '1' + p.nationalNumber;
+  const groups = written.split(/\D+/).filter((g) => g !== '');
+  const expected = p
+    .formatNational()
+    .split(/\D+/)
+    .filter((g) => g !== '');
+  if (groups[0] === '1' && p.countryCallingCode === '1') groups.shift();
+  return groups.length === expected.length && groups.every((g, i) => g === expected[i]);
 }
 
 function regionsNear(before: string): CountryCode[] {
@@ -226,7 +234,7 @@ function isPhone(text: string, start: number, m: string): boolean {
   const index = allPlans();
   for (const region of regionsNear(before)) {
     // The range check is cheap; the library's parse (prefix stripping, type patterns) is not.
-    if (inRange(index.get(region)!, digits) && validNational(core, digits, region)) return true;
+    if (inRange(index.get(region)!, digits) && validNational(core, region)) return true;
   }
   return false;
 }

@@ -56,7 +56,7 @@ const PHONE =
   /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-])?(?:\(\d{1,5}(?: \d{1,5})?\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,10}){0,5}(?: ?(?:x|ext\.?|#) ?\d{1,6})?(?!\d|[.,/-]\d)/g;
 
 const PHONE_WORD =
-  /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text|contact|reach|number|dial|ring|desk|landline|hotline|message|t[eé]l[eé]phone|telefon|tel[eé]fono|portable|handy|mobil)\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
+  /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text|contact|reach|number|dial|ring|desk|landline|hotline|message|t[eé]l[eé]phone|telefon|tel[eé]fono|portable|handy|mobil)s?\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
 // Address blocks label the number after it: "416 60 039 office", "082 490 1693-Fax".
 const PHONE_AFTER = /^[ \t]?[-,]?[ \t]?\(?(?:office|fax|mobile|cell|tel|phone|landline|desk)\b/i;
 const DATE_PREFIX = /^(?:(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d)(?!\d)/;
@@ -102,6 +102,8 @@ interface Plan {
 }
 let plans: Map<CountryCode, Plan> | undefined;
 const byCallingCode = new Map<string, Plan[]>();
+// Plans by the digit count of a national number as written (with or without trunk prefix).
+const byWrittenLength = new Map<number, Plan[]>();
 
 /** Every region's general number pattern, compiled once on first use. */
 function allPlans(): Map<CountryCode, Plan> {
@@ -127,6 +129,8 @@ function allPlans(): Map<CountryCode, Plan> {
     };
     plans.set(c, entry);
     byCallingCode.set(entry.callingCode, [...(byCallingCode.get(entry.callingCode) ?? []), entry]);
+    const written = new Set([...entry.lengths].flatMap((n) => [n, n + entry.prefix.length]));
+    for (const n of written) byWrittenLength.set(n, [...(byWrittenLength.get(n) ?? []), entry]);
   }
   return plans;
 }
@@ -141,7 +145,8 @@ function inRange(p: Plan, digits: string): boolean {
 
 /** True when some region's plan has `digits` in range: a few µs, no parsing. */
 export function possibleInSomeRegion(digits: string): boolean {
-  for (const p of allPlans().values()) if (inRange(p, digits)) return true;
+  allPlans();
+  for (const p of byWrittenLength.get(digits.length) ?? []) if (inRange(p, digits)) return true;
   return false;
 }
 
@@ -171,6 +176,20 @@ function possibleInternational(written: string): boolean {
  * NANP writers may put the optional 1 in front.
  */
 function validNational(written: string, region: CountryCode): boolean {
+  const key = region + written;
+  const known = verdicts.get(key);
+  if (known !== undefined) return known;
+  // Streaming rescans the same held-back numbers; the parse and format are the costly part.
+  if (verdicts.size >= VERDICT_CACHE) verdicts.clear();
+  const verdict = writtenAsRegionWrites(written, region);
+  verdicts.set(key, verdict);
+  return verdict;
+}
+
+const VERDICT_CACHE = 512;
+const verdicts = new Map<string, boolean>();
+
+function writtenAsRegionWrites(written: string, region: CountryCode): boolean {
   const p = parsePhoneNumberFromString(written, region, metadata);
   if (p === undefined || !p.isValid()) return false;
   const groups = written.split(/\D+/).filter((g) => g !== '');

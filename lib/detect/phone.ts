@@ -16,10 +16,8 @@
  * Everything the decision reads lies within {@link PHONE_CONTEXT_BEFORE} characters before
  * and {@link PHONE_CONTEXT_AFTER} after the group, so streamed output can be decided exactly.
  */
-import { Metadata, getCountries, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/core';
-// The full ("max") metadata: the minimal set checks lengths only, and a digit group that
-// merely has a plausible length is exactly the false phone this module exists to reject.
-import metadata from 'libphonenumber-js/metadata.max.json';
+import type { CountryCode } from 'libphonenumber-js/core';
+import { possibleInSomeRegion, possibleInternational, validNational } from './phone-plans.js';
 import type { RawMatch } from './pii.js';
 
 /**
@@ -51,9 +49,10 @@ export const PHONE_MAX_MATCH = 64;
 // Digit groups with one kind of separator between them, an optional country code, an area
 // code in parentheses and an extension. Each group starts after a separator, so the
 // alternatives never overlap and the engine cannot backtrack combinatorially. A letter may
-// follow directly (`415-555-0132now`); a digit may not.
+// follow directly (`415-555-0132now`); a digit may not. At most eight groups: a longer run
+// is a table or a list of figures, see `findPhones`.
 const PHONE =
-  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-])?(?:\(\d{1,5}(?: \d{1,5})?\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,10}){0,5}(?: ?(?:x|ext\.?|#) ?\d{1,6})?(?!\d|[.,/-]\d)/g;
+  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-])?(?:\(\d{1,5}(?: \d{1,5})?\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,10}){0,7}(?: ?(?:x|ext\.?|#) ?\d{1,6})?(?!\d|[.,/-]\d)/g;
 
 const PHONE_WORD =
   /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text|contact|reach|number|dial|ring|desk|landline|hotline|message|t[eé]l[eé]phone|telefon|tel[eé]fono|portable|handy|mobil)s?\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
@@ -92,114 +91,6 @@ const REGION_HINTS: [RegExp, CountryCode][] = [
   [/\b(?:philippines)\b|\.ph\b/i, 'PH'],
   [/\b(?:turkey|türkiye)\b|\.tr\b/i, 'TR'],
 ];
-
-/** One region's plan, reduced to what the phone-word check needs. */
-interface Plan {
-  callingCode: string;
-  prefix: string;
-  lengths: Set<number>;
-  pattern: RegExp;
-}
-let plans: Map<CountryCode, Plan> | undefined;
-const byCallingCode = new Map<string, Plan[]>();
-// Plans by the digit count of a national number as written (with or without trunk prefix).
-const byWrittenLength = new Map<number, Plan[]>();
-
-/** Every region's general number pattern, compiled once on first use. */
-function allPlans(): Map<CountryCode, Plan> {
-  if (plans !== undefined) return plans;
-  const plansMeta = new Metadata(metadata) as unknown as {
-    selectNumberingPlan(c: CountryCode): void;
-    numberingPlan: {
-      callingCode(): string;
-      nationalPrefix(): string | undefined;
-      possibleLengths(): number[];
-      nationalNumberPattern(): string;
-    };
-  };
-  plans = new Map();
-  for (const c of getCountries(metadata)) {
-    plansMeta.selectNumberingPlan(c);
-    const plan = plansMeta.numberingPlan;
-    const entry: Plan = {
-      callingCode: plan.callingCode(),
-      prefix: plan.nationalPrefix() ?? '',
-      lengths: new Set(plan.possibleLengths()),
-      pattern: new RegExp(`^(?:${plan.nationalNumberPattern()})$`),
-    };
-    plans.set(c, entry);
-    byCallingCode.set(entry.callingCode, [...(byCallingCode.get(entry.callingCode) ?? []), entry]);
-    const written = new Set([...entry.lengths].flatMap((n) => [n, n + entry.prefix.length]));
-    for (const n of written) byWrittenLength.set(n, [...(byWrittenLength.get(n) ?? []), entry]);
-  }
-  return plans;
-}
-
-/** True when `digits`, with or without the plan's trunk prefix, is in the plan's ranges. */
-function inRange(p: Plan, digits: string): boolean {
-  if (p.lengths.has(digits.length) && p.pattern.test(digits)) return true;
-  if (p.prefix === '' || !digits.startsWith(p.prefix)) return false;
-  const nsn = digits.slice(p.prefix.length);
-  return p.lengths.has(nsn.length) && p.pattern.test(nsn);
-}
-
-/** True when some region's plan has `digits` in range: a few µs, no parsing. */
-export function possibleInSomeRegion(digits: string): boolean {
-  allPlans();
-  for (const p of byWrittenLength.get(digits.length) ?? []) if (inRange(p, digits)) return true;
-  return false;
-}
-
-/**
- * True when the digits after `+` are a calling code and a national number of a length that
- * code's plans use. A written `+CC` says "phone"; test generators' numbers are often outside
- * the assigned ranges, so the length is enough. `+41 (0)44 …` writes the trunk prefix too.
- */
-function possibleInternational(written: string): boolean {
-  const digits = written.replace(/^00/, '').replace(/\(0\)/, '').replace(/\D/g, '');
-  allPlans();
-  for (let n = 1; n <= 3; n++) {
-    const regions = byCallingCode.get(digits.slice(0, n));
-    if (regions === undefined) continue;
-    const nsn = digits.slice(n);
-    return regions.some(
-      (p) => p.lengths.has(nsn.length) || (nsn.startsWith(p.prefix) && p.lengths.has(nsn.length - p.prefix.length)),
-    );
-  }
-  return false;
-}
-
-/**
- * True when `written` is a valid number of `region`, written the way that region writes it:
- * with its trunk prefix (France's 0: `123 456 789` is no French number) and in its digit
- * groups (`850709-9805` is a Swedish personal number, not the US number 850-709-9805).
- * NANP writers may put the optional 1 in front.
- */
-function validNational(written: string, region: CountryCode): boolean {
-  const key = region + written;
-  const known = verdicts.get(key);
-  if (known !== undefined) return known;
-  // Streaming rescans the same held-back numbers; the parse and format are the costly part.
-  if (verdicts.size >= VERDICT_CACHE) verdicts.clear();
-  const verdict = writtenAsRegionWrites(written, region);
-  verdicts.set(key, verdict);
-  return verdict;
-}
-
-const VERDICT_CACHE = 512;
-const verdicts = new Map<string, boolean>();
-
-function writtenAsRegionWrites(written: string, region: CountryCode): boolean {
-  const p = parsePhoneNumberFromString(written, region, metadata);
-  if (p === undefined || !p.isValid()) return false;
-  const groups = written.split(/\D+/).filter((g) => g !== '');
-  const expected = p
-    .formatNational()
-    .split(/\D+/)
-    .filter((g) => g !== '');
-  if (groups[0] === '1' && p.countryCallingCode === '1') groups.shift();
-  return groups.length === expected.length && groups.every((g, i) => g === expected[i]);
-}
 
 function regionsNear(before: string): CountryCode[] {
   const regions = [...DEFAULT_PHONE_REGIONS];
@@ -250,19 +141,48 @@ function isPhone(text: string, start: number, m: string): boolean {
   }
   // After a phone word any region's ranges will do, and they include the strict default check.
   if (phoneWord) return possibleInSomeRegion(digits);
-  const index = allPlans();
-  for (const region of regionsNear(before)) {
-    // The range check is cheap; the library's parse (prefix stripping, type patterns) is not.
-    if (inRange(index.get(region)!, digits) && validNational(core, region)) return true;
-  }
+  for (const region of regionsNear(before)) if (validNational(core, region)) return true;
   return false;
 }
 
-/** Phone numbers in `text`, appended to `out`. */
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const isSeparator = (c: string | undefined) => c === ' ' || c === '.' || c === '-';
+
+/** End of the run of separated digit groups that continues at `i`. */
+function skipRun(text: string, i: number): number {
+  while (isSeparator(text[i]) && isDigit(text[i + 1])) {
+    i++;
+    while (isDigit(text[i])) i++;
+  }
+  return i;
+}
+
+/**
+ * Phone numbers in `text`, appended to `out`. Each run of digit groups costs at most a few
+ * validations, and runs never overlap, so the cost is linear in the text: a run longer than
+ * any phone is skipped whole, and a run that is no phone is split only at spaces, for lists
+ * such as `415-555-0132 415-555-0199`.
+ */
 export function findPhones(text: string, out: RawMatch[]): void {
   PHONE.lastIndex = 0;
   for (let m = PHONE.exec(text); m !== null; m = PHONE.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (isSeparator(text[end]) && isDigit(text[end + 1])) {
+      PHONE.lastIndex = skipRun(text, end);
+      continue;
+    }
     const s = m[0].replace(/[ .-]+$/, '');
-    if (isPhone(text, m.index, s)) out.push({ type: 'phone', start: m.index, end: m.index + s.length });
+    if (isPhone(text, start, s)) {
+      out.push({ type: 'phone', start, end: start + s.length });
+      continue;
+    }
+    if (!s.includes(' ') || !/[.-]/.test(s)) continue;
+    let offset = 0;
+    for (const piece of s.split(' ')) {
+      if (piece !== '' && isPhone(text, start + offset, piece))
+        out.push({ type: 'phone', start: start + offset, end: start + offset + piece.length });
+      offset += piece.length + 1;
+    }
   }
 }

@@ -169,20 +169,24 @@ export function findPhones(text: string, out: RawMatch[]): void {
     const start = m.index;
     const end = start + m[0].length;
     if (isSeparator(text[end]) && isDigit(text[end + 1])) {
-      PHONE.lastIndex = skipRun(text, end);
+      const runEnd = skipRun(text, end);
+      PHONE.lastIndex = runEnd;
+      findInPieces(text, start, text.slice(start, runEnd), out);
       continue;
     }
     const s = m[0].replace(/[ .-]+$/, '');
-    if (isPhone(text, start, s)) {
-      out.push({ type: 'phone', start, end: start + s.length });
-      continue;
-    }
-    if (!s.includes(' ') || !/[.-]/.test(s)) continue;
-    let offset = 0;
-    for (const piece of s.split(' ')) {
-      if (piece !== '' && isPhone(text, start + offset, piece))
-        out.push({ type: 'phone', start: start + offset, end: start + offset + piece.length });
-      offset += piece.length + 1;
-    }
+    if (isPhone(text, start, s)) out.push({ type: 'phone', start, end: start + s.length });
+    else findInPieces(text, start, s, out);
+  }
+}
+
+/** Numbers in a run that mixes dashes or dots with spaces, taken as a space-separated list. */
+function findInPieces(text: string, start: number, run: string, out: RawMatch[]): void {
+  if (!run.includes(' ') || !/[.-]/.test(run)) return;
+  let offset = 0;
+  for (const piece of run.split(' ')) {
+    if (/[.-]/.test(piece) && isPhone(text, start + offset, piece))
+      out.push({ type: 'phone', start: start + offset, end: start + offset + piece.length });
+    offset += piece.length + 1;
   }
 }

@@ -56,6 +56,16 @@ const PHONE =
 
 const PHONE_WORD =
   /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text|contact|reach|number|dial|ring|desk|landline|hotline|message|t[eé]l[eé]phone|telefon|tel[eé]fono|portable|handy|mobil)s?\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
+// "Number" names a phone only when no other kind of identifier is named with it.
+const ID_NUMBER =
+  /\b(?:account|acct|order|reference|ref|serial|card|nhs|tracking|invoice|id|identification|insurance|policy|case|ticket|customer|member|membership|registration|tax|vat|passport|licen[cs]e|security|routing|model|part|item|batch|lot|version|build|file|document|record|patient|employee|student|health|national|personal|iban|bank|transaction|confirmation|booking|claim|shipment|parcel)[ -]numbers?\b[^\n]{0,24}$/i;
+
+function hasPhoneWord(before: string): boolean {
+  const m = PHONE_WORD.exec(before);
+  if (m === null) return false;
+  return !/^numbers?\b/i.test(m[0]) || !ID_NUMBER.test(before);
+}
+
 // Address blocks label the number after it: "416 60 039 office", "082 490 1693-Fax".
 const PHONE_AFTER = /^[ \t]?[-,]?[ \t]?\(?(?:office|fax|mobile|cell|tel|phone|landline|desk)\b/i;
 const DATE_PREFIX = /^(?:(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d)(?!\d)/;
@@ -133,7 +143,7 @@ function isPhone(text: string, start: number, m: string): boolean {
   if (core.startsWith('+') || core.startsWith('00')) return possibleInternational(core);
   if (digits.length > 15) return false;
   const after = text.slice(start + m.length, start + m.length + PHONE_CONTEXT_AFTER);
-  const phoneWord = PHONE_WORD.test(before) || PHONE_AFTER.test(after);
+  const phoneWord = hasPhoneWord(before) || PHONE_AFTER.test(after);
   if (!phoneWord) {
     // Bare digit runs are order numbers, IDs and amounts far more often than phones.
     if (groups.length < 2) return false;

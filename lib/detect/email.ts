@@ -32,8 +32,13 @@ function isLabelChar(text: string, i: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d;
 }
 
+// File extensions that are no top-level domain: `logo@2x.png` is an image, not an address.
+const FILE_EXTENSION =
+  /^(?:png|jpe?g|gif|svg|webp|bmp|ico|tiff?|css|m?js|cjs|tsx?|jsx|json|ya?ml|toml|lock|txt|csv|pdf|docx?|xlsx?|gz|tar|exe|dll|java|kt|wasm|map)$/i;
+
 /** A top-level domain: letters (ASCII or not), or an `xn--` punycode label. */
 function validTld(label: string): boolean {
+  if (FILE_EXTENSION.test(label)) return false;
   return /^(?:[A-Za-z]{2,63}|[xX][nN]--[A-Za-z0-9-]{1,59}|[\p{L}\p{M}]{2,63})$/u.test(label);
 }
 

@@ -241,7 +241,10 @@ function findIbans(text: string, out: RawMatch[]): void {
       s += g;
     }
     while (s.length >= 15) {
-      if (ibanValid(s.replace(/[ -]/g, '').toUpperCase())) {
+      // Outside the registry table only the length range is known: ask for the upper-case
+      // country code IBANs are printed with, so prose such as `ab12 …` is not tried.
+      const known = IBAN_LENGTHS[s.slice(0, 2).toUpperCase()] !== undefined;
+      if ((known || /^[A-Z]{2}/.test(s)) && ibanValid(s.replace(/[ -]/g, '').toUpperCase())) {
         out.push({ type: 'iban', start: m.index, end: m.index + s.length });
         break;
       }

@@ -79,6 +79,7 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['double dot', 'ann..lee@example.com'],
       ['handle', 'ping @maria about it'],
       ['package version', 'npm i @scope/pkg@1.2.3'],
+      ['retina image name', 'use logo@2x.png in the header'],
     ],
   },
   ip_address: {
@@ -106,11 +107,13 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['iban', 'pay GB33BUKB20201555555555 today', 'GB33BUKB20201555555555'],
       ['iban', 'to FR76 3000 6000 0112 3456 7890 189 please', 'FR76 3000 6000 0112 3456 7890 189'],
       ['iban', 'nl: NL91 ABNA 0417 1643 00.', 'NL91 ABNA 0417 1643 00'],
+      ['iban', 'lower case gb82 west 1234 5698 7654 32 works', 'gb82 west 1234 5698 7654 32'],
     ],
     nearMisses: [
       ['checksum failure', 'IBAN DE89 3704 0044 0532 0130 01'],
       ['wrong length for the country', 'IBAN DE89 3704 0044 0532 0130'],
       ['SWIFT/BIC', 'BIC DEUTDEFF500'],
+      ['unknown lower-case country code', 'ref zz12 3456 7890 1234 5678 90'],
     ],
   },
   us_ssn: {

@@ -194,17 +194,79 @@ export function cardIinValid(digits: string): boolean {
   return false;
 }
 
+/**
+ * True when digit groups are printed as cards are: fours with a shorter last group
+ * (`4111 1111 1111 1111`, `6011 0009 9013 942`), 4-6-5 or 4-6-4 (Amex, Diners), or digit by
+ * digit (an evasion: `4 1 1 1 …`). A table of three-digit figures is not a card.
+ */
+function cardGrouping(groups: number[]): boolean {
+  const n = groups.length;
+  if (n === 1) return true;
+  if (groups.slice(0, -1).every((g) => g === 4) && groups[n - 1]! <= 4) return true;
+  if (n === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 5 || groups[2] === 4)) return true;
+  return n >= 10 && groups.every((g) => g <= 3);
+}
+
+/** True when the card-like run `s` (digits and separators) is a card number. */
+function isCard(s: string, digits: string, groups: number[]): boolean {
+  if (digits.length < 12 || digits.length > 19 || !cardGrouping(groups)) return false;
+  // One kind of separator: `4111 1111-1111.1111` is not how anyone writes a card.
+  const seps = new Set(s.match(/[.-]| +/g)?.map((g) => (g[0] === ' ' ? ' ' : g)) ?? []);
+  if (seps.size > 1) return false;
+  return luhn(digits) && !/^(\d)\1+$/.test(digits) && cardIinValid(digits);
+}
+
+/** Ends of the digit groups of `s`, with the digits and group lengths up to each. */
+function groupEnds(s: string): { end: number; digits: string; groups: number[] }[] {
+  const ends: { end: number; digits: string; groups: number[] }[] = [];
+  const groups: number[] = [];
+  let digits = '';
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    digits += s[i];
+    run++;
+    const next = s.charCodeAt(i + 1);
+    if (!(next >= 48 && next <= 57)) {
+      groups.push(run);
+      run = 0;
+      if (digits.length >= 12) ends.push({ end: i + 1, digits, groups: groups.slice() });
+    }
+  }
+  return ends;
+}
+
+// A stray number before a card (`ref 12 4111 1111 1111 1111`) holds at most a few groups.
+const CARD_RETRIES = 3;
+
 function findCards(text: string, out: RawMatch[]): void {
   CARD.lastIndex = 0;
+  let retries = 0;
+  let retryAt = -1;
   for (let m = CARD.exec(text); m !== null; m = CARD.exec(text)) {
     const s = m[0];
-    const digits = s.replace(/\D/g, '');
-    if (digits.length < 12 || digits.length > 19) continue;
-    // One kind of separator: `4111 1111-1111.1111` is not how anyone writes a card.
-    const seps = new Set(s.match(/[.-]| +/g)?.map((g) => (g[0] === ' ' ? ' ' : g)) ?? []);
-    if (seps.size > 1) continue;
-    if (!luhn(digits) || /^(\d)\1+$/.test(digits) || !cardIinValid(digits)) continue;
-    out.push({ type: 'credit_card', start: m.index, end: m.index + s.length });
+    if (m.index !== retryAt) retries = 0;
+    // The greedy run may hold a following group (`4111 1111 1111 1111 123`): shorter
+    // prefixes are tried too, longest first.
+    const ends = groupEnds(s);
+    let found = false;
+    for (let k = ends.length - 1; k >= 0 && !found; k--) {
+      const e = ends[k]!;
+      if (isCard(s.slice(0, e.end), e.digits, e.groups)) {
+        out.push({ type: 'credit_card', start: m.index, end: m.index + e.end });
+        found = true;
+      }
+    }
+    // A run that holds no card is retried from its next group, a few times.
+    if (!found && retries < CARD_RETRIES) {
+      const next = s.search(/[ .-]/);
+      if (next > 0) {
+        retries++;
+        CARD.lastIndex = m.index + next;
+        retryAt = text.slice(CARD.lastIndex).search(/\d/) + CARD.lastIndex;
+      }
+    }
   }
 }
 
@@ -230,29 +292,34 @@ function findSsns(text: string, out: RawMatch[]): void {
 function findIbans(text: string, out: RawMatch[]): void {
   IBAN.lastIndex = 0;
   for (let m = IBAN.exec(text); m !== null; m = IBAN.exec(text)) {
-    // Keep the groups that fit in the longest IBAN, then shorten group by group: greedy
-    // grouping may have swallowed a following word.
-    const groups = m[0].split(/(?=[ -])/);
-    let s = '';
-    let compact = 0;
-    for (const g of groups) {
-      compact += g.replace(/[ -]/, '').length;
-      if (compact > IBAN_MAX) break;
-      s += g;
-    }
-    while (s.length >= 15) {
-      // Outside the registry table only the length range is known: ask for the upper-case
-      // country code IBANs are printed with, so prose such as `ab12 …` is not tried.
-      const known = IBAN_LENGTHS[s.slice(0, 2).toUpperCase()] !== undefined;
-      if ((known || /^[A-Z]{2}/.test(s)) && ibanValid(s.replace(/[ -]/g, '').toUpperCase())) {
-        out.push({ type: 'iban', start: m.index, end: m.index + s.length });
-        break;
-      }
-      const cut = Math.max(s.lastIndexOf(' '), s.lastIndexOf('-'));
-      if (cut < 0) break;
-      s = s.slice(0, cut);
-    }
+    const end = ibanEnd(m[0]);
+    if (end > 0) out.push({ type: 'iban', start: m.index, end: m.index + end });
+    // Words swallowed by a failed run may hold the real IBAN (`GB12 paid DE89 3704 …`).
+    IBAN.lastIndex = m.index + Math.max(end, 4);
   }
+}
+
+/** Length of the IBAN at the start of the run `run`, or 0. */
+function ibanEnd(run: string): number {
+  // Keep the groups that fit in the longest IBAN, then shorten group by group: greedy
+  // grouping may have swallowed a following word.
+  let s = '';
+  let compact = 0;
+  for (const g of run.split(/(?=[ -])/)) {
+    compact += g.replace(/[ -]/, '').length;
+    if (compact > IBAN_MAX) break;
+    s += g;
+  }
+  // Outside the registry table only the length range is known: ask for the upper-case
+  // country code IBANs are printed with, so prose such as `ab12 …` is not tried.
+  if (IBAN_LENGTHS[s.slice(0, 2).toUpperCase()] === undefined && !/^[A-Z]{2}/.test(s)) return 0;
+  while (s.length >= 15) {
+    if (ibanValid(s.replace(/[ -]/g, '').toUpperCase())) return s.length;
+    const cut = Math.max(s.lastIndexOf(' '), s.lastIndexOf('-'));
+    if (cut < 0) break;
+    s = s.slice(0, cut);
+  }
+  return 0;
 }
 
 /** Find PII in `text` (the folded normalized view). */

@@ -107,6 +107,7 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['iban', 'pay GB33BUKB20201555555555 today', 'GB33BUKB20201555555555'],
       ['iban', 'to FR76 3000 6000 0112 3456 7890 189 please', 'FR76 3000 6000 0112 3456 7890 189'],
       ['iban', 'nl: NL91 ABNA 0417 1643 00.', 'NL91 ABNA 0417 1643 00'],
+      ['iban', 'GB12 paid DE89 3704 0044 0532 0130 00 ok', 'DE89 3704 0044 0532 0130 00'],
       ['iban', 'lower case gb82 west 1234 5698 7654 32 works', 'gb82 west 1234 5698 7654 32'],
     ],
     nearMisses: [
@@ -136,6 +137,8 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['credit_card', 'card 4111.1111.1111.1111 exp 01/30', '4111.1111.1111.1111'],
       ['credit_card', 'mc 5555-5555-5555-4444!', '5555-5555-5555-4444'],
       ['credit_card', 'amex 3782 822463 10005', '3782 822463 10005'],
+      ['credit_card', 'card 1234 4111 1111 1111 1111 ok', '4111 1111 1111 1111'],
+      ['credit_card', 'card 4111 1111 1111 1111 123 456', '4111 1111 1111 1111'],
       ['credit_card', 'spaced 4 0 1 2 8 8 8 8 8 8 8 8 1 8 8 1', '4 0 1 2 8 8 8 8 8 8 8 8 1 8 8 1'],
     ],
     nearMisses: [

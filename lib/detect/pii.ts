@@ -1,12 +1,17 @@
 /**
- * Personal data: e-mail, phone, payment card (Luhn), US SSN, IBAN (mod-97), IP address.
+ * Personal data: e-mail, phone, payment card (Luhn and IIN ranges), US SSN (SSA ranges),
+ * IBAN (per-country length and mod-97), IP address.
  *
  * Each pattern anchors its start with a look-behind that fails inside a longer token, so a
- * 100 KB run of digits or `a@a@a@…` is tried once per token rather than once per character,
- * and every repetition is bounded. Checksums and structure are then verified in code, which
- * is cheaper and clearer than encoding them in the regex.
+ * 100 KB run of digits is tried once per token rather than once per character, and every
+ * repetition is bounded. Checksums and structure are then verified in code, which is
+ * cheaper and clearer than encoding them in the regex. Phones (`phone.ts`), e-mail
+ * (`email.ts`) and IP addresses (`ip.ts`) have modules of their own; docs/pii.md has the
+ * decision table.
  */
-import { isIP } from 'node:net';
+import { findEmails } from './email.js';
+import { findIps } from './ip.js';
+import { findPhones } from './phone.js';
 
 /** A raw match in the scanned (normalized) string. */
 export interface RawMatch {
@@ -21,32 +26,18 @@ export const PII_TYPES = ['email', 'phone', 'credit_card', 'us_ssn', 'iban', 'ip
 /** Longest span any PII match can have; used for streaming hold-back. */
 export const PII_MAX_MATCH = 320;
 
-const EMAIL =
-  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9-]{1,63}){1,8}/g;
+// Separators may be spaces (a few in a row), dots or dashes: `4111.1111.1111.1111`.
+const CARD = /(?<![\w.,-])\d(?:[ .-]{0,3}\d){11,18}(?!\d|[.,-]\d)/g;
 
-const CARD = /(?<![\w.,-])[1-6]\d{3}(?:[ -]?\d){8,15}(?![\w-]|[.,]\d)/g;
+const SSN = /(?<![\w.-])(\d{3})([- .]?)(\d{2})\2(\d{4})(?!\d|[-.,]\d)/g;
+// After an SSN word, nine digits in any grouping: `123 456 789`, `1234-56-789`.
+const SSN_ANY = /(?<![\w.-])\d(?:[ .-]?\d){8}(?!\d|[-.,]\d)/g;
+const SSN_CONTEXT = /(?:ssn|social security|ss#|soc\.? ?sec|taxpayer|tin\b)[^\n]{0,32}$/i;
 
-const SSN = /(?<![\w.-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\w-]|[.,]\d)/g;
-
-const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])/g;
-
-const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
-
-const IPV6 = /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\d{1,3}\.){3}\d{1,3})?(?![\w:.])/g;
-
-// Groups of digits with one kind of separator between them, an optional country code,
-// area code in parentheses and extension. Each group starts after a separator, so the
-// alternatives never overlap and the engine cannot backtrack combinatorially.
-const PHONE =
-  /(?<![\w.+/-])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-])?(?:\(\d{1,5}\)[ .-]?)?\d{1,12}(?:[ .-]\d{1,8}){0,5}(?: ?(?:x|ext\.?|#) ?\d{1,6})?(?![\w]|[.,/-]\d)/g;
-
-const PHONE_CONTEXT =
-  /(?:phone|tel|mobile|cell|call|fax|whats ?app|sms|text me|contact|reach|number|dial|ring|desk|landline|hotline)\b[^\n]{0,24}$|(?:phone|tel|mobile|cell|fax|desk)[^\n]{0,4}\n\s*$/i;
-// Address blocks label the number after it: "416 60 039 office", "082 490 1693-Fax".
-const PHONE_AFTER = /^[ \t]?[-,]?[ \t]?\(?(?:office|fax|mobile|cell|tel|phone|landline|desk)\b/i;
-const DATE_PREFIX = /^(?:(?:19|20)\d\d[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./](?:19|20)\d\d)(?!\d)/;
-const ADDRESS_BEFORE = /(?:suite|ste|apt|apartment|unit|box|zip|postal|post ?code|cep|plz|no\.?|#)\s*:?\s*$/i;
-const SSN_CONTEXT = /(?:ssn|social security|ss#|taxpayer|tin\b)/i;
+// Two letters, two check digits, then groups of letters and digits split by single spaces or
+// dashes. The groups are unambiguous (a separator between any two), so matching is linear.
+const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}[A-Za-z0-9]{0,30}(?:[ -][A-Za-z0-9]{1,30}){0,10}/g;
+const IBAN_MAX = 34;
 
 const IBAN_LENGTHS: Record<string, number> = {
   AD: 24,
@@ -59,6 +50,7 @@ const IBAN_LENGTHS: Record<string, number> = {
   BG: 22,
   BH: 22,
   BR: 29,
+  BY: 28,
   CH: 21,
   CR: 22,
   CY: 28,
@@ -89,10 +81,12 @@ const IBAN_LENGTHS: Record<string, number> = {
   KW: 30,
   KZ: 20,
   LB: 28,
+  LC: 32,
   LI: 21,
   LT: 20,
   LU: 20,
   LV: 21,
+  LY: 25,
   MC: 27,
   MD: 24,
   ME: 22,
@@ -111,13 +105,17 @@ const IBAN_LENGTHS: Record<string, number> = {
   RS: 22,
   SA: 24,
   SC: 31,
+  SD: 18,
   SE: 24,
   SI: 19,
   SK: 24,
   SM: 27,
+  ST: 25,
+  SV: 28,
   TN: 24,
   TR: 26,
   UA: 29,
+  VA: 22,
   VG: 24,
   XK: 20,
 };
@@ -154,148 +152,187 @@ export function ibanValid(iban: string): boolean {
   return rem === 1;
 }
 
-function ssnValid(area: string, group: string, serial: string): boolean {
-  return area !== '000' && area !== '666' && area[0] !== '9' && group !== '00' && serial !== '0000';
+/** The SSA never issues area 000, 666 or 9xx, group 00 or serial 0000. */
+export function ssnValid(digits: string): boolean {
+  const area = digits.slice(0, 3);
+  return (
+    area !== '000' && area !== '666' && area[0] !== '9' && digits.slice(3, 5) !== '00' && digits.slice(5) !== '0000'
+  );
 }
 
-function isLikelyDate(groups: string[], sep: string): boolean {
-  if (groups.length !== 3 || sep === ' ') return false;
-  const [a, b, c] = groups as [string, string, string];
-  const year = (g: string) => g.length === 4 && (g.startsWith('19') || g.startsWith('20'));
-  if (year(a) && b.length <= 2 && c.length <= 2) return true;
-  if (year(c) && a.length <= 2 && b.length <= 2) return true;
-  return false;
-}
+// Issuer identification ranges (ISO/IEC 7812) and lengths of the networks in use: a
+// Luhn-valid number outside them is some other identifier.
+const CARD_RANGES: [lo: number, hi: number, digits: number, lengths: number[]][] = [
+  [4, 4, 1, [13, 16, 19]], // Visa
+  [51, 55, 2, [16]], // Mastercard
+  [2221, 2720, 4, [16]], // Mastercard 2-series
+  [2200, 2204, 4, [16]], // Mir
+  [34, 34, 2, [15]], // American Express
+  [37, 37, 2, [15]], // American Express
+  [300, 305, 3, [14, 15, 16, 17, 18, 19]], // Diners Club
+  [36, 36, 2, [14, 15, 16, 17, 18, 19]], // Diners Club
+  [38, 39, 2, [14, 15, 16, 17, 18, 19]], // Diners Club
+  [35, 35, 2, [16, 17, 18, 19]], // JCB (3528-3589; test generators use all of 35)
+  [2131, 2131, 4, [15]], // JCB, old range
+  [1800, 1800, 4, [15]], // JCB, old range
+  [6011, 6011, 4, [16, 17, 18, 19]], // Discover
+  [644, 649, 3, [16, 17, 18, 19]], // Discover
+  [65, 65, 2, [16, 17, 18, 19]], // Discover, RuPay
+  [62, 62, 2, [14, 15, 16, 17, 18, 19]], // UnionPay
+  [81, 82, 2, [16, 17, 18, 19]], // UnionPay, RuPay
+  [50, 50, 2, [12, 13, 14, 15, 16, 17, 18, 19]], // Maestro, Verve
+  [56, 69, 2, [12, 13, 14, 15, 16, 17, 18, 19]], // Maestro and national schemes
+  [9792, 9792, 4, [16]], // Troy
+];
 
-function phoneValid(text: string, start: number, m: string): boolean {
-  const digits = m.replace(/\D/g, '');
-  const n = digits.length;
-  if (n < 7 || n > 15) return false;
-  if (DATE_PREFIX.test(m)) return false;
-  // The SSN shape is never a phone, valid SSN or not.
-  if (/^\d{3}-\d{2}-\d{4}$/.test(m)) return false;
-  // Digits continuing an IBAN-like run of upper-case groups belong to that run.
-  if (/[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){0,8} $/.test(text.slice(Math.max(0, start - 48), start))) return false;
-  const intl = m.startsWith('+') || m.startsWith('00');
-  const paren = m.includes('(');
-  const ext = /[x#]|ext/.test(m);
-  const core = m.replace(/ ?(?:x|ext\.?|#) ?\d+$/, '');
-  const groups = core
-    .replace(/^\+\d{1,3}[ .-]?/, '')
-    .split(/[ .\-()]+/)
-    .filter((g) => g.length > 0);
-  const seps = core.match(/[ .-]/g) ?? [];
-  const sepKinds = new Set(seps);
-  if (sepKinds.size > 1 && !intl && !paren && !(sepKinds.size === 2 && sepKinds.has(' '))) return false;
-  const sep = seps[0] ?? '';
-  if (isLikelyDate(groups, sep)) return false;
-  if (groups.length === 2 && groups.every((g) => /^(?:19|20)\d\d$/.test(g))) return false;
-  if (sep === '.' && groups.length === 4 && groups.every((g) => g.length <= 3)) return false; // IPv4-like
-  const before = text.slice(Math.max(0, start - 48), start);
-  const after = text.slice(start + m.length, start + m.length + 16);
-  const context = PHONE_CONTEXT.test(before) || PHONE_AFTER.test(after);
-  if (context) return true;
-  if (intl || paren || ext) return n >= 8 || paren;
-  // Without a phone word, short grouped numbers are often addresses, postcodes or amounts.
-  if (ADDRESS_BEFORE.test(before)) return false;
-  if (/^ ?[A-Za-z]/.test(after) && n <= 10) return false;
-  if (/[$€£¥]\s?$/.test(before) || /^\s?(?:[$€£¥%]|dollars|euros|usd|eur|gbp|km|kg|miles)/i.test(after)) return false;
-  if (groups.length >= 2) return groups.every((g) => g.length >= 2) && groups.some((g) => g.length >= 3);
-  return false;
-}
-
-/** An IPv6 address has two colons at most five characters apart; prose rarely does. */
-function hasColonPair(text: string): boolean {
-  for (let i = text.indexOf(':'); i >= 0;) {
-    const next = text.indexOf(':', i + 1);
-    if (next < 0) return false;
-    if (next - i <= 5) return true;
-    i = next;
+/** True when `digits` has the length of a network whose IIN range holds its prefix. */
+export function cardIinValid(digits: string): boolean {
+  for (const [lo, hi, n, lengths] of CARD_RANGES) {
+    const prefix = Number(digits.slice(0, n));
+    if (prefix >= lo && prefix <= hi && lengths.includes(digits.length)) return true;
   }
   return false;
+}
+
+/**
+ * True when digit groups are printed as cards are: fours with a shorter last group
+ * (`4111 1111 1111 1111`, `6011 0009 9013 942`), 4-6-5 or 4-6-4 (Amex, Diners), or digit by
+ * digit (an evasion: `4 1 1 1 …`). A table of three-digit figures is not a card.
+ */
+function cardGrouping(groups: number[]): boolean {
+  const n = groups.length;
+  if (n === 1) return true;
+  if (groups.slice(0, -1).every((g) => g === 4) && groups[n - 1]! <= 4) return true;
+  if (n === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 5 || groups[2] === 4)) return true;
+  return n >= 10 && groups.every((g) => g <= 3);
+}
+
+/** True when the card-like run `s` (digits and separators) is a card number. */
+function isCard(s: string, digits: string, groups: number[]): boolean {
+  if (digits.length < 12 || digits.length > 19 || !cardGrouping(groups)) return false;
+  // One kind of separator: `4111 1111-1111.1111` is not how anyone writes a card.
+  const seps = new Set(s.match(/[.-]| +/g)?.map((g) => (g[0] === ' ' ? ' ' : g)) ?? []);
+  if (seps.size > 1) return false;
+  return luhn(digits) && !/^(\d)\1+$/.test(digits) && cardIinValid(digits);
+}
+
+/** Ends of the digit groups of `s`, with the digits and group lengths up to each. */
+function groupEnds(s: string): { end: number; digits: string; groups: number[] }[] {
+  const ends: { end: number; digits: string; groups: number[] }[] = [];
+  const groups: number[] = [];
+  let digits = '';
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    digits += s[i];
+    run++;
+    const next = s.charCodeAt(i + 1);
+    if (!(next >= 48 && next <= 57)) {
+      groups.push(run);
+      run = 0;
+      if (digits.length >= 12) ends.push({ end: i + 1, digits, groups: groups.slice() });
+    }
+  }
+  return ends;
+}
+
+// A stray number before a card (`ref 12 4111 1111 1111 1111`) holds at most a few groups.
+const CARD_RETRIES = 3;
+
+function findCards(text: string, out: RawMatch[]): void {
+  CARD.lastIndex = 0;
+  let retries = 0;
+  let retryAt = -1;
+  for (let m = CARD.exec(text); m !== null; m = CARD.exec(text)) {
+    const s = m[0];
+    if (m.index !== retryAt) retries = 0;
+    // The greedy run may hold a following group (`4111 1111 1111 1111 123`): shorter
+    // prefixes are tried too, longest first.
+    const ends = groupEnds(s);
+    let found = false;
+    for (let k = ends.length - 1; k >= 0 && !found; k--) {
+      const e = ends[k]!;
+      if (isCard(s.slice(0, e.end), e.digits, e.groups)) {
+        out.push({ type: 'credit_card', start: m.index, end: m.index + e.end });
+        found = true;
+      }
+    }
+    // A run that holds no card is retried from its next group, a few times.
+    if (!found && retries < CARD_RETRIES) {
+      const next = s.search(/[ .-]/);
+      if (next > 0) {
+        retries++;
+        CARD.lastIndex = m.index + next;
+        retryAt = text.slice(CARD.lastIndex).search(/\d/) + CARD.lastIndex;
+      }
+    }
+  }
+}
+
+function findSsns(text: string, out: RawMatch[]): void {
+  SSN.lastIndex = 0;
+  for (let m = SSN.exec(text); m !== null; m = SSN.exec(text)) {
+    const digits = m[0].replace(/\D/g, '');
+    if (!ssnValid(digits)) continue;
+    // Nine bare digits are an SSN only after an SSN word; grouped 3-2-4 they are one anyway.
+    if (m[2] === '' && !SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 48), m.index))) continue;
+    out.push({ type: 'us_ssn', start: m.index, end: m.index + m[0].length });
+  }
+  if (!/ss|soc|tax|tin/i.test(text)) return;
+  SSN_ANY.lastIndex = 0;
+  for (let m = SSN_ANY.exec(text); m !== null; m = SSN_ANY.exec(text)) {
+    if (!ssnValid(m[0].replace(/\D/g, ''))) continue;
+    if (new Set(m[0].match(/[ .-]/g) ?? []).size > 1) continue;
+    if (!SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 48), m.index))) continue;
+    out.push({ type: 'us_ssn', start: m.index, end: m.index + m[0].length });
+  }
+}
+
+function findIbans(text: string, out: RawMatch[]): void {
+  IBAN.lastIndex = 0;
+  for (let m = IBAN.exec(text); m !== null; m = IBAN.exec(text)) {
+    const end = ibanEnd(m[0]);
+    if (end > 0) out.push({ type: 'iban', start: m.index, end: m.index + end });
+    // Words swallowed by a failed run may hold the real IBAN (`GB12 paid DE89 3704 …`).
+    IBAN.lastIndex = m.index + Math.max(end, 4);
+  }
+}
+
+/** Length of the IBAN at the start of the run `run`, or 0. */
+function ibanEnd(run: string): number {
+  // Keep the groups that fit in the longest IBAN, then shorten group by group: greedy
+  // grouping may have swallowed a following word.
+  let s = '';
+  let compact = 0;
+  for (const g of run.split(/(?=[ -])/)) {
+    compact += g.replace(/[ -]/, '').length;
+    if (compact > IBAN_MAX) break;
+    s += g;
+  }
+  // Outside the registry table only the length range is known: ask for the upper-case
+  // country code IBANs are printed with, so prose such as `ab12 …` is not tried.
+  if (IBAN_LENGTHS[s.slice(0, 2).toUpperCase()] === undefined && !/^[A-Z]{2}/.test(s)) return 0;
+  while (s.length >= 15) {
+    if (ibanValid(s.replace(/[ -]/g, '').toUpperCase())) return s.length;
+    const cut = Math.max(s.lastIndexOf(' '), s.lastIndexOf('-'));
+    if (cut < 0) break;
+    s = s.slice(0, cut);
+  }
+  return 0;
 }
 
 /** Find PII in `text` (the folded normalized view). */
 export function findPii(text: string): RawMatch[] {
   const out: RawMatch[] = [];
+  if (text.includes('@')) findEmails(text, out);
   const hasDigit = /\d/.test(text);
-
-  if (text.includes('@')) {
-    EMAIL.lastIndex = 0;
-    for (let m = EMAIL.exec(text); m !== null; m = EMAIL.exec(text)) {
-      const s = m[0];
-      const tld = s.slice(s.lastIndexOf('.') + 1);
-      if (!/^[A-Za-z]{2,24}$/.test(tld)) continue;
-      if (s.includes('..')) continue;
-      out.push({ type: 'email', start: m.index, end: m.index + s.length });
-    }
-  }
-
   if (hasDigit) {
-    CARD.lastIndex = 0;
-    for (let m = CARD.exec(text); m !== null; m = CARD.exec(text)) {
-      const s = m[0];
-      const digits = s.replace(/\D/g, '');
-      if (digits.length < 12 || digits.length > 19) continue;
-      const seps = new Set(s.match(/[ -]/g) ?? []);
-      if (seps.size > 1) continue;
-      if (!luhn(digits)) continue;
-      if (/^(\d)\1+$/.test(digits)) continue;
-      out.push({ type: 'credit_card', start: m.index, end: m.index + s.length });
-    }
-
-    SSN.lastIndex = 0;
-    for (let m = SSN.exec(text); m !== null; m = SSN.exec(text)) {
-      const [, area = '', sep = '', group = '', serial = ''] = m;
-      if (!ssnValid(area, group, serial)) continue;
-      if (sep === '' && !SSN_CONTEXT.test(text.slice(Math.max(0, m.index - 48), m.index))) continue;
-      out.push({ type: 'us_ssn', start: m.index, end: m.index + m[0].length });
-    }
-
-    IBAN.lastIndex = 0;
-    for (let m = IBAN.exec(text); m !== null; m = IBAN.exec(text)) {
-      // Greedy grouping may have swallowed a following word: shorten group by group.
-      let s = m[0];
-      while (s.length >= 15) {
-        const compact = s.replace(/ /g, '').toUpperCase();
-        if (ibanValid(compact)) {
-          out.push({ type: 'iban', start: m.index, end: m.index + s.length });
-          break;
-        }
-        const cut = s.lastIndexOf(' ');
-        if (cut < 0) break;
-        s = s.slice(0, cut);
-      }
-    }
-
-    if (text.includes('.')) {
-      IPV4.lastIndex = 0;
-      for (let m = IPV4.exec(text); m !== null; m = IPV4.exec(text)) {
-        const before = text.slice(Math.max(0, m.index - 9), m.index).toLowerCase();
-        if (/(?:\bv|version\s?)$/.test(before)) continue;
-        out.push({ type: 'ip_address', start: m.index, end: m.index + m[0].length });
-      }
-    }
+    findCards(text, out);
+    findSsns(text, out);
+    findIbans(text, out);
   }
-
-  if (hasColonPair(text)) {
-    IPV6.lastIndex = 0;
-    for (let m = IPV6.exec(text); m !== null; m = IPV6.exec(text)) {
-      const s = m[0];
-      if (!/[0-9A-Fa-f]/.test(s) || (s.match(/:/g) ?? []).length < 2) continue;
-      if (!s.includes('::') && (s.match(/:/g) ?? []).length < 7) continue;
-      if (isIP(s) !== 6) continue;
-      out.push({ type: 'ip_address', start: m.index, end: m.index + s.length });
-    }
-  }
-
-  if (hasDigit) {
-    PHONE.lastIndex = 0;
-    for (let m = PHONE.exec(text); m !== null; m = PHONE.exec(text)) {
-      const s = m[0].replace(/[ .-]+$/, '');
-      if (!phoneValid(text, m.index, s)) continue;
-      out.push({ type: 'phone', start: m.index, end: m.index + s.length });
-    }
-  }
+  if (hasDigit || text.includes(':')) findIps(text, out);
+  if (hasDigit) findPhones(text, out);
   return out;
 }

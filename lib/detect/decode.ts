@@ -10,6 +10,13 @@ import { alnumClass, nextRun, type Span } from './runs.js';
 
 /** Characters of encoded text decoded as one window; a finding inside maps to the window. */
 export const DECODE_WINDOW = 1024;
+/** Shortest run decoded. */
+const MIN_RUN = 16;
+/**
+ * Longest span of text one window covers: a wrapped block's lines are at least
+ * {@link MIN_RUN} characters and at most two whitespace characters apart.
+ */
+export const WRAPPED_WINDOW_SPAN = DECODE_WINDOW + 2 * (Math.ceil(DECODE_WINDOW / MIN_RUN) + 1);
 /** Encoded characters decoded per scan when the text is shorter than half of this. */
 export const MAX_DECODED_CHARS = 48 * 1024;
 
@@ -25,8 +32,6 @@ export interface DecodedSegment {
 // attempt costs at most the minimum length and matching stays linear.
 /** `[A-Za-z0-9+/_-]`: the characters of a base64 (or base64url, or hex) run. */
 const B64 = alnumClass('+/_-');
-/** Shortest run decoded. */
-const MIN_RUN = 16;
 const ESC_HEX_RUN = /(?:\\x[0-9A-Fa-f]{2}){4,}/g;
 const PCT_RUN = /(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~!*'()+-]{0,8}){3,}/g;
 const HEX_ONLY = /^[0-9A-Fa-f]+$/;

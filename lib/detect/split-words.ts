@@ -15,11 +15,11 @@ export interface Views {
   endMap: Int32Array;
 }
 
-// Single letters separated by one repeated separator character, at least three letters; the
-// backreference keeps `a-b c` from mixing separators. Each attempt fails within two characters
+// Single letters separated by one repeated separator character; the backreference keeps
+// `a-b c` from mixing separators. Each attempt fails within two characters
 // unless a run is there, and a run is consumed once: linear.
-const SPLIT_RUN = /(?<![a-z0-9])[a-z]([-._ *~+|/\\,:])[a-z](?:\1[a-z])+(?![a-z0-9])/g;
-const SPLIT_HINT = /(?<![a-z0-9])[a-z][-._ *~+|/\\,:][a-z][-._ *~+|/\\,:][a-z](?![a-z0-9])/;
+const SPLIT_RUN = /(?<![a-z0-9])[a-z]([-._ *~+|/\\,:])[a-z](?:\1[a-z])*(?![a-z0-9])/g;
+const SPLIT_HINT = /(?<![a-z0-9])[a-z][-._ *~+|/\\,:][a-z](?![a-z0-9])/;
 
 /** A trie over the joinable words, as flat arrays: child index per (node, letter). */
 class Trie {
@@ -73,8 +73,9 @@ const TRIE = new Trie(
 /**
  * Positions (in view coordinates) of the separators to drop in one run that starts at `at`:
  * the separators inside each vocabulary word found greedily, longest first. Two-letter glue
- * words (`to`, `me`) are common letter pairs, so they are joined only in a run that also
- * spells an attack word.
+ * words (`no`, `me`) are common letter pairs, so they are joined only when spelled alone
+ * (`n-o`) or in a run that also spells an attack word. Acronyms (`U.S.A.`, `e.g.`) spell no
+ * vocabulary word and stay as written.
  */
 function separatorsToDrop(run: string, at: number, out: number[]): void {
   let letters = '';
@@ -93,7 +94,7 @@ function separatorsToDrop(run: string, at: number, out: number[]): void {
     for (let k = i; k < i + len - 1; k++) (len === 2 ? short : out).push(at + 2 * k + 1);
     i += len;
   }
-  if (attack) out.push(...short);
+  if (attack || letters.length === 2) out.push(...short);
 }
 
 /** Build views without the units at `drops` (ascending); a letter's span extends over the separator dropped after it. */

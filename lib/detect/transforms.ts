@@ -25,34 +25,52 @@ const isBreak = (c: number): boolean =>
   c === 0x0a || c === 0x2e || c === 0x21 || c === 0x3f || c === 0x3b || c === 0x3a || c === 0x22;
 const isLower = (c: number): boolean => c >= 0x61 && c <= 0x7a;
 
-function rot13Word(w: string): string {
-  let out = '';
-  for (let i = 0; i < w.length; i++) out += String.fromCharCode(((w.charCodeAt(i) - 0x61 + 13) % 26) + 0x61);
-  return out;
+// Words are looked up by a 32-bit polynomial hash computed while reading them, forwards, under
+// rot13 and backwards, so no word is ever sliced out. A collision can only propose a
+// candidate, which the detectors then judge on its decoded text.
+const B = 31;
+const hashOf = (w: string): number => {
+  let h = 0;
+  for (let i = 0; i < w.length; i++) h = (Math.imul(h, B) + w.charCodeAt(i)) | 0;
+  return h;
+};
+const COMMON_HASHES = new Set([...COMMON].map(hashOf));
+
+/** Counts for one passage: words, and words that are common English plain, under rot13, reversed. */
+interface Tally {
+  words: number;
+  plain: number;
+  rot: number;
+  rev: number;
 }
 
-function reverseWord(w: string): string {
-  let out = '';
-  for (let i = w.length - 1; i >= 0; i--) out += w[i];
-  return out;
-}
-
-/** The transform a passage of `words` reads in, if any: few plain hits, many transformed ones. */
-function passageTransform(words: string[]): 'rot13' | 'reversed' | undefined {
-  if (words.length < MIN_HITS) return undefined;
-  let plain = 0;
-  for (const w of words) if (COMMON.has(w)) plain++;
-  // English prose is about half common words; a cipher leaves few.
-  if (plain * 5 >= words.length) return undefined;
-  let rot = 0;
-  let rev = 0;
-  for (const w of words) {
-    if (COMMON.has(rot13Word(w))) rot++;
-    if (COMMON.has(reverseWord(w))) rev++;
+/** Tally the word `leet[i, j)`. */
+function tallyWord(leet: string, i: number, j: number, t: Tally): void {
+  let h = 0;
+  let r = 0;
+  let v = 0;
+  let pow = 1;
+  for (let k = i; k < j; k++) {
+    const c = leet.charCodeAt(k);
+    h = (Math.imul(h, B) + c) | 0;
+    r = (Math.imul(r, B) + (((c - 0x61 + 13) % 26) + 0x61)) | 0;
+    v = (v + Math.imul(c, pow)) | 0;
+    pow = Math.imul(pow, B);
   }
-  const need = Math.max(MIN_HITS, plain * 2 + 1, Math.ceil(words.length * 0.35));
-  if (rot >= need && rot >= rev) return 'rot13';
-  if (rev >= need) return 'reversed';
+  t.words++;
+  if (COMMON_HASHES.has(h)) t.plain++;
+  if (COMMON_HASHES.has(r)) t.rot++;
+  if (COMMON_HASHES.has(v)) t.rev++;
+}
+
+/** The transform a passage reads in, if any: few plain English words, many transformed ones. */
+function passageTransform(t: Tally): 'rot13' | 'reversed' | undefined {
+  if (t.words < MIN_HITS) return undefined;
+  // English prose is about half common words; a cipher leaves few.
+  if (t.plain * 5 >= t.words) return undefined;
+  const need = Math.max(MIN_HITS, t.plain * 2 + 1, Math.ceil(t.words * 0.35));
+  if (t.rot >= need && t.rot >= t.rev) return 'rot13';
+  if (t.rev >= need) return 'reversed';
   return undefined;
 }
 
@@ -71,16 +89,16 @@ function reverse(s: string): string {
 
 /**
  * Passages of `leet` (the lower-cased view) that read as rot13 or reversed English, decoded
- * from `clean`. Offsets are in view coordinates. Linear: each word is looked up at most three
- * times, and only passages with few plain English words pay for the transforms.
+ * from `clean`. Offsets are in view coordinates. Linear, and allocation-free until a passage
+ * qualifies.
  */
 export function findTransformedText(leet: string, clean: string): DecodedSegment[] {
   const out: DecodedSegment[] = [];
   let passageStart = 0;
-  let words: string[] = [];
+  const t: Tally = { words: 0, plain: 0, rot: 0, rev: 0 };
   const close = (end: number): void => {
-    const kind = passageTransform(words);
-    words = [];
+    const kind = passageTransform(t);
+    t.words = t.plain = t.rot = t.rev = 0;
     if (kind === undefined) return;
     const prev = out[out.length - 1];
     // Neighbouring passages in the same cipher are one payload.
@@ -96,7 +114,7 @@ export function findTransformedText(leet: string, clean: string): DecodedSegment
     if (isLower(c)) {
       let j = i + 1;
       while (j < n && isLower(leet.charCodeAt(j))) j++;
-      if (j - i >= 2) words.push(leet.slice(i, j));
+      if (j - i >= 2) tallyWord(leet, i, j, t);
       i = j;
       continue;
     }

@@ -60,21 +60,30 @@ function decodeHex(s: string): string {
   return decoder.decode(Buffer.from(s.length % 2 === 0 ? s : s.slice(0, -1), 'hex'));
 }
 
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let c = 0; c < 128; c++) {
+  const v = parseInt(String.fromCharCode(c), 16);
+  if (!Number.isNaN(v)) HEX_VALUE[c] = v;
+}
+const hexValue = (c: number): number => (c < 128 ? (HEX_VALUE[c] as number) : -1);
+
 function decodePercent(s: string): string {
-  const bytes: number[] = [];
+  const bytes = new Uint8Array(s.length);
+  let n = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 0x25 && i + 2 < s.length + 0) {
-      const v = parseInt(s.slice(i + 1, i + 3), 16);
-      if (!Number.isNaN(v)) {
-        bytes.push(v);
+    if (c === 0x25 && i + 2 < s.length) {
+      const hi = hexValue(s.charCodeAt(i + 1));
+      const lo = hexValue(s.charCodeAt(i + 2));
+      if (hi >= 0 && lo >= 0) {
+        bytes[n++] = hi * 16 + lo;
         i += 2;
         continue;
       }
     }
-    bytes.push(c === 0x2b ? 0x20 : c & 0xff);
+    bytes[n++] = c === 0x2b ? 0x20 : c & 0xff;
   }
-  return decoder.decode(Uint8Array.from(bytes));
+  return decoder.decode(bytes.subarray(0, n));
 }
 
 interface Budget {

@@ -333,7 +333,7 @@ function foldView(clean: string): string {
 function leetView(fold: string): string {
   const len = fold.length;
   const leet = fold.toLowerCase();
-  if (leet.length === len) return LEET_CHARS.test(leet) ? leet.replace(LEET_ALL, (c) => LEET[c] ?? c) : leet;
+  if (leet.length === len) return deLeet(leet);
   // Keep the views aligned: a lower-case mapping that changes length keeps the original.
   const codes = new Uint16Array(len);
   for (let k = 0; k < len; k++) {
@@ -390,13 +390,20 @@ function safeNFKC(s: string): string {
 const NON_ASCII = /[^\t\n\r\x20-\x7e]/;
 const NO_MAP = new Int32Array(0);
 const LEET_CHARS = /[013457@$]/;
-const LEET_ALL = /[013457@$]/g;
+const LEET_ENTRIES = Object.entries(LEET);
+
+/** Leetspeak mapped in a lower-cased text: one native pass per symbol, only when there is one. */
+function deLeet(lower: string): string {
+  if (!LEET_CHARS.test(lower)) return lower;
+  let out = lower;
+  for (const [from, to] of LEET_ENTRIES) if (out.includes(from)) out = out.replaceAll(from, to);
+  return out;
+}
 
 function asciiFast(input: string): Normalized {
   // Printable ASCII needs no offset map (identity) and its lower-casing is native; only
   // texts with leetspeak digits or symbols pay for a replace.
-  let leet = input.toLowerCase();
-  if (LEET_CHARS.test(leet)) leet = leet.replace(LEET_ALL, (c) => LEET[c] ?? c);
+  const leet = deLeet(input.toLowerCase());
   return { clean: input, fold: input, leet, startMap: NO_MAP, endMap: NO_MAP, hidden: [], identity: true };
 }
 

@@ -21,6 +21,8 @@ export interface Views {
 const SPLIT_RUN = /(?<![a-z0-9])[a-z]([-._ *~+|/\\,:])[a-z](?:\1[a-z])*(?![a-z0-9])/g;
 const SPLIT_HINT = /(?<![a-z0-9])[a-z][-._ *~+|/\\,:][a-z](?![a-z0-9])/;
 
+const isLetter = (c: number): boolean => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
+
 /** A trie over the joinable words, as flat arrays: child index per (node, letter). */
 class Trie {
   private child: Int32Array;
@@ -77,7 +79,7 @@ const TRIE = new Trie(
  * (`n-o`) or in a run that also spells an attack word. Acronyms (`U.S.A.`, `e.g.`) spell no
  * vocabulary word and stay as written.
  */
-function separatorsToDrop(run: string, at: number, out: number[]): void {
+function separatorsToDrop(run: string, at: number, fold: string, out: number[]): void {
   let letters = '';
   for (let i = 0; i < run.length; i += 2) letters += run[i];
   const short: number[] = [];
@@ -94,7 +96,9 @@ function separatorsToDrop(run: string, at: number, out: number[]): void {
     for (let k = i; k < i + len - 1; k++) (len === 2 ? short : out).push(at + 2 * k + 1);
     i += len;
   }
-  if (attack || letters.length === 2) out.push(...short);
+  // A lone pair is joined only when both are letters as written: `1.5` reads `i.s` in leet.
+  if (attack || (letters.length === 2 && isLetter(fold.charCodeAt(at)) && isLetter(fold.charCodeAt(at + 2))))
+    out.push(...short);
 }
 
 /** Build views without the units at `drops` (ascending); a letter's span extends over the separator dropped after it. */
@@ -147,7 +151,7 @@ export function joinSplitWords(v: Views): Views | undefined {
   const drops: number[] = [];
   SPLIT_RUN.lastIndex = 0;
   for (let m = SPLIT_RUN.exec(v.leet); m !== null; m = SPLIT_RUN.exec(v.leet)) {
-    separatorsToDrop(m[0], m.index, drops);
+    separatorsToDrop(m[0], m.index, v.fold, drops);
   }
   if (drops.length === 0) return undefined;
   return dropUnits(

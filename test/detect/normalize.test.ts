@@ -68,6 +68,7 @@ describe('letters split by single separators', () => {
     'A/B testing, x-y plots and the T-shirt size M.',
     'Grades: A B C D F.',
     'Section a.b.c of the spec',
+    'About 1.5 million people, 3.4 percent.',
   ])('leaves %j as written', (text) => {
     const n = normalizeText(text);
     expect(n.clean).toBe(text);

@@ -50,14 +50,15 @@ class Trie {
   }
 
   /**
-   * Longest word spelled by `letters[from…]`: its length (0 when none) and whether it is an
-   * attack word, packed as `length * 2 + attack`.
+   * Longest word spelled by letters `from…count-1` of the run at `at` of `view` (letter k at
+   * `at + 2k`): its length (0 when none) and whether it is an attack word, packed as
+   * `length * 2 + attack`.
    */
-  longest(letters: string, from: number): number {
+  longest(view: string, at: number, from: number, count: number): number {
     let node = 0;
     let best = 0;
-    for (let i = from; i < letters.length; i++) {
-      const c = letters.charCodeAt(i) - 0x61;
+    for (let i = from; i < count; i++) {
+      const c = view.charCodeAt(at + 2 * i) - 0x61;
       if (c < 0 || c >= 26) break;
       node = this.child[node * 26 + c] as number;
       if (node === -1) break;
@@ -79,13 +80,12 @@ const TRIE = new Trie(
  * (`n-o`) or in a run that also spells an attack word. Acronyms (`U.S.A.`, `e.g.`) spell no
  * vocabulary word and stay as written.
  */
-function separatorsToDrop(run: string, at: number, fold: string, out: number[]): void {
-  let letters = '';
-  for (let i = 0; i < run.length; i += 2) letters += run[i];
+function separatorsToDrop(leet: string, at: number, runLength: number, fold: string, out: number[]): void {
+  const count = (runLength + 1) >> 1;
   const short: number[] = [];
   let attack = false;
-  for (let i = 0; i < letters.length;) {
-    const found = TRIE.longest(letters, i);
+  for (let i = 0; i < count;) {
+    const found = TRIE.longest(leet, at, i, count);
     const len = found >> 1;
     if (len < 2) {
       i++;
@@ -97,34 +97,54 @@ function separatorsToDrop(run: string, at: number, fold: string, out: number[]):
     i += len;
   }
   // A lone pair is joined only when both are letters as written: `1.5` reads `i.s` in leet.
-  if (attack || (letters.length === 2 && isLetter(fold.charCodeAt(at)) && isLetter(fold.charCodeAt(at + 2))))
-    out.push(...short);
+  if (attack || (count === 2 && isLetter(fold.charCodeAt(at)) && isLetter(fold.charCodeAt(at + 2))))
+    for (const d of short) out.push(d);
+}
+
+/** `view` without the units at `drops` (ascending), built in one pass. */
+function dropFrom(view: string, drops: number[]): string {
+  const codes = new Uint16Array(view.length - drops.length);
+  let o = 0;
+  let d = 0;
+  for (let k = 0; k < view.length; k++) {
+    if (k === drops[d]) {
+      d++;
+      continue;
+    }
+    codes[o++] = view.charCodeAt(k);
+  }
+  let out = '';
+  // Chunked: fromCharCode.apply has an argument-count limit.
+  for (let i = 0; i < codes.length; i += 8192) {
+    out += String.fromCharCode.apply(null, codes.subarray(i, i + 8192) as unknown as number[]);
+  }
+  return out;
 }
 
 /** Build views without the units at `drops` (ascending); a letter's span extends over the separator dropped after it. */
 function dropUnits(v: Views, drops: number[]): Views {
-  const len = v.leet.length;
-  const outLen = len - drops.length;
+  const outLen = v.leet.length - drops.length;
   const startMap = new Int32Array(outLen);
   const endMap = new Int32Array(outLen);
-  let clean = '';
-  let fold = '';
-  let leet = '';
-  let from = 0;
   let o = 0;
-  for (let d = 0; d <= drops.length; d++) {
-    const to = d < drops.length ? (drops[d] as number) : len;
-    clean += v.clean.slice(from, to);
-    fold += v.fold.slice(from, to);
-    leet += v.leet.slice(from, to);
-    for (let k = from; k < to; k++) {
-      startMap[o] = v.startMap[k] as number;
-      endMap[o++] = v.endMap[k] as number;
+  let d = 0;
+  for (let k = 0; k < v.leet.length; k++) {
+    if (k === drops[d]) {
+      d++;
+      if (o > 0) endMap[o - 1] = v.endMap[k] as number;
+      continue;
     }
-    if (to < len && o > 0) endMap[o - 1] = v.endMap[to] as number;
-    from = to + 1;
+    startMap[o] = v.startMap[k] as number;
+    endMap[o++] = v.endMap[k] as number;
   }
-  return { clean, fold, leet, startMap, endMap };
+  const fold = dropFrom(v.fold, drops);
+  return {
+    clean: v.clean === v.fold ? fold : dropFrom(v.clean, drops),
+    fold,
+    leet: dropFrom(v.leet, drops),
+    startMap,
+    endMap,
+  };
 }
 
 /** Identity maps for a view of `len` units. */
@@ -151,7 +171,7 @@ export function joinSplitWords(v: Views): Views | undefined {
   const drops: number[] = [];
   SPLIT_RUN.lastIndex = 0;
   for (let m = SPLIT_RUN.exec(v.leet); m !== null; m = SPLIT_RUN.exec(v.leet)) {
-    separatorsToDrop(m[0], m.index, v.fold, drops);
+    separatorsToDrop(v.leet, m.index, m[0].length, v.fold, drops);
   }
   if (drops.length === 0) return undefined;
   return dropUnits(

@@ -7,7 +7,8 @@
  * three views of the input of the same length so one offset addresses all of them:
  *
  * - `clean`: NFKC with invisible characters removed. This is what the caller gets back as
- *   `redacted` on the input side, so it must stay readable (no homoglyph folding).
+ *   `redacted` on the input side, so it must stay readable (no homoglyph folding). Words
+ *   spelled out letter by letter are joined in every view; `unjoined` keeps them as written.
  * - `fold`: `clean` with confusables folded to ASCII, used for PII/secret matching.
  * - `leet`: `fold` lower-cased with leetspeak digits mapped to letters, used for injection
  *   phrases only (a digit inside a credit card number must stay a digit).
@@ -40,6 +41,12 @@ export interface Normalized {
   identity?: boolean;
   /** Text hidden in invisible characters (tags, variation-selector bytes), with its original span. */
   hidden: HiddenRun[];
+  /**
+   * Set when split words were joined (`i-g-n-o-r-e`): `clean` as the reader wrote it, and
+   * for each unit of the views its index there. Redaction writes into this text, so a
+   * spelled-out word in a word game reaches the model as written.
+   */
+  unjoined?: { clean: string; at: Int32Array };
 }
 
 /**
@@ -352,7 +359,9 @@ function withSplitWordsJoined(v: Normalized): Normalized {
   if (!mayHoldSplitWords(v.leet)) return v;
   const maps = v.identity === true ? identityMaps(v.leet.length) : v;
   const joined = joinSplitWords({ clean: v.clean, fold: v.fold, leet: v.leet, ...maps });
-  return joined === undefined ? v : { ...joined, hidden: v.hidden };
+  if (joined === undefined) return v;
+  const { before, ...views } = joined;
+  return { ...views, hidden: v.hidden, unjoined: { clean: v.clean, at: before } };
 }
 
 /**

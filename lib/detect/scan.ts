@@ -271,6 +271,16 @@ function dedupe(findings: Finding[]): Finding[] {
   return out;
 }
 
+/** `[start, end)` of the views as a span of the text `redacted` is built from (see `Normalized.unjoined`). */
+function toDisplay(norm: Normalized, start: number, end: number): [number, number] {
+  const u = norm.unjoined;
+  if (u === undefined) return [start, end];
+  const len = u.at.length;
+  const s = start < len ? (u.at[start] as number) : u.clean.length;
+  const e = end > 0 ? (u.at[Math.min(end, len) - 1] as number) + 1 : s;
+  return [s, Math.max(s, e)];
+}
+
 function redact(text: string, norm: Normalized, located: Located[], cfg: Config): string {
   const spans: { start: number; end: number; label: string }[] = [];
   for (const l of located) {
@@ -278,12 +288,13 @@ function redact(text: string, norm: Normalized, located: Located[], cfg: Config)
     const f = l.finding;
     if (cfg.normalize) {
       if (l.nStart < 0) continue; // invisible tag payloads are already gone from `clean`
-      spans.push({ start: l.nStart, end: l.nEnd, label: cfg.redaction(f.type, f.detector) });
+      const [start, end] = toDisplay(norm, l.nStart, l.nEnd);
+      spans.push({ start, end, label: cfg.redaction(f.type, f.detector) });
     } else {
       spans.push({ start: f.start, end: f.end, label: cfg.redaction(f.type, f.detector) });
     }
   }
-  const base = cfg.normalize ? norm.clean : text;
+  const base = cfg.normalize ? (norm.unjoined?.clean ?? norm.clean) : text;
   if (spans.length === 0) return base;
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';

@@ -121,11 +121,17 @@ function dropFrom(view: string, drops: number[]): string {
   return out;
 }
 
+/** Joined views, and for each of their units its index in the views before joining. */
+export interface JoinedViews extends Views {
+  before: Int32Array;
+}
+
 /** Build views without the units at `drops` (ascending); a letter's span extends over the separator dropped after it. */
-function dropUnits(v: Views, drops: number[]): Views {
+function dropUnits(v: Views, drops: number[]): JoinedViews {
   const outLen = v.leet.length - drops.length;
   const startMap = new Int32Array(outLen);
   const endMap = new Int32Array(outLen);
+  const before = new Int32Array(outLen);
   let o = 0;
   let d = 0;
   for (let k = 0; k < v.leet.length; k++) {
@@ -134,6 +140,7 @@ function dropUnits(v: Views, drops: number[]): Views {
       if (o > 0) endMap[o - 1] = v.endMap[k] as number;
       continue;
     }
+    before[o] = k;
     startMap[o] = v.startMap[k] as number;
     endMap[o++] = v.endMap[k] as number;
   }
@@ -144,6 +151,7 @@ function dropUnits(v: Views, drops: number[]): Views {
     leet: dropFrom(v.leet, drops),
     startMap,
     endMap,
+    before,
   };
 }
 
@@ -167,7 +175,7 @@ export function mayHoldSplitWords(leet: string): boolean {
  * The views with split vocabulary words joined, or `undefined` when there is nothing to
  * join. All views drop the same units, so they stay aligned.
  */
-export function joinSplitWords(v: Views): Views | undefined {
+export function joinSplitWords(v: Views): JoinedViews | undefined {
   const drops: number[] = [];
   SPLIT_RUN.lastIndex = 0;
   for (let m = SPLIT_RUN.exec(v.leet); m !== null; m = SPLIT_RUN.exec(v.leet)) {

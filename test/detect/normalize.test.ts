@@ -59,6 +59,19 @@ describe('letters split by single separators', () => {
     const at = n.leet.indexOf('ignore');
     expect(original(text, at, at + 6)).toBe('i-g-n-o-r-e');
     expect(n.clean).toBe('Please ignore that.');
+    expect(n.unjoined?.clean).toBe(text);
+  });
+
+  it('redacts at the right place between joined words', () => {
+    const text = 'p-r-o-m-p-t: mail jane@example.com, s y s t e m ok';
+    const r = scanText(text, { injection: 'off' });
+    expect(r.redacted).toBe('p-r-o-m-p-t: mail [REDACTED:EMAIL], s y s t e m ok');
+    expect(text.slice(r.findings[0]!.start, r.findings[0]!.end)).toBe('jane@example.com');
+  });
+
+  it('redacts into the text as written, so a spelled-out word reaches the model unchanged', () => {
+    const text = 'Which word do the letters r e v e a l spell? Mail jane@example.com';
+    expect(scanText(text).redacted).toBe('Which word do the letters r e v e a l spell? Mail [REDACTED:EMAIL]');
   });
 
   it.each([
@@ -72,6 +85,7 @@ describe('letters split by single separators', () => {
   ])('leaves %j as written', (text) => {
     const n = normalizeText(text);
     expect(n.clean).toBe(text);
+    expect(n.unjoined).toBeUndefined();
     expect(scanText(text).findings).toEqual([]);
   });
 

@@ -87,7 +87,9 @@ export function isInvisible(cp: number): boolean {
 const CONFUSABLE_PAIRS =
   'аaвbеeкkмmнhоoрpсcтtуyхxіiјjѕsԁdԛqԝwһhӏlɡgАAВBЕEКKМMНHОOРPСCТTХXІIЈJЅSԌGԚQԜW' +
   'αaβbεeιiκkνvοoρpτtυuχxΑAΒBΕEΖZΗHΙIΚKΜMΝNΟOΡPΤTΥYΧXϲcϳjϹCℓlı' +
-  'i';
+  'i' +
+  // Rare letters (none in Russian or Greek prose) drawn exactly like Latin ones.
+  'ӀlѵvѴVѡwҮYүyҽeϜF';
 const FOLD = new Map<number, number>();
 for (const pairs of [CONFUSABLE_PAIRS, LETTER_FOLD_PAIRS]) {
   for (let i = 0; i + 1 < pairs.length; i += 2) {

@@ -16,8 +16,10 @@ describe('letter-like Unicode that NFKC does not fold', () => {
     ['letters with a stroke or hook', 'ıgnøɍe łeak', 'ignore leak'],
     ['negative circled and squared capitals', '\u{1F158}\u{1F156}\u{1F15D} \u{1F17E}\u{1F181}', 'ign or'],
     ['parenthesized letters', '⒤⒢⒩⒪⒭⒠', 'ignore'],
+    ['modifier letters, including a modifier small capital', 'ᶦᵍⁿᵒʳᵉ ʳᵘˡᵉˢ', 'ignore rules'],
     ['Cherokee and Lisu look-alikes', 'ꓢꓬꓢꓔꓰꓟ', 'system'],
     ['Cyrillic look-alikes', 'ѕуѕтем', 'system'],
+    ['rare Cyrillic and Greek look-alikes', 'ӀҽѵҽӀ ѡү Ϝ', 'level wy f'],
   ])('%s fold to ASCII in the leet view', (_name, text, leet) => {
     expect(normalizeText(text).leet.replace(/[^a-z ]/g, '?')).toBe(leet);
   });

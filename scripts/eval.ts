@@ -216,6 +216,12 @@ const adversarial: [string, string][] = [
   ['%xx run', '%41'.repeat(big / 3)],
   ['key= bait', 'password='.repeat(big / 9)],
   ['zero-width', '\u200b'.repeat(big)],
+  // Normalization and decoding (docs/normalization.md): each class at its worst.
+  ['spaced letters', 'i g n o r e '.repeat(big / 12)],
+  ['variation selectors', '\u{1F600}' + '\u{E0150}'.repeat(big / 2)],
+  ['wrapped base64', ('QUJD'.repeat(19) + '\r\n').repeat(big / 78)],
+  ['base64 decoys', 'aGVsbG8gd29ybGQh '.repeat(big / 17)],
+  ['rot13 words', 'vtaber '.repeat(big / 7)],
 ];
 console.log('\n== Adversarial 100 KB inputs (ms per scan)');
 console.log(

@@ -3,8 +3,10 @@
  */
 import type { DetectorAction, DetectorName, Finding, ScanOptions, ScanResult } from './types.js';
 import { normalizeText, toOriginal, type Normalized } from './normalize.js';
-import { findEncodedRuns, newBudget, type DecodedSegment } from './decode.js';
-import { findPii, type RawMatch } from './pii.js';
+import { findEncodedRuns, newBudget } from './decode.js';
+import { batchSpan, placeInBatch, toBatches, type Batch, type Piece } from './batch.js';
+import { findTransformedText } from './transforms.js';
+import { findPii } from './pii.js';
 import { findSecrets } from './secrets.js';
 import { dominantType, scoreInjection, type InjectionHit } from './injection.js';
 
@@ -112,6 +114,111 @@ interface Located {
   nEnd: number;
 }
 
+/** One scan's state: the text, its views, the configuration and what was found so far. */
+interface Scan {
+  text: string;
+  norm: Normalized;
+  cfg: Config;
+  located: Located[];
+}
+
+/** Record a finding at `[nStart, nEnd)` of the normalized views. */
+function add(
+  scan: Scan,
+  detector: DetectorName,
+  type: string,
+  nStart: number,
+  nEnd: number,
+  action: Exclude<DetectorAction, 'off'>,
+): void {
+  const [start, end] = toOriginal(scan.norm, nStart, nEnd, scan.text.length);
+  scan.located.push({ finding: { detector, type, start, end, action }, nStart, nEnd });
+}
+
+/** PII and secrets in `view`; `place` maps a match to normalized coordinates of the text. */
+function runDetectors(scan: Scan, view: string, place: (start: number, end: number) => [number, number]): void {
+  const { cfg } = scan;
+  if (cfg.pii !== 'off') for (const m of findPii(view)) add(scan, 'pii', m.type, ...place(m.start, m.end), cfg.pii);
+  if (cfg.secrets !== 'off')
+    for (const m of findSecrets(view)) add(scan, 'secrets', m.type, ...place(m.start, m.end), cfg.secrets);
+}
+
+/**
+ * Decode the encoded runs of the text, and the runs inside them (base64 of URL-encoded text
+ * and the like), scan them for PII and secrets, and return their batches for the injection
+ * score. A match maps to the encoded run of the text it came from.
+ */
+function scanEncoded(scan: Scan): Batch[] {
+  const budget = newBudget(scan.text.length);
+  const outer = toBatches(findEncodedRuns(scan.norm.fold, budget));
+  const inner: Piece[] = [];
+  for (const b of outer) {
+    for (const seg of findEncodedRuns(b.n.fold, budget)) {
+      const [start, end] = placeInBatch(b, seg.start, seg.end);
+      inner.push({ text: seg.text, start, end });
+    }
+  }
+  const batches = inner.length > 0 ? [...outer, ...toBatches(inner)] : outer;
+  for (const b of batches) runDetectors(scan, b.n.fold, (s, e) => placeInBatch(b, s, e));
+  return batches;
+}
+
+/**
+ * Score batches of decoded text. Returns the highest score; at the threshold, each rule hit
+ * (or, with none, the whole batch) becomes an `encoded_payload` hit at its encoded span.
+ */
+function scoreBatches(batches: Batch[], threshold: number, hits: InjectionHit[]): number {
+  let best = 0;
+  for (const b of batches) {
+    const s = scoreInjection(b.n.leet, b.n.fold);
+    if (s.score > best) best = s.score;
+    if (s.score < threshold) continue;
+    const spans = s.hits.length > 0 ? s.hits.map((h) => placeInBatch(b, h.start, h.end)) : [batchSpan(b)];
+    for (const [start, end] of spans) hits.push({ type: 'encoded_payload', start, end, weight: s.score });
+  }
+  return best;
+}
+
+/** The injection score of the text, its decoded and transformed segments and its hidden text; findings at the threshold. */
+function scanInjection(scan: Scan, decoded: Batch[]): number {
+  const { norm, cfg } = scan;
+  const main = scoreInjection(norm.leet, norm.fold);
+  let score = main.score;
+  const encodedHits: InjectionHit[] = [];
+  score = Math.max(score, scoreBatches(decoded, cfg.threshold, encodedHits));
+  // rot13 and reversed passages only change the injection verdict, which is whole-text:
+  // screening them for PII would make a streamed result depend on where a passage ends.
+  if (score < cfg.threshold) {
+    const transformed = findTransformedText(norm.leet, norm.clean);
+    if (transformed.length > 0)
+      score = Math.max(score, scoreBatches(toBatches(transformed), cfg.threshold, encodedHits));
+  }
+  // Hidden text (tags, variation selectors) has its span in original coordinates and is
+  // already gone from `clean`: it is reported, never redacted.
+  const hiddenHits: InjectionHit[] = [];
+  if (norm.hidden.length > 0) score = Math.max(score, scoreBatches(toBatches(norm.hidden), cfg.threshold, hiddenHits));
+  for (const h of hiddenHits) {
+    const finding: Finding = {
+      detector: 'injection',
+      type: h.type,
+      start: h.start,
+      end: h.end,
+      action: cfg.injection as Exclude<DetectorAction, 'off'>,
+    };
+    scan.located.push({ finding, nStart: -1, nEnd: -1 });
+  }
+  if (score >= cfg.threshold) {
+    const action = cfg.injection as Exclude<DetectorAction, 'off'>;
+    const reported = [...encodedHits, ...main.hits];
+    for (const h of reported) add(scan, 'injection', h.type, h.start, h.end, action);
+    if (reported.length === 0 && hiddenHits.length === 0) {
+      // The model fired without a rule: report the whole text, typed by the weak rules.
+      add(scan, 'injection', dominantType(main.hits), 0, norm.clean.length, action);
+    }
+  }
+  return score;
+}
+
 /**
  * Scan `text` for prompt injection, PII and secrets.
  *
@@ -134,87 +241,14 @@ export function scanText(text: string, options?: ScanOptions): ScanResult {
   }
   const cfg = resolveScanOptions(options);
   const norm = normalizeText(text);
-  const located: Located[] = [];
-  const budget = newBudget();
-
+  const scan: Scan = { text, norm, cfg, located: [] };
+  runDetectors(scan, norm.fold, (s, e) => [s, e]);
   // Decoded segments are scanned like the main text; what they find maps to the encoded run.
-  const segments: DecodedSegment[] = [];
-  if (cfg.pii !== 'off' || cfg.secrets !== 'off' || cfg.injection !== 'off') {
-    segments.push(...findEncodedRuns(norm.fold, budget));
-  }
+  const any = cfg.pii !== 'off' || cfg.secrets !== 'off' || cfg.injection !== 'off';
+  const decoded = any ? scanEncoded(scan) : [];
+  const score = cfg.injection !== 'off' ? scanInjection(scan, decoded) : 0;
 
-  const add = (
-    detector: DetectorName,
-    type: string,
-    nStart: number,
-    nEnd: number,
-    action: Exclude<DetectorAction, 'off'>,
-  ) => {
-    const [start, end] = toOriginal(norm, nStart, nEnd, text.length);
-    located.push({ finding: { detector, type, start, end, action }, nStart, nEnd });
-  };
-
-  const runDetectors = (view: string, place: (m: RawMatch) => [number, number]): void => {
-    if (cfg.pii !== 'off') for (const m of findPii(view)) add('pii', m.type, ...place(m), cfg.pii);
-    if (cfg.secrets !== 'off') for (const m of findSecrets(view)) add('secrets', m.type, ...place(m), cfg.secrets);
-  };
-
-  runDetectors(norm.fold, (m) => [m.start, m.end]);
-  // Tag-character smuggling is a decoded segment whose span is in original coordinates.
-  const decodedViews: { n: Normalized; nStart: number; nEnd: number }[] = [];
-  for (const seg of segments) {
-    const n = normalizeText(seg.text);
-    decodedViews.push({ n, nStart: seg.start, nEnd: seg.end });
-    runDetectors(n.fold, () => [seg.start, seg.end]);
-    // One more level: base64 of URL-encoded text and the like, within the same budget.
-    for (const inner of findEncodedRuns(n.fold, budget)) {
-      const n2 = normalizeText(inner.text);
-      decodedViews.push({ n: n2, nStart: seg.start, nEnd: seg.end });
-      runDetectors(n2.fold, () => [seg.start, seg.end]);
-    }
-  }
-
-  let score = 0;
-  if (cfg.injection !== 'off') {
-    const main = scoreInjection(norm.leet, norm.fold);
-    score = main.score;
-    const hits: InjectionHit[] = main.hits;
-    const encodedHits: InjectionHit[] = [];
-    for (const d of decodedViews) {
-      const s = scoreInjection(d.n.leet, d.n.fold);
-      if (s.score > score) score = s.score;
-      if (s.score >= cfg.threshold)
-        encodedHits.push({ type: 'encoded_payload', start: d.nStart, end: d.nEnd, weight: s.score });
-    }
-    for (const tag of norm.tagRuns) {
-      const n = normalizeText(tag.text);
-      const s = scoreInjection(n.leet, n.fold);
-      if (s.score > score) score = s.score;
-      if (s.score >= cfg.threshold) {
-        located.push({
-          finding: {
-            detector: 'injection',
-            type: 'encoded_payload',
-            start: tag.start,
-            end: tag.end,
-            action: cfg.injection,
-          },
-          nStart: -1,
-          nEnd: -1,
-        });
-      }
-    }
-    if (score >= cfg.threshold) {
-      const reported = [...encodedHits, ...hits];
-      for (const h of reported) add('injection', h.type, h.start, h.end, cfg.injection);
-      const alreadyReported = reported.length > 0 || located.some((l) => l.finding.detector === 'injection');
-      if (!alreadyReported) {
-        // The model fired without a rule: report the whole text, typed by the weak rules.
-        add('injection', dominantType(hits), 0, norm.clean.length, cfg.injection);
-      }
-    }
-  }
-
+  const { located } = scan;
   located.sort((a, b) => a.finding.start - b.finding.start || b.finding.end - a.finding.end);
   const findings = dedupe(located.map((l) => l.finding));
   const redacted = redact(text, norm, located, cfg);
@@ -237,6 +271,16 @@ function dedupe(findings: Finding[]): Finding[] {
   return out;
 }
 
+/** `[start, end)` of the views as a span of the text `redacted` is built from (see `Normalized.unjoined`). */
+function toDisplay(norm: Normalized, start: number, end: number): [number, number] {
+  const u = norm.unjoined;
+  if (u === undefined) return [start, end];
+  const len = u.at.length;
+  const s = start < len ? (u.at[start] as number) : u.clean.length;
+  const e = end > 0 ? (u.at[Math.min(end, len) - 1] as number) + 1 : s;
+  return [s, Math.max(s, e)];
+}
+
 function redact(text: string, norm: Normalized, located: Located[], cfg: Config): string {
   const spans: { start: number; end: number; label: string }[] = [];
   for (const l of located) {
@@ -244,12 +288,13 @@ function redact(text: string, norm: Normalized, located: Located[], cfg: Config)
     const f = l.finding;
     if (cfg.normalize) {
       if (l.nStart < 0) continue; // invisible tag payloads are already gone from `clean`
-      spans.push({ start: l.nStart, end: l.nEnd, label: cfg.redaction(f.type, f.detector) });
+      const [start, end] = toDisplay(norm, l.nStart, l.nEnd);
+      spans.push({ start, end, label: cfg.redaction(f.type, f.detector) });
     } else {
       spans.push({ start: f.start, end: f.end, label: cfg.redaction(f.type, f.detector) });
     }
   }
-  const base = cfg.normalize ? norm.clean : text;
+  const base = cfg.normalize ? (norm.unjoined?.clean ?? norm.clean) : text;
   if (spans.length === 0) return base;
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';

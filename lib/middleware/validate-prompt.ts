@@ -151,6 +151,63 @@ function joinClean(segments: Segment[], separator: string): string {
   return text;
 }
 
+/** Characters read on each side of a boundary between two messages or parts. */
+const SEAM_WINDOW = 256;
+
+/**
+ * The seams between neighbouring segments, and between consecutive user segments with other
+ * turns between them: the end of one joined to the start of the next with nothing between,
+ * so a word split across them reads whole. Seams are separated by blank lines; `ends[k]` is
+ * where seam `k` ends in the text and `at[k]` the segment that completes it.
+ */
+function seams(segments: Segment[]): { text: string; ends: number[]; at: Segment[] } {
+  let text = '';
+  const ends: number[] = [];
+  const at: Segment[] = [];
+  const add = (a: Segment, b: Segment): void => {
+    if (text.length > 0) text += '\n\n';
+    text += a.clean.slice(-SEAM_WINDOW) + b.clean.slice(0, SEAM_WINDOW);
+    ends.push(text.length);
+    at.push(b);
+  };
+  let lastUser: Segment | undefined;
+  for (let k = 0; k < segments.length; k++) {
+    const s = segments[k]!;
+    if (k > 0) add(segments[k - 1]!, s);
+    if (s.role === 'user') {
+      if (lastUser !== undefined && lastUser !== segments[k - 1]) add(lastUser, s);
+      lastUser = s;
+    }
+  }
+  return { text, ends, at };
+}
+
+/**
+ * An injection that only shows when the segments are read together: the whole conversation
+ * joined by line breaks, then the seams (bounded windows) for a word split mid-way.
+ * Returns the finding and the segment where it ends.
+ */
+function findSplitInjection(segments: Segment[], scan: ScanConfig): { hit: Finding; where: Segment } | undefined {
+  const joined = scanText(joinClean(segments, '\n'), scan).findings.find((f) => f.detector === 'injection');
+  if (joined !== undefined) {
+    // Name the message or part where the injection ends: the one that completes it.
+    let offset = 0;
+    let where = segments[0]!;
+    for (const s of segments) {
+      if (offset >= joined.end) break;
+      where = s;
+      offset += s.clean.length + 1;
+    }
+    return { hit: joined, where };
+  }
+  const seam = seams(segments);
+  const hit = scanText(seam.text, scan).findings.find((f) => f.detector === 'injection');
+  if (hit === undefined) return undefined;
+  let k = 0;
+  while (k < seam.ends.length - 1 && seam.ends[k]! < hit.end) k++;
+  return { hit, where: seam.at[k]! };
+}
+
 function refusalFor(found: Finding, param: string): ShieldError {
   return found.detector === 'injection'
     ? new ShieldError(400, 'prompt_injection', 'The prompt was refused: it looks like a prompt injection.', { param })
@@ -275,24 +332,14 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     }
     // An injection split over several messages or parts is only visible when they are read together.
     if (segments.length > 1 && scan.injection !== 'off') {
-      const joined = scanText(joinClean(segments, '\n'), joinedScan);
-      const hit = joined.findings.find((f) => f.detector === 'injection');
-      if (hit) {
+      const split = findSplitInjection(segments, joinedScan);
+      if (split !== undefined) {
+        const { hit, where } = split;
         const alreadyRecorded = state.findings.some((f) => f.stage === 'input' && f.detector === 'injection');
         // A flagged split injection is recorded too; per-message findings already count it otherwise.
         if (hit.action === 'block' || !alreadyRecorded)
           recordFindings(state, [{ stage: 'input', detector: 'injection', type: hit.type, action: hit.action }]);
-        if (hit.action === 'block') {
-          // Name the message or part where the injection ends: the one that completes it.
-          let offset = 0;
-          let where = segments[0]!;
-          for (const s of segments) {
-            if (offset >= hit.end) break;
-            where = s;
-            offset += s.clean.length + 1;
-          }
-          return refusalFor(hit, paramOf(where));
-        }
+        if (hit.action === 'block') return refusalFor(hit, paramOf(where));
       }
     }
 

@@ -275,6 +275,16 @@ describe('auditLog privacy and forging', () => {
     expect(redacted.records[0].prompt).toBe(`user: Mail [REDACTED:EMAIL] about ${MARKER}`);
     expect(redacted.lines[0]).not.toContain('jane.doe@example.com');
   });
+
+  it('redacts a base64 payload after 60 base64 decoys in the logged prompt', async () => {
+    const decoys = Array.from({ length: 60 }, (_, i) => Buffer.from(`note ${i}: lunch at noon`).toString('base64'));
+    const payload = Buffer.from('mail jane.doe@example.com today').toString('base64');
+    const prompt = { messages: [{ role: 'user', content: `${decoys.join(' ')} ${payload} ${MARKER}` }] };
+    const logged = await run({ includeContent: 'redacted' }, (app) => request(app).post('/chat').send(prompt));
+    expect(logged.records[0].prompt).toContain('[REDACTED:EMAIL]');
+    expect(logged.records[0].prompt).toContain(MARKER);
+    expect(logged.lines[0]).not.toContain(payload);
+  });
 });
 
 describe('auditLog options', () => {

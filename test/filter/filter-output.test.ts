@@ -326,6 +326,13 @@ describe('option validation', () => {
 });
 
 describe('streaming equals whole-text filtering (property)', () => {
+  // A secret in base64 wrapped into 16-character lines: its decoding windows span line breaks.
+  const wrappedLines = Buffer.from(
+    'Notes for the team, as agreed in the meeting. '.repeat(4) +
+      'key sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD, mail jane.doe@example.com',
+  )
+    .toString('base64')
+    .match(/.{1,16}/g)!;
   const policy = new OutputPolicy(
     policyConfig({
       scan: { injection: 'off', pii: 'redact', secrets: 'redact', normalize: false },
@@ -368,6 +375,9 @@ describe('streaming equals whole-text filtering (property)', () => {
     'project',
     ' zeus',
     'cnry-ABCDEFGHIJKL',
+    wrappedLines.join('\n'),
+    wrappedLines.join('\r\n'),
+    ...wrappedLines.slice(0, 4),
   ];
   const noise = fc.string({
     unit: fc.constantFrom('a', '1', '4', ' ', '@', '.', '-', '[', ']', '(', ')', '!', '<', '>', '/', ':', '\n', '='),

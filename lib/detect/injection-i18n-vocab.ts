@@ -68,9 +68,12 @@ export interface Vocab {
   sayOnly: string;
 }
 
-/** A bounded gap of up to `n` words in a space-separated script (for use inside vocabulary). */
+/**
+ * A bounded gap of up to `n` words in a space-separated script (for use inside vocabulary).
+ * Each word runs to its end (the lookahead), so a failing match tries one split per word.
+ */
 export const wg = (n: number): string =>
-  `(?:[\\s,;:'’"«»„“”()\\-]{1,4}[\\p{L}\\p{M}\\p{N}]{1,24}){0,${n}}[\\s,;:'’"«»„“”()\\-]{1,4}`;
+  `(?:[\\s,;:'’"«»„“”()\\-]{1,4}[\\p{L}\\p{M}\\p{N}]{1,24}(?![\\p{L}\\p{M}\\p{N}])){0,${n}}[\\s,;:'’"«»„“”()\\-]{1,4}`;
 /** A bounded gap of up to `n` characters within one sentence (CJK). */
 export const cg = (n: number): string => `[^。！？!?\\n]{0,${n}}`;
 
@@ -111,7 +114,7 @@ const fr: Vocab = {
   lang: 'fr',
   script: 'words',
   order: 'vo',
-  gate: 'les des est une et du vous tu ce qui pas le au vos tes ton ta ne sans consignes instructions précédentes oubliez oublie ignorez ignore',
+  gate: 'les des est une et du vous tu ce qui pas le au vos tes ton ta ne sans consignes instructions précédentes oubliez oublie ignorez',
   neg: 'ne|n|pas|sans|jamais',
   ignore:
     'ignor~|oubli~|ne tenez pas compte|ne tiens pas compte|ne pas tenir compte|faites abstraction|fais abstraction|abandonn~|écart~|cesse~ de suivre|arrête~ de suivre|désobé~|outrepass~|passe~ outre',
@@ -178,7 +181,7 @@ const pt: Vocab = {
   lang: 'pt',
   script: 'words',
   order: 'vo',
-  gate: 'os da dos uma que não você em seu sua suas teu tua é sem agora diga ao às pelo pela isso está são dê instruções instrucoes esqueça senha ignore',
+  gate: 'os da dos uma que não você em seu sua suas teu tua é sem agora diga ao às pelo pela isso está são dê instruções instrucoes esqueça senha',
   neg: 'não|nao|nunca|jamais|sem|nem|não se|não te|não me|não o|não a|não os|não as',
   ignore:
     'ignor~|esqueç~|esquec~|desconsider~|descart~|omit~|desprez~|deixe de seguir|deixa de seguir|pare de seguir|para de seguir|não sig~|não obedeç~|anul~',

@@ -37,12 +37,16 @@ interface Language {
   /** Script languages: a character of the script. */
   script?: RegExp;
   rules: Rule[];
-  /** All the rules as one global alternation, rule `i` in capture group `i + 1`. */
+  /** All the rules as one global alternation, rule `i` in the group named `r<i>`. */
   all: RegExp;
 }
 
 const LETTER = '[\\p{L}\\p{M}\\p{N}]';
-const TAIL = '[\\p{L}\\p{M}]{0,8}';
+/**
+ * An inflection tail that runs to the end of the word: the lookahead leaves one way to match,
+ * so a stem's tail followed by a part's tail cannot retry every split of the word.
+ */
+const TAIL = '[\\p{L}\\p{M}]{0,8}(?![\\p{L}\\p{M}])';
 /** Start of a word: no letter, mark or digit before. */
 const START = `(?<!${LETTER})`;
 
@@ -165,7 +169,7 @@ function buildRules(v: Vocab): RuleSource[] {
 
 function buildLanguage(v: Vocab): Language {
   const rules = buildRules(v);
-  const body = rules.map((r) => `(${expandPattern(r.src)})`).join('|');
+  const body = rules.map((r, i) => `(?<r${i}>${expandPattern(r.src)})`).join('|');
   const all = new RegExp(v.script === 'words' ? `${START}(?:${body})` : body, 'gu');
   const latin = !v.gate.startsWith('[');
   return {
@@ -242,16 +246,21 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
   let left = lang.rules.length;
   const re = lang.all;
   re.lastIndex = 0;
-  // One pass: each match reports the rule whose alternative matched, and the scan resumes one
-  // character later so a rule that starts inside another's match is still found.
+  // One pass: each match reports the rule whose alternative matched; after a new rule the scan
+  // resumes one character later, so a rule that starts inside its match is still found.
   for (let m = re.exec(text); m !== null && left > 0; m = re.exec(text)) {
-    const ri = m.indexOf(m.slice(1).find((g) => g !== undefined) as string, 1) - 1;
-    if (ri >= 0 && seen[ri] === 0 && m[0].length > 0) {
+    const groups = m.groups as Record<string, string | undefined>;
+    let ri = 0;
+    while (ri < lang.rules.length && groups[`r${ri}`] === undefined) ri++;
+    if (ri < lang.rules.length && seen[ri] === 0 && m[0].length > 0) {
       seen[ri] = 1;
       left--;
       found(ri, m);
+      re.lastIndex = m.index + 1;
+    } else {
+      // A rule already found: skip its match, so a flood of one phrase costs one match each.
+      re.lastIndex = m.index + Math.max(1, m[0].length);
     }
-    re.lastIndex = m.index + 1;
   }
 }
 

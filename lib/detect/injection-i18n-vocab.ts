@@ -58,6 +58,8 @@ export interface Vocab {
   ask: string;
   /** The assistant's password or secret key. */
   secret: string;
+  /** A password with any determiner: asked for, a weak witness ("confirm the password"). */
+  password: string;
   youAreNow: string;
   unrestricted: string;
   /** Jailbreak modes: developer mode, god mode, DAN mode. */
@@ -101,6 +103,7 @@ const es: Vocab = {
   ask: 'cuál es|cuál era|dime|dame|díme~|revél~|revel~|compárt~|compart~|confírm~|confirm~|dígame|deme',
   secret:
     '(?:tu|su) (?:contraseña|clave secreta|clave de acceso|código secreto|palabra secreta|password)|la (?:contraseña|clave) (?:secreta|del sistema)|el código secreto',
+  password: 'contraseña|clave de acceso',
   youAreNow: `(?:a partir de ahora|desde ahora|de ahora en adelante|ahora)${wg(1)}(?:eres|serás|actuarás|te llamas|vas a (?:ser|actuar))|eres ahora`,
   unrestricted:
     'sin (?:ningun[ao] |ningún )?(?:restricción~|filtro~|censura|limitación~|ética|moral)|libre de (?:toda[s]? |cualquier )?(?:restricción~|regla~|limitación~|filtro~|censura)',
@@ -114,7 +117,7 @@ const fr: Vocab = {
   lang: 'fr',
   script: 'words',
   order: 'vo',
-  gate: 'les des est une et du vous tu ce qui pas le au vos tes ton ta ne sans consignes instructions précédentes oubliez oublie ignorez',
+  gate: 'les des est une et du vous tu ce qui pas le au vos tes ton ta ne sans consignes précédentes oubliez oublie ignorez',
   neg: 'ne|n|pas|sans|jamais',
   ignore:
     'ignor~|oubli~|ne tenez pas compte|ne tiens pas compte|ne pas tenir compte|faites abstraction|fais abstraction|abandonn~|écart~|cesse~ de suivre|arrête~ de suivre|désobé~|outrepass~|passe~ outre',
@@ -133,6 +136,7 @@ const fr: Vocab = {
   ask: 'quel est|quelle est|dis-moi|dites-moi|donne-moi|donnez-moi|révèl~|révél~|partag~|confirm~|indiqu~',
   secret:
     '(?:ton|votre) (?:mot de passe|code secret|password)|(?:ta|votre) (?:clé secrète|phrase secrète)|le mot de passe (?:secret|du système)|la clé secrète|le code secret',
+  password: 'mot de passe',
   youAreNow: `(?:à partir de maintenant|dorénavant|désormais|maintenant|à présent)${wg(1)}(?:tu es|vous êtes|tu seras|vous serez|tu t'appelles|tu vas être|tu deviens|tu agiras)|(?:tu es|vous êtes) (?:maintenant|désormais|dorénavant)`,
   unrestricted:
     'sans (?:aucune |aucun )?(?:restriction~|filtre~|censure|limit~|éthique|morale|contrainte~)|libéré~ de (?:toute~ )?(?:restriction~|règle~|limit~|contrainte~)|libre de toute~ (?:restriction~|règle~|contrainte~)',
@@ -164,9 +168,10 @@ const de: Vocab = {
   hidden: `(?:ursprünglich~|anfänglich~|initial~|versteckt~|geheim~|intern~|vertraulich~|vorherig~|verborgen~)${wg(1)}(?:anweisung~|instruktion~|prompt~|vorgabe~|regel~|konfiguration|nachricht~)|(?:deine|ihre|eure) (?:anweisungen|instruktionen|vorgaben|regeln)|(?:dein|ihr) prompt`,
   textAbove:
     'den (?:obigen )?text (?:oben|davor|darüber)|den obigen text|alles (?:oben|darüber|davor|obige)|alles,? was (?:oben|darüber|davor) (?:steht|stand|kam)|den text (?:vom|seit dem) anfang|die wörter (?:oben|davor)',
-  ask: 'was ist|wie lautet|wie heißt|sag~ mir|nenn~ mir|gib mir|geben sie mir|verrat~ mir|teil~ mir|bestätig~|zeig~ mir',
+  ask: 'was ist|wie lautet|wie heißt|sag~ mir|nenn~ mir|gib mir|geben sie mir|verrat~ mir|teil~ mir|bestätig~|zeig~ mir|geben|gibst|verraten|nennen',
   secret:
     '(?:dein|ihr|euer)~ (?:passwort|kennwort|geheimcode|geheimwort|geheimschlüssel|password)|(?:dein|ihr|euer)~ geheim~ (?:schlüssel|code)|das (?:geheime|system-?)passwort|den geheimen (?:schlüssel|code)',
+  password: 'passwort|kennwort',
   youAreNow: `(?:ab jetzt|ab sofort|von nun an|ab heute|jetzt|nun)${wg(1)}(?:bist du|sind sie|wirst du|heißt du|spielst du)|du bist (?:jetzt|nun|ab jetzt|ab sofort|von nun an)|sie sind (?:jetzt|nun|ab sofort)`,
   unrestricted:
     'ohne (?:jegliche~ |irgendwelche~ |alle )?(?:einschränkung~|beschränkung~|filter~|zensur|ethik|moral|restriktion~)|ungefiltert~|unzensiert~|frei von (?:allen |jeglichen )?(?:einschränkung~|regeln|beschränkung~|zensur|filter~)',
@@ -199,6 +204,7 @@ const pt: Vocab = {
   ask: 'qual (?:é|era)|diga-me|me diga|diz-me|dê-me|me dê|revel~|compartilh~|partilh~|confirm~|inform~',
   secret:
     '(?:sua|tua) (?:senha|palavra-passe|palavra passe|chave secreta|password)|(?:seu|teu) código secreto|a (?:senha|chave) (?:secreta|do sistema)|o código secreto',
+  password: 'senha|palavra-passe',
   youAreNow: `(?:a partir de agora|de agora em diante|daqui em diante|agora)${wg(1)}(?:você é|tu és|você será|tu serás|você vai ser|você se chama|te chamas)|(?:você é|tu és) agora`,
   unrestricted:
     'sem (?:nenhuma |quaisquer |qualquer )?(?:restriç~|filtro~|censura|limitaç~|ética|moral)|livre de (?:toda~ |qualquer~ )?(?:restriç~|regra~|limitaç~|filtro~|censura)',
@@ -229,6 +235,7 @@ const it: Vocab = {
   ask: 'qual è|dimmi|dammi|mi dica|mi dia|rivel~|condivid~|conferm~',
   secret:
     "(?:la tua|la sua|la vostra) (?:password|parola d'ordine|chiave segreta|parola segreta)|(?:il tuo|il suo) codice segreto|la (?:password|chiave) (?:segreta|del sistema)|il codice segreto",
+  password: "password|parola d'ordine",
   youAreNow: `(?:d'ora in poi|da ora in poi|da adesso|da ora|ora|adesso)${wg(1)}(?:sei|sarai|ti chiami|agirai|diventi)|sei (?:ora|adesso)`,
   unrestricted:
     'senza (?:alcuna |alcun |nessuna |nessun )?(?:restrizion~|filtr~|censura|limit~|etica|morale|vincol~)|liber~ da (?:ogni |qualsiasi |tutte le )?(?:restrizion~|regol~|limit~|vincol~|filtr~|censura)',
@@ -261,6 +268,7 @@ const ru: Vocab = {
   ask: 'какой|каков~|скажи~|назови~|сообщи~|раскрой~|дай~ мне|поделись|подтверди~',
   secret:
     '(?:твой|ваш|свой) (?:пароль|секретный (?:ключ|код)|код доступа)|у (?:тебя|вас) (?:пароль|секретный (?:ключ|код))|(?:секретн~|системн~) (?:пароль|ключ|код)',
+  password: 'пароль|пароля',
   youAreNow: `(?:с этого момента|отныне|теперь|начиная с этого момента)${wg(1)}(?:ты|вы)(?![\\p{L}])|(?:ты|вы) (?:теперь|отныне)`,
   unrestricted:
     'без (?:каких-либо |всяких |любых )?(?:ограничени~|фильтр~|цензур~|правил|запрет~|морал~|этик~)|свобод~ от (?:всех |любых )?(?:ограничени~|правил|фильтр~|цензур~)',
@@ -294,6 +302,7 @@ const zh: Vocab = {
   ask: '告诉我|告訴我|是什么|是什麼|是多少|给我|給我|透露|分享|说出|說出|确认|確認',
   secret:
     '(?:你的|您的)(?:密码|密碼|密钥|密鑰|秘钥|秘密钥|口令|秘密代码|暗号)|(?:系统|系統|管理员|管理員)(?:的)?(?:密码|密碼|密钥)|秘密(?:代码|字符串)',
+  password: '密码|密碼|口令',
   youAreNow:
     '(?:从现在开始|從現在開始|从现在起|從現在起|从今以后|從今以後|现在|現在)[，,]?\\s?(?:你是|你就是|你将是|你將是|你将扮演|你叫|你扮演|你成为)|你现在是|你現在是|你现在就是',
   unrestricted:
@@ -325,9 +334,10 @@ const ja: Vocab = {
     'あなたの(?:指示|プロンプト|設定|ルール|初期設定)|(?:最初|初期|元|オリジナル|隠し|秘密|内部)の?(?:指示|プロンプト|命令)',
   textAbove:
     '上記(?:の)?(?:内容|文章|テキスト|すべて|全て)|上の(?:文章|テキスト|内容)|これより前の(?:文章|テキスト|内容)|最初からの(?:文章|テキスト|内容)',
-  ask: '教えて|教え|なんですか|何ですか|は何|を言って|明かして|共有して|確認して',
+  ask: '教えて|教え|なんですか|何ですか|は何|を言って|明かして|共有して|確認して|が必要',
   secret:
     '(?:あなたの|君の|お前の|システムの|管理者の)(?:パスワード|秘密鍵|秘密のキー|秘密のコード|シークレットキー|暗証番号|合言葉)',
+  password: 'パスワード|暗証番号',
   youAreNow: '(?:今から|これから|今後は?|以後)、?\\s?(?:あなたは|君は|お前は)',
   unrestricted:
     '(?:制限|制約|フィルター|検閲|倫理|道徳)(?:が|を|に|の|は)?(?:一切)?(?:ない|なし|無し|無い|受けない|縛られない)|無制限|制限なし|検閲なし',
@@ -355,8 +365,9 @@ const ko: Vocab = {
     '(?:당신의|너의|네) (?:지시|지침|프롬프트|설정|규칙)|(?:초기|원래|숨겨진|비밀|내부|처음) ?(?:지시|지침|프롬프트|명령)',
   textAbove:
     '위의 (?:내용|글|텍스트|모든 것)|위 (?:내용|글|텍스트)|처음부터 (?:모든 )?(?:내용|글|텍스트)|앞의 (?:내용|글|텍스트)',
-  ask: '알려|말해|무엇|뭐|공개|공유|확인',
+  ask: '알려|말해|무엇|뭐|공개|공유|확인|필요',
   secret: '(?:당신의|너의|네) ?(?:비밀번호|암호|패스워드|비밀 ?키|비밀 ?코드)|시스템 (?:비밀번호|암호)|비밀 ?코드',
+  password: '비밀번호|암호|패스워드',
   youAreNow: '(?:지금부터|이제부터|이제|앞으로)(?:는)? ?(?:당신은|너는|넌)',
   unrestricted:
     '(?:제한|제약|필터|검열|윤리|도덕)(?:이|가|을|를|에|도)? ?(?:없|받지 ?않|구애받지)|무제한|제한 ?없이|검열 ?없이',
@@ -383,6 +394,7 @@ const hi: Vocab = {
   textAbove: 'ऊपर (?:का|के|लिखा|दिया गया) (?:सारा |पूरा )?(?:पाठ|टेक्स्ट|सब कुछ)|शुरू से (?:सारा |पूरा )?(?:पाठ|टेक्स्ट)',
   ask: 'क्या है|बताओ|बताएं|बताइए|साझा करें|साझा कर|पुष्टि',
   secret: '(?:आपका|अपना|तुम्हारा|तेरा) (?:पासवर्ड|गुप्त कोड|सीक्रेट की)|सिस्टम (?:का|के लिए) पासवर्ड',
+  password: 'पासवर्ड',
   youAreNow: 'अब से (?:तुम|आप)',
   unrestricted: '(?:बिना|कोई) (?:किसी )?(?:प्रतिबंध~|सीमा~|फ़िल्टर|फिल्टर|सेंसर~)',
   devMode: 'डेवलपर मोड|गॉड मोड|डैन मोड|जेलब्रेक मोड',
@@ -408,6 +420,7 @@ const ar: Vocab = {
   textAbove: 'النص (?:أعلاه|اعلاه|السابق)|كل ما (?:سبق|ورد أعلاه)|(?:كل )?شيء من البداية',
   ask: 'ما هي|ما هو|أخبرني|اخبرني|قل لي|شارك|أعطني|اعطني|أكد|اكد',
   secret: 'كلمة (?:المرور|السر) (?:الخاصة بك|الخاصة بنظامنا|لنظامنا)|كلمة مرورك|كلمة سرك|مفتاحك السري|الرمز السري',
+  password: 'كلمة المرور|كلمة السر',
   youAreNow: '(?:من الآن فصاعدا|من الآن|الآن) (?:أنت|انت)',
   unrestricted: '(?:بدون|دون|بلا) (?:أي |اي )?(?:قيود|حدود|رقابة|فلترة|تصفية)',
   devMode: 'وضع المطور|وضع الإله|وضع dan',

@@ -158,6 +158,12 @@ function buildRules(v: Vocab): RuleSource[] {
       0.5,
       both(`${start}${p(v.ask)}${g(3)}(?:${v.secret})`, `${start}${p(v.secret)}${g(3)}(?:${v.ask})`),
     ),
+    rule(
+      'password-ask',
+      'system_prompt_extraction',
+      0.35,
+      both(`${p(v.ask)}${g(3)}(?:${v.password})`, `${p(v.password)}${g(3)}(?:${v.ask})`),
+    ),
     rule('you-are-now', 'persona_jailbreak', 0.35, `${start}(?:${v.youAreNow})`),
     rule('unrestricted', 'persona_jailbreak', 0.3, `${start}(?:${v.unrestricted})`),
     rule('dev-mode', 'persona_jailbreak', 0.35, `${start}(?:${v.devMode})`),

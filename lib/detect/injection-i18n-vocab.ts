@@ -428,5 +428,85 @@ const ar: Vocab = {
   sayOnly: '(?:فقط|فحسب) (?:قل|اكتب|أجب|اطبع|كرر)|(?:قل|اكتب|أجب) فقط',
 };
 
+const tr: Vocab = {
+  lang: 'tr',
+  script: 'words',
+  order: 'ov',
+  gate: 'bir bu ve için ile çok daha gibi olarak ama şimdi sen senin tüm önceki bütün talimatları şifre',
+  ignore:
+    'görmezden gel(?:in|iniz)?(?![\\p{L}])|yok say(?:ın|ınız)?(?![\\p{L}])|unut(?:un|unuz)?(?![\\p{L}])|dikkate alma(?:yın)?(?![\\p{L}])|uyma(?:yın)?(?![\\p{L}])',
+  instr: 'talimat~|komut~|yönerge~|istem~|prompt~|direktif~',
+  prior: 'önceki|yukarıdaki|tüm|bütün|ilk|orijinal|senin|sistem',
+  rules: 'kural~|kısıtlama~|sınırlama~|filtre~|politika~',
+  above: 'yukarıdaki~|yukarıdakileri|öncekileri',
+  reveal: 'göster~|ifşa et~|tekrarla~|yaz~|söyle~|paylaş~|ver~|nedir',
+  sysPrompt: 'sistem istem~|sistem prompt~|sistem talimat~|sistem mesaj~|system prompt',
+  hidden: '(?:senin|gizli|ilk|orijinal|dahili|başlangıç) (?:talimat~|istem~|prompt~|kural~)',
+  textAbove: 'yukarıdaki (?:metn~|metin~|her şey~|yazı~)|baştan itibaren (?:tüm )?(?:metn~|metin~)',
+  ask: 'nedir|söyle~|ver~|paylaş~|onayla~|gerek~',
+  secret: '(?:senin|sizin) (?:şifre~|parola~|gizli anahtar~)|şifren|şifreniz|parolan|parolanız',
+  password: 'şifre~|parola~',
+  youAreNow: '(?:şu andan itibaren|bundan sonra|artık) (?:sen|siz)(?![\\p{L}])',
+  unrestricted: 'kısıtlamasız|sansürsüz|filtresiz|sınırsız|hiçbir (?:kısıtlama|sınır|filtre|sansür)',
+  devMode: 'geliştirici mod~|tanrı mod~|dan mod~|jailbreak mod~',
+  adminMode:
+    '(?:bakım|hata ayıklama|yönetici|admin|sistem|teşhis) mod~|(?:senin|sizin) (?:geliştiricin|yaratıcın|yöneticin)~',
+  sayOnly: '(?:sadece|yalnızca|bunun yerine) (?:söyle|yaz|cevap ver|yanıt ver|tekrarla)',
+};
+
+const vi: Vocab = {
+  lang: 'vi',
+  script: 'words',
+  order: 'vo',
+  gate: 'của và là các những bạn tôi không được này có với cho trong để một hãy',
+  neg: 'không|đừng|chớ',
+  ignore: 'bỏ qua|phớt lờ|quên|lờ đi|không tuân theo|đừng tuân theo',
+  instr: 'hướng dẫn|chỉ dẫn|chỉ thị|lệnh|lời nhắc|mệnh lệnh|prompt',
+  prior: 'trước đó|trước|ban đầu|gốc|tất cả|mọi|của bạn|hệ thống|ở trên',
+  rules: 'quy tắc|quy định|giới hạn|hạn chế|bộ lọc|chính sách',
+  above: 'những điều trên|điều trên|nội dung trên|những gì ở trên|ở trên',
+  reveal: 'hiển thị|cho tôi xem|tiết lộ|lặp lại|in ra|viết ra|nói cho tôi|cho tôi biết|chia sẻ|là gì',
+  sysPrompt: 'lời nhắc hệ thống|prompt hệ thống|chỉ dẫn hệ thống|hướng dẫn hệ thống|thông điệp hệ thống|system prompt',
+  hidden:
+    '(?:hướng dẫn|chỉ dẫn|lời nhắc|prompt) (?:ban đầu|gốc|ẩn|bí mật|nội bộ)|(?:hướng dẫn|chỉ dẫn|lời nhắc) của bạn',
+  textAbove: '(?:toàn bộ )?(?:văn bản|nội dung) (?:ở )?(?:trên|phía trên)|mọi thứ ở trên|từ đầu',
+  ask: 'là gì|cho tôi biết|nói cho tôi|chia sẻ|xác nhận|đưa cho tôi|cần',
+  secret: 'mật khẩu của bạn|khóa bí mật của bạn|mã bí mật',
+  password: 'mật khẩu',
+  youAreNow: '(?:từ bây giờ|kể từ bây giờ|bây giờ),? bạn (?:là|sẽ là)|bạn bây giờ là|bạn giờ là',
+  unrestricted: 'không (?:có )?(?:bất kỳ )?(?:giới hạn|hạn chế|kiểm duyệt|bộ lọc)',
+  devMode: 'chế độ (?:nhà phát triển|dev|thần|dan|jailbreak|không giới hạn)',
+  adminMode:
+    'chế độ (?:bảo trì|gỡ lỗi|debug|quản trị|admin|hệ thống|chẩn đoán)|tôi là (?:nhà phát triển|người tạo ra|quản trị viên) của bạn',
+  sayOnly: '(?:chỉ|thay vào đó) (?:nói|viết|trả lời|in ra|lặp lại)',
+};
+
+const id: Vocab = {
+  lang: 'id',
+  script: 'words',
+  order: 'vo',
+  gate: 'yang dan di untuk dengan anda saya ini itu dari tidak akan kamu semua adalah',
+  neg: 'jangan|tidak|tanpa',
+  ignore: 'abaikan|lupakan|acuhkan|jangan ikuti|jangan pedulikan|tinggalkan',
+  instr: 'instruksi|instruksiku|petunjuk|perintah|arahan|prompt|pedoman',
+  prior: 'sebelumnya|awal|asli|semua|seluruh|anda|kamu|sistem|di atas',
+  rules: 'aturan|batasan|pembatasan|filter|kebijakan',
+  above: 'yang di atas|hal di atas|semua di atas|teks di atas|semua yang sebelumnya',
+  reveal: 'tunjukkan|tampilkan|ungkapkan|ulangi|cetak|tuliskan|beri tahu|katakan|bagikan|apa',
+  sysPrompt: 'prompt sistem|instruksi sistem|pesan sistem|petunjuk sistem|system prompt',
+  hidden:
+    '(?:instruksi|petunjuk|prompt|arahan) (?:awal|asli|tersembunyi|rahasia|internal)|(?:instruksi|petunjuk|arahan|aturan) (?:anda|kamu)',
+  textAbove: '(?:semua )?(?:teks|tulisan) (?:di atas|sebelumnya)|semua yang di atas|dari awal',
+  ask: 'apa|beri tahu|katakan|bagikan|konfirmasi|berikan|butuh',
+  secret: '(?:kata sandi|sandi|kunci rahasia|kode rahasia|password) (?:anda|kamu)|sandimu|string rahasia',
+  password: 'kata sandi|sandi|password',
+  youAreNow: '(?:mulai sekarang|sekarang|mulai saat ini),? (?:anda|kamu) (?:adalah|akan menjadi|menjadi)',
+  unrestricted: 'tanpa (?:ada )?(?:batasan|pembatasan|sensor|filter)',
+  devMode: 'mode (?:pengembang|developer|dewa|dan|jailbreak|tanpa batas)',
+  adminMode:
+    'mode (?:pemeliharaan|debug|admin|administrator|sistem|diagnostik)|saya (?:adalah )?(?:pengembang|pencipta|admin|administrator) (?:anda|kamu)',
+  sayOnly: '(?:hanya|cukup|sebagai gantinya) (?:katakan|tulis|jawab|balas|cetak|ulangi)',
+};
+
 /** The languages, most-used in LLM traffic first. English lives in injection.ts. */
-export const VOCABS: readonly Vocab[] = [zh, es, fr, de, pt, ru, ja, ko, it, hi, ar];
+export const VOCABS: readonly Vocab[] = [zh, es, fr, de, pt, ru, ja, ko, it, hi, ar, tr, vi, id];

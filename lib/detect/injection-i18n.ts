@@ -203,7 +203,10 @@ VOCABS.forEach((v, i) => {
 const MAX_FUNCTION_WORD = Math.max(...[...FUNCTION_WORDS.keys()].map((w) => w.length));
 
 function isLatinLetter(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
+  // ASCII, Latin-1 to Latin Extended-B, and Latin Extended Additional (Vietnamese tones).
+  return (
+    (c >= 0x61 && c <= 0x7a) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x1e00 && c <= 0x1eff)
+  );
 }
 
 /**

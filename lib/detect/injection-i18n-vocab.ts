@@ -70,12 +70,19 @@ export interface Vocab {
   sayOnly: string;
 }
 
+/** Characters between words. */
+const SEP = `\\s,;:'’"«»„“”()\\-`;
+/**
+ * A word character: anything but a separator or sentence punctuation. A negated short class
+ * is much cheaper to test than Unicode letter properties, and stays disjoint from `SEP`.
+ */
+export const WORD = `[^${SEP}.!?。！？]`;
+
 /**
  * A bounded gap of up to `n` words in a space-separated script (for use inside vocabulary).
  * Each word runs to its end (the lookahead), so a failing match tries one split per word.
  */
-export const wg = (n: number): string =>
-  `(?:[\\s,;:'’"«»„“”()\\-]{1,4}[\\p{L}\\p{M}\\p{N}]{1,24}(?![\\p{L}\\p{M}\\p{N}])){0,${n}}[\\s,;:'’"«»„“”()\\-]{1,4}`;
+export const wg = (n: number): string => `(?:[${SEP}]{1,4}${WORD}{1,24}(?!${WORD})){0,${n}}[${SEP}]{1,4}`;
 /** A bounded gap of up to `n` characters within one sentence (CJK). */
 export const cg = (n: number): string => `[^。！？!?\\n]{0,${n}}`;
 

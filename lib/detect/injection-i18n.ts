@@ -20,7 +20,7 @@
  */
 import type { InjectionHit, InjectionType } from './injection.js';
 import { normalizeText } from './normalize.js';
-import { cg, VOCABS, wg, type Vocab } from './injection-i18n-vocab.js';
+import { cg, VOCABS, wg, WORD, type Vocab } from './injection-i18n-vocab.js';
 
 interface Rule {
   id: string;
@@ -37,8 +37,11 @@ interface Language {
   /** Script languages: a character of the script. */
   script?: RegExp;
   rules: Rule[];
-  /** All the rules as one global alternation, rule `i` in the group named `r<i>`. */
+  /** All the rules as one sticky alternation, rule `i` in the group named `r<i>`. */
   all: RegExp;
+  /** Canonical first characters (and first-two-character keys) a match can begin with. */
+  leadOne: Set<number>;
+  leadTwo: Set<number>;
 }
 
 const LETTER = '[\\p{L}\\p{M}\\p{N}]';
@@ -46,7 +49,7 @@ const LETTER = '[\\p{L}\\p{M}\\p{N}]';
  * An inflection tail that runs to the end of the word: the lookahead leaves one way to match,
  * so a stem's tail followed by a part's tail cannot retry every split of the word.
  */
-const TAIL = '[\\p{L}\\p{M}]{0,8}(?![\\p{L}\\p{M}])';
+const TAIL = `${WORD}{0,8}(?!${WORD})`;
 /** Start of a word: no letter, mark or digit before. */
 const START = `(?<!${LETTER})`;
 
@@ -173,16 +176,124 @@ function buildRules(v: Vocab): RuleSource[] {
   return rules.filter((r): r is RuleSource => r !== undefined);
 }
 
+/**
+ * The literal beginnings (up to two characters) of the alternatives of a vocabulary source,
+ * or undefined when some alternative has none (it starts with a class or an optional part).
+ */
+export function leadsOf(src: string): string[] | undefined {
+  let i = 0;
+  // Skips a balanced group, character class or escape starting at `i`.
+  const skipAtom = (): void => {
+    const c = src[i];
+    if (c === '\\') i += src[i + 1] === 'p' || src[i + 1] === 'P' ? src.indexOf('}', i) - i + 1 : 2;
+    else if (c === '[') i = src.indexOf(']', i + 1) + 1;
+    else if (c === '(') {
+      let depth = 0;
+      do {
+        if (src[i] === '\\') i++;
+        else if (src[i] === '[') i = src.indexOf(']', i + 1);
+        else if (src[i] === '(') depth++;
+        else if (src[i] === ')') depth--;
+        i++;
+      } while (depth > 0 && i < src.length);
+    } else i++;
+  };
+  const alternatives = (): string[] | undefined => {
+    const out: string[] = [];
+    let ok = true;
+    for (;;) {
+      const one = alternative();
+      if (one === undefined) ok = false;
+      else out.push(...one);
+      while (i < src.length && src[i] !== '|' && src[i] !== ')') skipAtom();
+      if (src[i] !== '|') break;
+      i++;
+    }
+    return ok ? out : undefined;
+  };
+  const alternative = (): string[] | undefined => {
+    let lit = '';
+    while (i < src.length && lit.length < 2) {
+      const c = src[i] as string;
+      if (c === '|' || c === ')') break;
+      if (
+        src.startsWith('(?<!', i) ||
+        src.startsWith('(?<=', i) ||
+        src.startsWith('(?!', i) ||
+        src.startsWith('(?=', i)
+      ) {
+        skipAtom();
+        continue;
+      }
+      if (c === '(') {
+        i += src.startsWith('(?:', i) ? 3 : 1;
+        const inner = alternatives();
+        i++;
+        if (inner === undefined || /^[?*{]/.test(src[i] ?? '')) return lit === '' ? undefined : [lit];
+        return inner.map((x) => (lit + x).slice(0, 2));
+      }
+      if ('[\\~ .'.includes(c) || /^[?*{]/.test(src[i + 1] ?? '')) break;
+      lit += c;
+      i++;
+    }
+    return lit === '' ? undefined : [lit];
+  };
+  return alternatives();
+}
+
+/** Where a language's matches can begin: the first parts of its rules, in its word order. */
+function firstParts(v: Vocab): string[] {
+  const vo = v.order !== 'ov';
+  const ov = v.order !== 'vo';
+  return [
+    ...(vo ? [v.ignore, v.reveal, v.ask] : []),
+    ...(ov ? [v.prior, v.above, v.hidden, v.textAbove, v.secret, v.password] : []),
+    v.sysPrompt,
+    v.youAreNow,
+    v.unrestricted,
+    v.devMode,
+    v.adminMode,
+    v.sayOnly,
+  ];
+}
+
+const canonCache = new Uint16Array(0x10000);
+/** One spelling per letter for lead lookups: lower-case, unaccented, confusables folded. */
+function canon(code: number): number {
+  if (code < 0x80 || code > 0xffff) return code;
+  let v = canonCache[code] as number;
+  if (v === 0) {
+    const base = String.fromCharCode(code).normalize('NFD').charAt(0);
+    const folded = normalizeText(base).leet;
+    v = (folded.length === 1 ? folded : base).charCodeAt(0);
+    canonCache[code] = v;
+  }
+  return v;
+}
+
 function buildLanguage(v: Vocab): Language {
   const rules = buildRules(v);
   const body = rules.map((r, i) => `(?<r${i}>${expandPattern(r.src)})`).join('|');
-  const all = new RegExp(v.script === 'words' ? `${START}(?:${body})` : body, 'gu');
+  const all = new RegExp(v.script === 'words' ? `${START}(?:${body})` : body, 'uy');
+  const leadOne = new Set<number>();
+  const leadTwo = new Set<number>();
+  for (const part of firstParts(v)) {
+    const leads = leadsOf(part);
+    if (leads === undefined) throw new Error(`injection-i18n: a ${v.lang} rule has no literal start: ${part}`);
+    for (const lead of leads) {
+      const [a, b] = [...lead].map((c) => canon(c.charCodeAt(0)));
+      if (b === undefined) leadOne.add(a as number);
+      else leadTwo.add((a as number) * 0x10000 + b);
+    }
+  }
   const latin = !v.gate.startsWith('[');
   return {
     lang: v.lang,
     ...(latin ? {} : { script: new RegExp(v.gate, 'u') }),
     rules: rules.map(({ id, type, weight }) => ({ id, type, weight })),
     all,
+    leadOne,
+    leadTwo,
   };
 }
 
@@ -249,26 +360,35 @@ function gatedLanguages(text: string): Language[] {
   );
 }
 
-/** Calls `found(ruleIndex, match)` for the first match of each of `lang`'s rules in `text`. */
+/**
+ * Calls `found(ruleIndex, match)` for the first match of each of `lang`'s rules in `text`.
+ * The rules are tried (as one sticky alternation) only where a text position begins with one
+ * of their literal starts, found by a table lookup per character.
+ */
 function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: RegExpExecArray) => void): void {
   const seen = new Uint8Array(lang.rules.length);
   let left = lang.rules.length;
   const re = lang.all;
-  re.lastIndex = 0;
-  // One pass: each match reports the rule whose alternative matched; after a new rule the scan
-  // resumes one character later, so a rule that starts inside its match is still found.
-  for (let m = re.exec(text); m !== null && left > 0; m = re.exec(text)) {
+  const n = text.length;
+  let next = canon(text.charCodeAt(0));
+  for (let i = 0; i < n && left > 0; i++) {
+    const c = next;
+    next = i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0;
+    if (!lang.leadOne.has(c) && !lang.leadTwo.has(c * 0x10000 + next)) continue;
+    re.lastIndex = i;
+    const m = re.exec(text);
+    if (m === null || m[0].length === 0) continue;
     const groups = m.groups as Record<string, string | undefined>;
     let ri = 0;
     while (ri < lang.rules.length && groups[`r${ri}`] === undefined) ri++;
-    if (ri < lang.rules.length && seen[ri] === 0 && m[0].length > 0) {
+    if (ri < lang.rules.length && seen[ri] === 0) {
       seen[ri] = 1;
       left--;
       found(ri, m);
-      re.lastIndex = m.index + 1;
-    } else {
+    } else if (m[0].length > 1) {
       // A rule already found: skip its match, so a flood of one phrase costs one match each.
-      re.lastIndex = m.index + Math.max(1, m[0].length);
+      i += m[0].length - 1;
+      next = i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0;
     }
   }
 }

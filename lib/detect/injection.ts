@@ -38,6 +38,7 @@ import {
   wordPrefilter,
 } from './injection-features.js';
 import { MODEL } from './injection-weights.js';
+import { multilingualHits } from './injection-i18n.js';
 
 /** The injection finding types. */
 export type InjectionType =
@@ -860,6 +861,11 @@ export function scoreInjection(leet: string, fold: string): InjectionScore {
   let keep = 1;
   for (let ri = 0; ri < RULES.length; ri++)
     if ((hitCount[ri] as number) > 0) keep *= 1 - (RULES[ri] as PhraseRule).weight;
+  // Other languages' phrase rules (injection-i18n.ts): at most one hit per rule.
+  for (const h of multilingualHits(leet)) {
+    hits.push(h);
+    keep *= 1 - h.weight;
+  }
   const suffix = adversarialSuffix(fold);
   if (suffix !== undefined) {
     hits.push(suffix);

@@ -340,14 +340,10 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     const onClose = () => {
       release?.();
       if (!settle || res.writableFinished) return onFinish();
-      // The client left mid-call: the handler records what was used a moment later, once
-      // the aborted upstream call unwinds. Wait for it, briefly.
-      const started = Date.now();
-      const poll = () => {
-        if (getShieldState(res).usage !== undefined || Date.now() - started > 1000) return settle?.();
-        setTimeout(poll, 10).unref?.();
-      };
-      poll();
+      // The client left mid-call: the aborted provider call unwinds a moment later and
+      // records what was used then. Wait for it, but not forever: a handler that ignores the
+      // abort must not hold the reservation open.
+      waitForSettled(state, settle);
     };
     res.once('finish', onFinish);
     res.once('close', onClose);
@@ -448,6 +444,23 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
       (err: unknown) => onStoreError(err, next),
     );
   };
+}
+
+/** How long a reservation waits, after a disconnect, for the provider call to be over. */
+const SETTLE_WAIT_MS = 1000;
+
+/**
+ * Calls `settle` once the state's provider call is over, or after SETTLE_WAIT_MS at most.
+ * Without a call in flight yet (the client left before it started, or your own handler
+ * answers) the bound alone applies: a call that starts and ends within it is still counted.
+ */
+function waitForSettled(state: ShieldState, settle: () => void): void {
+  const timer = setTimeout(settle, SETTLE_WAIT_MS);
+  timer.unref?.();
+  state.settled?.then(() => {
+    clearTimeout(timer);
+    settle();
+  });
 }
 
 /**

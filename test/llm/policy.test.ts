@@ -124,7 +124,9 @@ describe('callLLM policy: what reaches the provider', () => {
       const state = await lastState(h, before + 1);
       expect(state.stream).toBe(stream);
       expect(state.usage).toBeDefined();
-      expect(state.abortUpstream).toBeUndefined();
+      expect(state.upstreamAbort).toBeUndefined();
+      expect(Object.values(state).filter((v) => typeof v === 'function')).toEqual([]);
+      expect(await state.settled).toEqual(state.usage);
     }
   });
 

@@ -2,7 +2,7 @@
 // provider's moderations endpoint (`client.moderations.create`) or a function of yours.
 // A moderation call that fails blocks (fail closed) unless `failOpen` is set.
 
-import OpenAI from 'openai';
+import { openAIClientFromEnv } from './openai-client.js';
 import type { LLMClient } from './openai-types.js';
 import { describe, optionError } from './options.js';
 
@@ -63,15 +63,11 @@ export function resolveModeration(factory: string, value: unknown): Moderator | 
     throw new TypeError(`${factory}: \`moderation\` takes \`client\` or \`check\`, not both`);
   let client = o.client as LLMClient | undefined;
   if (o.check === undefined && client === undefined) {
-    const apiKey = process.env.OPENAI_API_KEY;
-    if (!apiKey)
+    client = openAIClientFromEnv();
+    if (client === undefined)
       throw new TypeError(
         `${factory}: \`moderation\` needs a \`client\` (or a \`check\` function), or OPENAI_API_KEY set (received ${describe(value)})`,
       );
-    client = new OpenAI({
-      apiKey,
-      ...(process.env.OPENAI_BASE_URL ? { baseURL: process.env.OPENAI_BASE_URL } : {}),
-    }) as unknown as LLMClient;
   }
   return makeModerator({ ...(o as ModerationOptions), ...(client ? { client } : {}) });
 }

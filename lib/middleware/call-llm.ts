@@ -1,6 +1,5 @@
 import { randomFillSync } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import OpenAI from 'openai';
 import { estimateTokens } from '../detect/tokens.js';
 import { ShieldError } from '../core/errors.js';
 import {
@@ -12,6 +11,7 @@ import {
   type LLMClient,
   type Usage,
 } from '../core/openai-types.js';
+import { openAIClientFromEnv } from '../core/openai-client.js';
 import { checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield } from '../core/request.js';
 import type { ShieldState } from '../core/state.js';
@@ -66,20 +66,12 @@ const clientCheck: Check = (v) =>
 
 /** The client from OPENAI_API_KEY / OPENAI_BASE_URL, or a startup error that says what to set. */
 function clientFromEnv(): LLMClient {
-  const apiKey = process.env.OPENAI_API_KEY;
-  if (!apiKey)
+  const client = openAIClientFromEnv();
+  if (client === undefined)
     throw new TypeError(
       `${FACTORY}: no \`client\` given and OPENAI_API_KEY is not set (pass a client, e.g. \`new OpenAI()\` or \`createMockLLM()\`, or set OPENAI_API_KEY)`,
     );
-  return new OpenAI({
-    apiKey,
-    ...(process.env.OPENAI_BASE_URL ? { baseURL: process.env.OPENAI_BASE_URL } : {}),
-    // We retry ourselves, with our own policy; SDK retries would multiply attempts.
-    maxRetries: 0,
-    // The SDK logs unparsable provider output verbatim at `error` level; provider text must
-    // not reach the logs. OPENAI_LOG still wins for someone debugging on purpose.
-    ...(process.env.OPENAI_LOG ? {} : { logLevel: 'off' as const }),
-  }) as unknown as LLMClient;
+  return client;
 }
 
 // Canary tokens are cut from a pool of random bytes, each byte used once: randomBytes per

@@ -7,7 +7,7 @@ import {
   type RateLimitInfo,
 } from 'express-rate-limit';
 import { ShieldError } from '../core/errors.js';
-import { checkOptions, describe, is, optionError, type Check } from '../core/options.js';
+import { checkNested, checkOption, checkOptions, describe, is, type Check } from '../core/options.js';
 import { clientAddress, enterShield, keyFingerprint, presentedKey, sha256 } from '../core/request.js';
 import { getShieldState, type ShieldState } from '../core/state.js';
 import {
@@ -67,30 +67,8 @@ const DEFAULT_PREFIX = 'llm-shield:';
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const limitCheck: Check = is.either(is.positiveInt, is.function);
 const redisCheck: Check = redisClientProblem;
-/** Checks a nested options object field by field, naming `parent.field` in messages. */
-function checkNested(
-  parent: string,
-  value: Record<string, unknown>,
-  fields: Record<string, Check>,
-  required: readonly string[],
-): void {
-  for (const name of Object.keys(value)) {
-    if (!Object.prototype.hasOwnProperty.call(fields, name))
-      throw new TypeError(
-        `${FACTORY}: unknown option \`${parent}.${name}\` (known options: ${Object.keys(fields).sort().join(', ')})`,
-      );
-  }
-  for (const [name, check] of Object.entries(fields)) {
-    const v = value[name];
-    if (v === undefined) {
-      if (required.includes(name)) throw optionError(FACTORY, `${parent}.${name}`, 'a positive integer', v);
-      continue;
-    }
-    const miss = check(v);
-    if (miss !== undefined) throw optionError(FACTORY, `${parent}.${name}`, miss, v);
-  }
-}
-
+const tokensChecks = { limit: is.positiveInt, windowMs: is.positiveInt };
+const concurrencyChecks = { limit: is.positiveInt, leaseMs: is.positiveInt };
 /**
  * Who a request counts against: the `apiKeyAuth` principal, else a hash of the presented
  * key (never the key itself), else the client IP (IPv6 grouped by /56 subnet).
@@ -191,23 +169,21 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
     redisTimeoutMs: is.positiveInt,
     failOpen: is.boolean,
   });
-  const tokensOpt = opts.tokens === undefined ? undefined : { ...(opts.tokens as unknown as Record<string, unknown>) };
-  if (tokensOpt) checkNested('tokens', tokensOpt, { limit: is.positiveInt, windowMs: is.positiveInt }, ['limit']);
+  const tokensOpt = opts.tokens && checkNested<TokenBudgetOptions>(FACTORY, 'tokens', opts.tokens, tokensChecks);
+  if (tokensOpt) checkOption(FACTORY, 'tokens.limit', tokensOpt.limit, is.positiveInt);
   let concurrencyLimit: number | undefined;
   let leaseMs = 60_000;
   if (typeof opts.concurrency === 'number') concurrencyLimit = opts.concurrency;
   else if (opts.concurrency !== undefined) {
-    const c = { ...(opts.concurrency as unknown as Record<string, unknown>) };
-    checkNested('concurrency', c, { limit: is.positiveInt, leaseMs: is.positiveInt }, ['limit']);
-    concurrencyLimit = c.limit as number;
-    if (c.leaseMs !== undefined) leaseMs = c.leaseMs as number;
+    const c = checkNested<ConcurrencyOptions>(FACTORY, 'concurrency', opts.concurrency, concurrencyChecks);
+    checkOption(FACTORY, 'concurrency.limit', c.limit, is.positiveInt);
+    concurrencyLimit = c.limit;
+    if (c.leaseMs !== undefined) leaseMs = c.leaseMs;
   }
 
   const windowMs = opts.windowMs ?? 60_000;
   const baseLimit = opts.limit ?? 60;
-  const defaultTokens = tokensOpt
-    ? { limit: tokensOpt.limit as number, windowMs: (tokensOpt.windowMs as number | undefined) ?? windowMs }
-    : undefined;
+  const defaultTokens = tokensOpt ? { limit: tokensOpt.limit!, windowMs: tokensOpt.windowMs ?? windowMs } : undefined;
   const completionCap = opts.maxCompletionTokens ?? 4096;
   const failOpen = opts.failOpen ?? false;
   const prefix = opts.prefix ?? DEFAULT_PREFIX;

@@ -309,7 +309,10 @@ describe('option validation', () => {
       { moderation: { failOpen: 1, check: () => false } },
       'filterOutput: `moderation.failOpen` must be a boolean (received 1)',
     ],
-    [{ moderation: { chek: () => false } }, 'filterOutput: unknown option `moderation.chek`'],
+    [
+      { moderation: { chek: () => false } },
+      'filterOutput: unknown option `moderation.chek` (known options: check, client, failOpen, model, timeoutMs)',
+    ],
     [{ refusal: '' }, 'filterOutput: `refusal` must be a non-empty string (received "")'],
     [
       { piii: 'redact' },

@@ -111,6 +111,13 @@ function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
   });
 }
 
+/** A request whose key a verify function is looking up. */
+interface VerifyContext {
+  req: Request;
+  state: ShieldState;
+  next: NextFunction;
+}
+
 const keysCheck: Check = (v) =>
   typeof v === 'function' || Array.isArray(v) ? undefined : 'an array of keys or a function';
 
@@ -165,13 +172,8 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
   }
 
   /** A verify function may be async: only that path makes a promise. */
-  async function verified(
-    verify: VerifyKey,
-    req: Request,
-    key: string,
-    state: ShieldState,
-    next: NextFunction,
-  ): Promise<void> {
+  async function verified(verify: VerifyKey, key: string, ctx: VerifyContext): Promise<void> {
+    const { req, state, next } = ctx;
     let returned: unknown;
     try {
       returned = await verify(key, req);
@@ -192,7 +194,7 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
     const state = enterShield(req, res);
     const key = presentedKey(req);
     if (key === undefined) return next(unauthorized());
-    if (verify) return verified(verify, req, key, state, next);
+    if (verify) return verified(verify, key, { req, state, next });
     admit(state, lookup(key), next);
   };
 }

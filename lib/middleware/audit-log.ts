@@ -52,7 +52,7 @@ export interface AuditFinding extends StateFinding {
   owasp: OwaspLlmId | null;
 }
 
-/** One audit record (SPEC §7), as written to the logger. */
+/** One audit record, as written to the logger. */
 export interface AuditRecord {
   event: 'llm.request';
   requestId: string;
@@ -115,7 +115,8 @@ const auditLine = winston.format((info) => {
 
 // winston's Console transport, writing to stdout as it does (`console._stdout`,
 // `${line}${eol}`), without scheduling a `logged` event per record that nobody listens to:
-// that setImmediate closure and its Immediate were ~30K instructions of auditLog's ~200K a request.
+// that setImmediate closure and its Immediate were a large share of auditLog's per-request
+// cost (docs/architecture.md gives the figures).
 // Anything else (a `logged` listener, no `console._stdout`) goes to Console's own `log`.
 class StdoutTransport extends winston.transports.Console {
   override log(info: object, callback: () => void): void {
@@ -243,7 +244,7 @@ function escapedPath(url: string): string {
   });
 }
 
-// `toISOString` goes through V8's runtime on every call (~0.4 µs); within one second only
+// `toISOString` goes through V8's runtime on every call; within one second only
 // the milliseconds change, so the rest of the string is kept. The same string as
 // `new Date(now).toISOString()`; times it cannot vouch for go to toISOString itself.
 const YEAR_10000 = 253_402_300_800_000;

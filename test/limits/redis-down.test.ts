@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMockLLM, rateLimitByKey } from '../../lib/index.js';
 import { CLIENT_KEY, presetApp } from '../helpers/app.js';
-import { DEAD_PORT, chat, limitedApp, uniquePrefix } from './redis-helpers.js';
+import { DEAD_PORT, chat, limitedApp, uniquePrefix } from '../helpers/redis.js';
 
 // A Redis that is down, two ways: a node-redis client that gave up connecting (commands
 // fail at once), and an ioredis client that keeps reconnecting (commands would wait in its

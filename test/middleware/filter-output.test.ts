@@ -8,7 +8,7 @@ import { OutputPolicy, policyConfig } from '../../lib/stream/output-policy.js';
 import { compilePattern } from '../../lib/stream/patterns.js';
 import { StreamTextFilter } from '../../lib/stream/text-filter.js';
 import { listen } from '../helpers/app.js';
-import { CHUNKINGS, completion, ownApp, readSse, readStream, sseStream } from './helpers.js';
+import { CHUNKINGS, completion, ownApp, readSse, readStream, sseStream } from '../helpers/filter.js';
 
 const SECRETY =
   'Contact jane.doe@example.com or +1 415 555 0100. Card 4111 1111 1111 1111. ' +

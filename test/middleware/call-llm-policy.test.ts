@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { callLLM, createMockLLM, errorHandler } from '../../lib/index.js';
 import { listen } from '../helpers/app.js';
 import { startUpstream, UPSTREAM_KEY, type Upstream } from '../helpers/upstream.js';
-import { lastState, startLLMApp, userMessage, type LLMHarness } from './harness.js';
+import { lastState, startLLMApp, userMessage, type LLMHarness } from '../helpers/llm-harness.js';
 
 describe('callLLM policy: what reaches the provider', () => {
   let h: LLMHarness;

@@ -186,21 +186,18 @@ export function verifyAuditChain(
     }
     const expectedSeq = head ? head.seq + 1 : 0;
     const expectedPrev = head ? head.hash : null;
-    if (seq !== expectedSeq || prevHash !== expectedPrev)
-      return failed(index, misplaced(records, index, chainId, expectedSeq, seq));
+    if (seq !== expectedSeq || prevHash !== expectedPrev) return failed(index, misplaced(records, index, expectedSeq));
     heads.set(chainId, { seq, hash });
   }
   return { ok: true };
 }
 
-/** Why a record is not the next one of its chain: only said for people, so a look ahead is fine. */
-function misplaced(
-  records: ReadonlyArray<unknown>,
-  index: number,
-  chainId: string,
-  expectedSeq: number,
-  seq: number,
-): string {
+/**
+ * Why the chained record at `index` is not the next one of its chain (`expectedSeq`): only
+ * said for people, so a look ahead is fine.
+ */
+function misplaced(records: ReadonlyArray<unknown>, index: number, expectedSeq: number): string {
+  const { chainId, seq } = records[index] as ChainLink;
   if (seq < expectedSeq) return 'record is duplicated or out of order';
   if (seq === expectedSeq) return 'record does not link to the one before it';
   for (let i = index + 1; i < records.length; i++) {

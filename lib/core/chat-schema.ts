@@ -1,6 +1,7 @@
-// The Chat Completions request schema of SPEC §3, compiled once per validatePrompt into one
-// function over the parsed body. One pass, no per-field chain objects: this runs on every
-// request, and express-validator's per-chain cost (~10 µs each) would dominate the shield.
+// The Chat Completions request schema (OpenAI's, plus the `{ "prompt" }` shorthand), compiled
+// once per validatePrompt into one function over the parsed body. One pass, no per-field
+// chain objects: this runs on every request, and express-validator's per-chain cost would
+// dominate the shield (docs/architecture.md gives the figure).
 
 /** The first thing wrong with a body: what to say and which field (`param`) it is about. */
 export interface SchemaViolation {

@@ -2,9 +2,9 @@
 // provider's moderations endpoint (`client.moderations.create`) or a function of yours.
 // A moderation call that fails blocks (fail closed) unless `failOpen` is set.
 
-import OpenAI from 'openai';
+import { openAIClientFromEnv } from './openai-client.js';
 import type { LLMClient } from './openai-types.js';
-import { describe, optionError } from './options.js';
+import { checkNested, describe, is, optionError, type Check } from './options.js';
 
 /** A check of your own: `true` means the text is harmful (flagged). */
 export type ModerationCheck = (text: string) => boolean | Promise<boolean>;
@@ -37,7 +37,8 @@ export interface ModerationVerdict {
 /** A resolved moderator. */
 export type Moderator = (text: string) => Promise<ModerationVerdict>;
 
-const KNOWN = new Set(['client', 'model', 'check', 'failOpen', 'timeoutMs']);
+const clientCheck: Check = (v) =>
+  typeof (v as LLMClient)?.moderations?.create === 'function' ? undefined : 'a client with moderations.create';
 
 /** Validates the `moderation` option once, at startup. Returns undefined when off. */
 export function resolveModeration(factory: string, value: unknown): Moderator | undefined {
@@ -46,34 +47,24 @@ export function resolveModeration(factory: string, value: unknown): Moderator | 
   if (typeof value === 'function') return makeModerator({ check: value as ModerationCheck });
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw optionError(factory, 'moderation', expected, value);
-  const o = value as Record<string, unknown>;
-  for (const key of Object.keys(o))
-    if (!KNOWN.has(key)) throw new TypeError(`${factory}: unknown option \`moderation.${key}\``);
-  if (o.client !== undefined && typeof (o.client as LLMClient)?.moderations?.create !== 'function')
-    throw optionError(factory, 'moderation.client', 'a client with moderations.create', o.client);
-  if (o.model !== undefined && (typeof o.model !== 'string' || o.model === ''))
-    throw optionError(factory, 'moderation.model', 'a non-empty string', o.model);
-  if (o.check !== undefined && typeof o.check !== 'function')
-    throw optionError(factory, 'moderation.check', 'a function', o.check);
-  if (o.failOpen !== undefined && typeof o.failOpen !== 'boolean')
-    throw optionError(factory, 'moderation.failOpen', 'a boolean', o.failOpen);
-  if (o.timeoutMs !== undefined && !(Number.isSafeInteger(o.timeoutMs) && (o.timeoutMs as number) > 0))
-    throw optionError(factory, 'moderation.timeoutMs', 'a positive integer', o.timeoutMs);
+  const o = checkNested<ModerationOptions>(factory, 'moderation', value, {
+    client: clientCheck,
+    model: is.nonEmptyString,
+    check: is.function,
+    failOpen: is.boolean,
+    timeoutMs: is.positiveInt,
+  });
   if (o.check !== undefined && o.client !== undefined)
     throw new TypeError(`${factory}: \`moderation\` takes \`client\` or \`check\`, not both`);
-  let client = o.client as LLMClient | undefined;
+  let client = o.client;
   if (o.check === undefined && client === undefined) {
-    const apiKey = process.env.OPENAI_API_KEY;
-    if (!apiKey)
+    client = openAIClientFromEnv();
+    if (client === undefined)
       throw new TypeError(
         `${factory}: \`moderation\` needs a \`client\` (or a \`check\` function), or OPENAI_API_KEY set (received ${describe(value)})`,
       );
-    client = new OpenAI({
-      apiKey,
-      ...(process.env.OPENAI_BASE_URL ? { baseURL: process.env.OPENAI_BASE_URL } : {}),
-    }) as unknown as LLMClient;
   }
-  return makeModerator({ ...(o as ModerationOptions), ...(client ? { client } : {}) });
+  return makeModerator({ ...o, ...(client ? { client } : {}) });
 }
 
 function makeModerator(o: ModerationOptions): Moderator {

@@ -90,7 +90,7 @@ export function estimatePromptTokens(messages: readonly unknown[]): number {
 
 /**
  * The messages a body asks for: its `messages` array, or the `{ "prompt": "…" }` shorthand
- * of SPEC §3 as one user message; undefined when it has neither.
+ * as one user message; undefined when it has neither.
  */
 export function requestMessages(body: Record<string, unknown>): ChatMessage[] | undefined {
   if (Array.isArray(body.messages)) return body.messages as ChatMessage[];

@@ -32,6 +32,36 @@ export function optionError(factory: string, name: string, expected: string, val
   return new TypeError(`${factory}: \`${name}\` must be ${expected} (received ${describe(value)})`);
 }
 
+/** The error for a key no check knows, listing the keys that are known. */
+function unknownOption(factory: string, path: string, checks: object): TypeError {
+  const known = Object.keys(checks).sort().join(', ');
+  return new TypeError(`${factory}: unknown option \`${path}\` (known options: ${known})`);
+}
+
+/** Throws the option error when `check` refuses `value`. */
+export function checkOption(factory: string, name: string, value: unknown, check: Check): void {
+  const expected = check(value);
+  if (expected !== undefined) throw optionError(factory, name, expected, value);
+}
+
+/** Checks each key of `options`, naming `parent.key` in messages when nested. */
+function checkFields(
+  factory: string,
+  parent: string | undefined,
+  options: object,
+  checks: Record<string, Check>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(options)) {
+    const path = parent === undefined ? name : `${parent}.${name}`;
+    if (!Object.prototype.hasOwnProperty.call(checks, name)) throw unknownOption(factory, path, checks);
+    if (value === undefined) continue;
+    checkOption(factory, path, value, checks[name]!);
+    out[name] = value;
+  }
+  return out;
+}
+
 /**
  * Checks `options` against `checks`, one per allowed key; `undefined` values mean "not
  * set". Returns a shallow copy without undefined values, so callers never mutate the
@@ -46,19 +76,21 @@ export function checkOptions<T extends object>(
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new TypeError(`${factory}: options must be an object (received ${describe(options)})`);
   }
-  const out: Record<string, unknown> = {};
-  const allowed = checks as Record<string, Check>;
-  for (const [name, value] of Object.entries(options)) {
-    if (!Object.prototype.hasOwnProperty.call(allowed, name)) {
-      const known = Object.keys(allowed).sort().join(', ');
-      throw new TypeError(`${factory}: unknown option \`${name}\` (known options: ${known})`);
-    }
-    if (value === undefined) continue;
-    const expected = allowed[name]!(value);
-    if (expected !== undefined) throw optionError(factory, name, expected, value);
-    out[name] = value;
-  }
-  return out as Partial<T>;
+  return checkFields(factory, undefined, options, checks as Record<string, Check>) as Partial<T>;
+}
+
+/**
+ * Checks a nested options object (`tokens`, `moderation`, `keys[0]`) the way checkOptions
+ * checks the top level, naming `parent.key` in messages. `value` is known to be an object
+ * (the parent's own check said so). Returns a shallow copy without undefined values.
+ */
+export function checkNested<T extends object>(
+  factory: string,
+  parent: string,
+  value: object,
+  checks: { [K in keyof T]-?: Check },
+): Partial<T> {
+  return checkFields(factory, parent, value, checks as Record<string, Check>) as Partial<T>;
 }
 
 export const is = {

@@ -50,8 +50,18 @@ export interface ShieldState {
   /** Set by `callLLM` for `filterOutput`: the server-side system prompt and its canary. */
   systemPrompt?: string;
   canary?: string;
-  /** Set by `callLLM`: aborts the upstream request (used when output is blocked). */
-  abortUpstream?: () => void;
+  /**
+   * Set by `callLLM` while a provider request is in flight, cleared when the call is over:
+   * aborting it stops that request (`filterOutput` does when it blocks a stream). The state
+   * holds data only, never a callback one middleware leaves for another.
+   */
+  upstreamAbort?: AbortController;
+  /**
+   * Set by `callLLM` when it starts calling the provider; resolves (never rejects) once the
+   * call is over — answered, failed or aborted — with the usage then recorded in `usage`.
+   * `rateLimitByKey` waits on it to settle a token reservation after a client disconnect.
+   */
+  settled?: Promise<Usage | undefined>;
   /** Rate-limit state for the audit record. */
   rateLimit?: { limit: number; remaining: number; tokensRemaining?: number };
 }
@@ -103,7 +113,8 @@ export function getShieldState(res: Response): ShieldState {
       error: undefined,
       systemPrompt: undefined,
       canary: undefined,
-      abortUpstream: undefined,
+      upstreamAbort: undefined,
+      settled: undefined,
       rateLimit: undefined,
     } satisfies Record<keyof ShieldState, unknown>;
     locals[STATE_KEY] = state;

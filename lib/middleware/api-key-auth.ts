@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ShieldError } from '../core/errors.js';
-import { checkOptions, is, optionError, type Check } from '../core/options.js';
+import { checkNested, checkOption, checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield, presentedKey, sha256 } from '../core/request.js';
 import type { Principal, ShieldState } from '../core/state.js';
 
@@ -26,8 +26,6 @@ interface StoredKey {
 
 const FACTORY = 'apiKeyAuth';
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
-const ENTRY_FIELDS: readonly string[] = ['id', 'key', 'sha256', 'models', 'limit', 'tokens'];
-const PRINCIPAL_FIELDS: readonly string[] = ['id', 'models', 'limit', 'tokens'];
 
 /** A principal that later middlewares (or a buggy handler) cannot change for every request after. */
 function frozen(principal: Principal): Principal {
@@ -44,45 +42,36 @@ function principalFromVerify(value: unknown): Principal | null {
   if (value === null || value === undefined || value === false) return null;
   if (typeof value !== 'object') throw new TypeError('not an object');
   const picked: Record<string, unknown> = {};
-  for (const name of PRINCIPAL_FIELDS)
+  for (const name of Object.keys(POLICY_CHECKS))
     if ((value as Record<string, unknown>)[name] !== undefined) picked[name] = (value as Record<string, unknown>)[name];
-  return frozen(checkPrincipalPolicy('verify() result', picked));
+  const where = 'verify() result';
+  return frozen(principalOf(where, checkNested<Principal>(FACTORY, where, picked, POLICY_CHECKS)));
 }
 
-function checkPrincipalPolicy(where: string, entry: Record<string, unknown>): Principal {
-  const id = entry.id;
-  if (typeof id !== 'string' || id.length === 0 || id.length > 200)
-    throw optionError(FACTORY, `${where}.id`, 'a non-empty string of at most 200 characters', id);
-  const principal: Principal = { id };
-  if (entry.models !== undefined) {
-    const miss = is.stringArray(entry.models);
-    if (miss) throw optionError(FACTORY, `${where}.models`, miss, entry.models);
-    principal.models = [...(entry.models as string[])];
-  }
-  if (entry.limit !== undefined) {
-    const miss = is.positiveInt(entry.limit);
-    if (miss) throw optionError(FACTORY, `${where}.limit`, miss, entry.limit);
-    principal.limit = entry.limit as number;
-  }
-  if (entry.tokens !== undefined) {
-    const tokens = entry.tokens as Record<string, unknown>;
-    if (
-      is.object(tokens) ||
-      is.positiveInt(tokens.limit) ||
-      (tokens.windowMs !== undefined && is.positiveInt(tokens.windowMs))
-    ) {
-      throw optionError(
-        FACTORY,
-        `${where}.tokens`,
-        'an object { limit, windowMs? } of positive integers',
-        entry.tokens,
-      );
-    }
+const idCheck: Check = (v) =>
+  typeof v === 'string' && v.length > 0 && v.length <= 200 ? undefined : 'a non-empty string of at most 200 characters';
+const tokensCheck: Check = (v) => {
+  const t = v as Record<string, unknown>;
+  return is.object(v) || is.positiveInt(t.limit) || (t.windowMs !== undefined && is.positiveInt(t.windowMs))
+    ? 'an object { limit, windowMs? } of positive integers'
+    : undefined;
+};
+/** A key's policy, as a static entry or a verify function gives it. */
+const POLICY_CHECKS = { id: idCheck, models: is.stringArray, limit: is.positiveInt, tokens: tokensCheck };
+/** A static entry: the policy, and exactly one of `key` or `sha256`, checked together in storeKeys. */
+const ENTRY_CHECKS = { ...POLICY_CHECKS, key: is.any, sha256: is.any };
+
+/** The principal of a checked entry: fresh copies, so the caller's arrays stay the caller's. */
+function principalOf(where: string, entry: Partial<Principal>): Principal {
+  checkOption(FACTORY, `${where}.id`, entry.id, idCheck);
+  const principal: Principal = { id: entry.id! };
+  if (entry.models !== undefined) principal.models = [...entry.models];
+  if (entry.limit !== undefined) principal.limit = entry.limit;
+  if (entry.tokens !== undefined)
     principal.tokens = {
-      limit: tokens.limit as number,
-      ...(tokens.windowMs === undefined ? {} : { windowMs: tokens.windowMs as number }),
+      limit: entry.tokens.limit,
+      ...(entry.tokens.windowMs === undefined ? {} : { windowMs: entry.tokens.windowMs }),
     };
-  }
   return principal;
 }
 
@@ -94,14 +83,7 @@ function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
     const where = `keys[${i}]`;
     if (is.object(raw)) throw optionError(FACTORY, where, 'an object { id, key } or { id, sha256 }', raw);
     const entry = raw as Record<string, unknown>;
-    for (const name of Object.keys(entry)) {
-      if (!ENTRY_FIELDS.includes(name)) {
-        throw new TypeError(
-          `${FACTORY}: unknown field \`${where}.${name}\` (known fields: ${[...ENTRY_FIELDS].sort().join(', ')})`,
-        );
-      }
-    }
-    const principal = checkPrincipalPolicy(where, entry);
+    const principal = principalOf(where, checkNested<Principal>(FACTORY, where, entry, ENTRY_CHECKS));
     let digest: Buffer;
     if (entry.key !== undefined && entry.sha256 === undefined) {
       // A short key is guessable: refuse it at startup rather than accept it silently.
@@ -130,6 +112,13 @@ function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
     seenDigests.add(hex);
     return { digest, principal: frozen(principal) };
   });
+}
+
+/** A request whose key a verify function is looking up. */
+interface VerifyContext {
+  req: Request;
+  state: ShieldState;
+  next: NextFunction;
 }
 
 const keysCheck: Check = (v) =>
@@ -186,13 +175,8 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
   }
 
   /** A verify function may be async: only that path makes a promise. */
-  async function verified(
-    verify: VerifyKey,
-    req: Request,
-    key: string,
-    state: ShieldState,
-    next: NextFunction,
-  ): Promise<void> {
+  async function verified(verify: VerifyKey, key: string, ctx: VerifyContext): Promise<void> {
+    const { req, state, next } = ctx;
     let returned: unknown;
     try {
       returned = await verify(key, req);
@@ -213,7 +197,7 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
     const state = enterShield(req, res);
     const key = presentedKey(req);
     if (key === undefined) return next(unauthorized());
-    if (verify) return verified(verify, req, key, state, next);
+    if (verify) return verified(verify, key, { req, state, next });
     admit(state, lookup(key), next);
   };
 }

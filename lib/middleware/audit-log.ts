@@ -52,7 +52,7 @@ export interface AuditFinding extends StateFinding {
   owasp: OwaspLlmId | null;
 }
 
-/** One audit record (SPEC §7), as written to the logger. */
+/** One audit record, as written to the logger. */
 export interface AuditRecord {
   event: 'llm.request';
   requestId: string;
@@ -115,7 +115,8 @@ const auditLine = winston.format((info) => {
 
 // winston's Console transport, writing to stdout as it does (`console._stdout`,
 // `${line}${eol}`), without scheduling a `logged` event per record that nobody listens to:
-// that setImmediate closure and its Immediate were ~30K instructions of auditLog's ~200K a request.
+// that setImmediate closure and its Immediate were a large share of auditLog's per-request
+// cost (docs/architecture.md gives the figures).
 // Anything else (a `logged` listener, no `console._stdout`) goes to Console's own `log`.
 class StdoutTransport extends winston.transports.Console {
   override log(info: object, callback: () => void): void {
@@ -243,7 +244,7 @@ function escapedPath(url: string): string {
   });
 }
 
-// `toISOString` goes through V8's runtime on every call (~0.4 µs); within one second only
+// `toISOString` goes through V8's runtime on every call; within one second only
 // the milliseconds change, so the rest of the string is kept. The same string as
 // `new Date(now).toISOString()`; times it cannot vouch for go to toISOString itself.
 const YEAR_10000 = 253_402_300_800_000;
@@ -299,13 +300,16 @@ interface AuditConfig {
   ipMode: 'full' | 'truncate' | 'none';
 }
 
-function buildEntry(
-  config: AuditConfig,
-  req: Request,
-  res: Response,
-  state: ShieldState,
-  finished: boolean,
-): AuditEntry {
+/** One request being audited. */
+interface AuditedRequest {
+  req: Request;
+  res: Response;
+  state: ShieldState;
+}
+
+/** The request's record; `finished` is false when the client went away first. */
+function buildEntry(config: AuditConfig, audited: AuditedRequest, finished: boolean): AuditEntry {
+  const { req, res, state } = audited;
   const status = finished || res.headersSent ? res.statusCode : 499;
   const outcome = outcomeOf(state, status, finished);
   const key = state.keyId === null ? presentedKey(req) : undefined;
@@ -407,9 +411,9 @@ export function auditLog(options: Readonly<AuditLogOptions> = {}): RequestHandle
   }
 
   // Shared by every request (not a closure per request): only the two listeners below are.
-  function write(req: Request, res: Response, state: ShieldState, finished: boolean): void {
+  function write(audited: AuditedRequest, finished: boolean): void {
     try {
-      const entry = buildEntry(config, req, res, state, finished);
+      const entry = buildEntry(config, audited, finished);
       emit(chain ? chainRecord(chain, entry) : entry);
     } catch (err) {
       // A bug in building the record must not reach the response or the process either.
@@ -418,21 +422,21 @@ export function auditLog(options: Readonly<AuditLogOptions> = {}): RequestHandle
   }
 
   return function auditLogMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const state = enterShield(req, res);
+    const audited: AuditedRequest = { req, res, state: enterShield(req, res) };
     // `written` alone keeps it to one record: the other listener is left in place (it runs
     // once more at most, and returns) rather than removed, which cost more than that call.
     let written = false;
     const onFinish = () => {
       if (written) return;
       written = true;
-      write(req, res, state, true);
+      write(audited, true);
     };
     const onClose = () => {
       if (written) return;
       written = true;
-      if (res.writableFinished) return write(req, res, state, true);
+      if (res.writableFinished) return write(audited, true);
       // The client went away: let the handlers see the abort first (callLLM settles usage).
-      setImmediate(write, req, res, state, false);
+      setImmediate(write, audited, false);
     };
     res.on('finish', onFinish);
     res.on('close', onClose);

@@ -2,12 +2,16 @@ import { StringDecoder } from 'node:string_decoder';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { DetectorAction } from '../detect/types.js';
 import type { ChatCompletion } from '../core/openai-types.js';
-import { resolveModeration, type ModerationOption, type Moderator } from '../core/moderation.js';
+import { resolveModeration, type ModerationOption } from '../core/moderation.js';
 import { checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield } from '../core/request.js';
-import { recordFindings, type ShieldState } from '../core/state.js';
-import { ChatStreamFilter } from '../stream/chat-stream.js';
-import { OutputPolicy, policyConfig, type FilterVerdict } from '../stream/output-policy.js';
+import {
+  createOutputFilter,
+  type FilteredEventStream,
+  type OutputFilter,
+  type OutputFilterConfig,
+} from '../stream/output-filter.js';
+import { policyConfig } from '../stream/output-policy.js';
 import { compilePattern, type CompiledPattern } from '../stream/patterns.js';
 import { isEventStream } from '../stream/sse.js';
 
@@ -78,95 +82,13 @@ function isChatCompletion(body: unknown): body is ChatCompletion {
   );
 }
 
-function record(state: ShieldState, findings: FilterVerdict['findings']): void {
-  if (findings.length > 0)
-    recordFindings(
-      state,
-      findings.map((f) => ({ stage: 'output' as const, ...f })),
-    );
-}
-
-/** Where a filtered event stream goes: the response's own, unfiltered write and end. */
-export interface EventStreamOut {
-  write(text: string): void;
-  end(callback?: () => void): void;
-}
-
-/**
- * An event stream on its way through the output filter: text goes in as the handler writes
- * it, filtered frames go out. Blocked output ends the response early; later writes are dropped.
- */
-export class FilteredEventStream {
-  private ended = false;
-  private readonly filter: ChatStreamFilter;
-
-  constructor(
-    policy: OutputPolicy,
-    state: ShieldState,
-    private readonly out: EventStreamOut,
-    moderate: Moderator | undefined,
-  ) {
-    this.filter = new ChatStreamFilter(
-      policy,
-      {
-        write: (text) => {
-          if (!this.ended) out.write(text);
-        },
-        findings: (found) => record(state, found),
-        blocked: () => {
-          state.outputBlocked = true;
-          state.abortUpstream?.();
-          if (!this.ended) {
-            this.ended = true;
-            out.end();
-          }
-        },
-      },
-      moderate,
-    );
-  }
-
-  /** The response was ended (by `end`, or by a block). */
-  get closed(): boolean {
-    return this.ended;
-  }
-
-  write(text: string): void {
-    // After a block the handler may keep writing: its writes are swallowed, not errors.
-    if (!this.ended && !this.filter.finished) this.filter.push(text);
-  }
-
-  /** Flushes what is held (after moderation, if any), then ends the response. */
-  end(text: string | undefined, callback?: () => void): void {
-    if (this.ended) {
-      if (callback) process.nextTick(callback);
-      return;
-    }
-    if (text !== undefined) this.filter.push(text);
-    const finish = () => {
-      if (this.ended) {
-        if (callback) process.nextTick(callback);
-        return;
-      }
-      this.ended = true;
-      this.out.end(callback);
-    };
-    const pending = this.filter.close();
-    if (pending) void pending.then(finish);
-    else finish();
-  }
-}
-
-/** filterOutput's work, configured once: the middleware and the preset's callLLM both use it. */
-export interface OutputFilter {
-  /** The completion as it may be sent; a Promise only when moderation runs. */
-  completion(state: ShieldState, body: ChatCompletion): ChatCompletion | Promise<ChatCompletion>;
-  /** A filter for one event-stream response, writing to `out`. */
-  eventStream(state: ShieldState, out: EventStreamOut): FilteredEventStream;
-}
-
 /** Checks filterOutput's options and builds the filter they describe. */
 export function outputFilter(options: Readonly<FilterOutputOptions> = {}): OutputFilter {
+  return createOutputFilter(resolveFilterOutputOptions(options));
+}
+
+/** filterOutput's options, validated, as the filter's configuration. */
+function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {}): OutputFilterConfig {
   const opts = checkOptions<FilterOutputOptions>(FACTORY, options, {
     pii: action,
     secrets: action,
@@ -182,60 +104,14 @@ export function outputFilter(options: Readonly<FilterOutputOptions> = {}): Outpu
     return compiled;
   });
   const urls = opts.urls === undefined ? { allow: [] as string[], links: false } : opts.urls;
-  const config = policyConfig({
+  const policy = policyConfig({
     scan: { injection: 'off', pii: opts.pii ?? 'redact', secrets: opts.secrets ?? 'redact', normalize: false },
     urls:
       urls === false ? undefined : { allow: (urls.allow ?? []).map((h) => h.toLowerCase()), links: urls.links ?? true },
     patterns,
     canary: opts.canary ?? true,
   });
-  const moderate: Moderator | undefined = resolveModeration(FACTORY, opts.moderation);
-  const refusal = opts.refusal ?? DEFAULT_REFUSAL;
-
-  function completion(state: ShieldState, body: ChatCompletion): ChatCompletion | Promise<ChatCompletion> {
-    // A provider's answer without a choices array carries no content to filter.
-    if (!Array.isArray(body.choices)) return body;
-    const policy = new OutputPolicy(config, state);
-    const verdicts = body.choices.map((choice) => {
-      const content = choice?.message?.content;
-      if (typeof content !== 'string' || content.length === 0) return undefined;
-      const verdict = policy.whole(content);
-      record(state, verdict.findings);
-      return verdict;
-    });
-    const build = (blocked: boolean[]): ChatCompletion => {
-      const choices = body.choices.map((choice, i) => {
-        const verdict = verdicts[i];
-        if (verdict === undefined) return choice;
-        if (blocked[i]) {
-          state.outputBlocked = true;
-          return { ...choice, message: { ...choice.message, content: refusal }, finish_reason: 'content_filter' };
-        }
-        if (verdict.text === choice.message.content) return choice;
-        return { ...choice, message: { ...choice.message, content: verdict.text } };
-      });
-      return { ...body, choices };
-    };
-    const blockedByPolicy = verdicts.map((v) => v?.blocked === true);
-    if (!moderate) return build(blockedByPolicy);
-    return Promise.all(
-      verdicts.map(async (v) => {
-        if (v === undefined || v.blocked) return v?.blocked === true;
-        const m = await moderate(v.text);
-        if (m.flagged)
-          record(
-            state,
-            m.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })),
-          );
-        return m.flagged;
-      }),
-    ).then(build);
-  }
-
-  return {
-    completion,
-    eventStream: (state, out) => new FilteredEventStream(new OutputPolicy(config, state), state, out, moderate),
-  };
+  return { policy, moderate: resolveModeration(FACTORY, opts.moderation), refusal: opts.refusal ?? DEFAULT_REFUSAL };
 }
 
 /**

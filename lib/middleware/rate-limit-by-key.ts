@@ -7,17 +7,12 @@ import {
   type RateLimitInfo,
 } from 'express-rate-limit';
 import { ShieldError } from '../core/errors.js';
-import { checkOptions, describe, is, optionError, type Check } from '../core/options.js';
+import { checkNested, checkOption, checkOptions, describe, is, type Check } from '../core/options.js';
 import { clientAddress, enterShield, keyFingerprint, presentedKey, sha256 } from '../core/request.js';
 import { getShieldState, type ShieldState } from '../core/state.js';
-import {
-  MemoryConcurrencyStore,
-  RedisConcurrencyStore,
-  type ConcurrencyStore,
-  type Slot,
-} from '../limits/concurrency.js';
+import { MemoryConcurrencyStore, RedisConcurrencyStore, type ConcurrencyStore } from '../limits/concurrency.js';
 import { estimateRequestTokens } from '../limits/estimate.js';
-import { redisClientProblem, redisRunner, type RedisClientLike } from '../limits/redis.js';
+import { redisClientProblem, redisRunner, type RedisClientLike, type RedisRunner } from '../limits/redis.js';
 import { SharedRequestStore } from '../limits/request-store.js';
 import { MemoryTokenBudgetStore, RedisTokenBudgetStore, type TokenBudgetStore } from '../limits/token-budget.js';
 
@@ -63,34 +58,13 @@ export interface RateLimitByKeyOptions {
 
 const FACTORY = 'rateLimitByKey';
 const DEFAULT_PREFIX = 'llm-shield:';
+const DEFAULT_LEASE_MS = 60_000;
 /** The longest delay setInterval honours. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const limitCheck: Check = is.either(is.positiveInt, is.function);
 const redisCheck: Check = redisClientProblem;
-/** Checks a nested options object field by field, naming `parent.field` in messages. */
-function checkNested(
-  parent: string,
-  value: Record<string, unknown>,
-  fields: Record<string, Check>,
-  required: readonly string[],
-): void {
-  for (const name of Object.keys(value)) {
-    if (!Object.prototype.hasOwnProperty.call(fields, name))
-      throw new TypeError(
-        `${FACTORY}: unknown option \`${parent}.${name}\` (known options: ${Object.keys(fields).sort().join(', ')})`,
-      );
-  }
-  for (const [name, check] of Object.entries(fields)) {
-    const v = value[name];
-    if (v === undefined) {
-      if (required.includes(name)) throw optionError(FACTORY, `${parent}.${name}`, 'a positive integer', v);
-      continue;
-    }
-    const miss = check(v);
-    if (miss !== undefined) throw optionError(FACTORY, `${parent}.${name}`, miss, v);
-  }
-}
-
+const tokensChecks = { limit: is.positiveInt, windowMs: is.positiveInt };
+const concurrencyChecks = { limit: is.positiveInt, leaseMs: is.positiveInt };
 /**
  * Who a request counts against: the `apiKeyAuth` principal, else a hash of the presented
  * key (never the key itself), else the client IP (IPv6 grouped by /56 subnet).
@@ -154,6 +128,138 @@ function unavailable(cause: unknown): ShieldError {
   });
 }
 
+/** A token budget in force: tokens per window. */
+interface Budget {
+  limit: number;
+  windowMs: number;
+}
+
+/** Logs fail-open loudly: one line when the store starts failing, one when it recovers. */
+class StoreHealth {
+  private failing = false;
+
+  failed(err: unknown): void {
+    if (this.failing) return;
+    this.failing = true;
+    const why = err instanceof Error ? err.message.slice(0, 200) : describe(err);
+    console.error(
+      `${FACTORY}: the limit store (Redis) failed and \`failOpen\` is on: requests pass WITHOUT limits until it recovers (${why})`,
+    );
+  }
+
+  recovered(): void {
+    if (!this.failing) return;
+    this.failing = false;
+    console.error(`${FACTORY}: the limit store (Redis) answers again: limits apply.`);
+  }
+}
+
+/** rateLimitByKey's options, resolved once: values with their defaults, and the stores. */
+interface RateLimitConfig {
+  windowMs: number;
+  windowSeconds: number;
+  limit: number | ((req: Request) => number | Promise<number>);
+  /** The `tokens` option with its window defaulted. */
+  tokens: Budget | undefined;
+  concurrencyLimit: number | undefined;
+  completionCap: number;
+  failOpen: boolean;
+  /** Redis backs the stores: only then can they fail and recover. */
+  shared: boolean;
+  requests: RequestCounter;
+  budgets: TokenBudgetStore;
+  slots: ConcurrencyStore | undefined;
+  health: StoreHealth;
+  storeKeyOf: (identity: string) => StoreKey;
+  /** This limiter's mark on a request's state (see `firstPass`). */
+  countedHere: symbol;
+}
+
+/** One request on its way through the limiter. */
+interface LimitContext {
+  req: Request;
+  res: Response;
+  next: NextFunction;
+  state: ShieldState;
+  ids: StoreKey;
+}
+
+/** What the request store answered for a request, and the limit that applies to it. */
+interface Count {
+  used: number;
+  resetTime: Date | undefined;
+  limit: number;
+}
+
+/** Validates rateLimitByKey's options and builds its stores. */
+function resolveRateLimitByKeyOptions(options: Readonly<RateLimitByKeyOptions>): RateLimitConfig {
+  const opts = checkOptions<RateLimitByKeyOptions>(FACTORY, options, {
+    limit: limitCheck,
+    windowMs: is.positiveInt,
+    tokens: is.object,
+    concurrency: is.either(is.positiveInt, is.object),
+    maxCompletionTokens: is.positiveInt,
+    redis: redisCheck,
+    prefix: is.nonEmptyString,
+    redisTimeoutMs: is.positiveInt,
+    failOpen: is.boolean,
+  });
+  const tokensOpt = opts.tokens && checkNested<TokenBudgetOptions>(FACTORY, 'tokens', opts.tokens, tokensChecks);
+  if (tokensOpt) checkOption(FACTORY, 'tokens.limit', tokensOpt.limit, is.positiveInt);
+  const concurrency = resolveConcurrency(opts.concurrency);
+  const windowMs = opts.windowMs ?? 60_000;
+  const prefix = opts.prefix ?? DEFAULT_PREFIX;
+  const runner = opts.redis ? redisRunner(opts.redis, opts.redisTimeoutMs ?? 1000) : undefined;
+  return {
+    windowMs,
+    windowSeconds: Math.ceil(windowMs / 1000),
+    limit: opts.limit ?? 60,
+    tokens: tokensOpt ? { limit: tokensOpt.limit!, windowMs: tokensOpt.windowMs ?? windowMs } : undefined,
+    concurrencyLimit: concurrency?.limit,
+    completionCap: opts.maxCompletionTokens ?? 4096,
+    failOpen: opts.failOpen ?? false,
+    shared: runner !== undefined,
+    requests: requestCounter(runner, prefix, windowMs),
+    budgets: runner ? new RedisTokenBudgetStore(runner, `${prefix}tok:`) : new MemoryTokenBudgetStore(),
+    slots:
+      concurrency === undefined
+        ? undefined
+        : runner
+          ? new RedisConcurrencyStore(runner, `${prefix}conc:`, concurrency.leaseMs)
+          : new MemoryConcurrencyStore(),
+    health: new StoreHealth(),
+    storeKeyOf: storeKeyCache(),
+    countedHere: Symbol('rateLimitByKey: counted'),
+  };
+}
+
+/** The `concurrency` option as `{ limit, leaseMs }`, or undefined for no cap. */
+function resolveConcurrency(value: RateLimitByKeyOptions['concurrency']): Required<ConcurrencyOptions> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return { limit: value, leaseMs: DEFAULT_LEASE_MS };
+  const c = checkNested<ConcurrencyOptions>(FACTORY, 'concurrency', value, concurrencyChecks);
+  checkOption(FACTORY, 'concurrency.limit', c.limit, is.positiveInt);
+  return { limit: c.limit!, leaseMs: c.leaseMs ?? DEFAULT_LEASE_MS };
+}
+
+/** The requests-per-window store, initialised. */
+function requestCounter(runner: RedisRunner | undefined, prefix: string, windowMs: number): RequestCounter {
+  // express-rate-limit's stores, driven here directly: its `rateLimit()` middleware costs
+  // several awaits, a debug line that parses `req.ip` and a second hash on every request.
+  const requests: RequestCounter = runner ? new SharedRequestStore(runner, `${prefix}req:`) : new MemoryStore();
+  // Once, not awaited, as express-rate-limit does. Both stores read only `windowMs` (MemoryStore
+  // for its sweep timer, RedisStore for the key expiry); SharedRequestStore never throws here.
+  requests.init({ windowMs } as Options);
+  // MemoryStore sweeps with setInterval, which takes at most 2^31 - 1 ms and runs a longer
+  // delay every 1 ms instead, dropping counts. express-rate-limit said so (ERR_ERL_WINDOW_MS);
+  // so do we, once, rather than leave only Node's TimeoutOverflowWarning.
+  if (!runner && windowMs > MAX_TIMER_MS)
+    console.error(
+      `${FACTORY}: \`windowMs\` ${windowMs} is longer than the memory store supports (${MAX_TIMER_MS} ms, about 24.8 days): counts will not last the window. Use \`redis\` or a shorter window.`,
+    );
+  return requests;
+}
+
 /**
  * Per-key limits: requests per window (on express-rate-limit), an LLM-token budget
  * (reserved from an estimate before the call, settled from the provider's `usage` after
@@ -180,274 +286,216 @@ function unavailable(cause: unknown): ShieldError {
  * ```
  */
 export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): RequestHandler {
-  const opts = checkOptions<RateLimitByKeyOptions>(FACTORY, options, {
-    limit: limitCheck,
-    windowMs: is.positiveInt,
-    tokens: is.object,
-    concurrency: is.either(is.positiveInt, is.object),
-    maxCompletionTokens: is.positiveInt,
-    redis: redisCheck,
-    prefix: is.nonEmptyString,
-    redisTimeoutMs: is.positiveInt,
-    failOpen: is.boolean,
-  });
-  const tokensOpt = opts.tokens === undefined ? undefined : { ...(opts.tokens as unknown as Record<string, unknown>) };
-  if (tokensOpt) checkNested('tokens', tokensOpt, { limit: is.positiveInt, windowMs: is.positiveInt }, ['limit']);
-  let concurrencyLimit: number | undefined;
-  let leaseMs = 60_000;
-  if (typeof opts.concurrency === 'number') concurrencyLimit = opts.concurrency;
-  else if (opts.concurrency !== undefined) {
-    const c = { ...(opts.concurrency as unknown as Record<string, unknown>) };
-    checkNested('concurrency', c, { limit: is.positiveInt, leaseMs: is.positiveInt }, ['limit']);
-    concurrencyLimit = c.limit as number;
-    if (c.leaseMs !== undefined) leaseMs = c.leaseMs as number;
-  }
-
-  const windowMs = opts.windowMs ?? 60_000;
-  const baseLimit = opts.limit ?? 60;
-  const defaultTokens = tokensOpt
-    ? { limit: tokensOpt.limit as number, windowMs: (tokensOpt.windowMs as number | undefined) ?? windowMs }
-    : undefined;
-  const completionCap = opts.maxCompletionTokens ?? 4096;
-  const failOpen = opts.failOpen ?? false;
-  const prefix = opts.prefix ?? DEFAULT_PREFIX;
-
-  const runner = opts.redis ? redisRunner(opts.redis, opts.redisTimeoutMs ?? 1000) : undefined;
-  const budgets: TokenBudgetStore = runner
-    ? new RedisTokenBudgetStore(runner, `${prefix}tok:`)
-    : new MemoryTokenBudgetStore();
-  const slots: ConcurrencyStore | undefined =
-    concurrencyLimit === undefined
-      ? undefined
-      : runner
-        ? new RedisConcurrencyStore(runner, `${prefix}conc:`, leaseMs)
-        : new MemoryConcurrencyStore();
-
-  // express-rate-limit's stores, driven here directly: its `rateLimit()` middleware costs
-  // several awaits, a debug line that parses `req.ip` and a second hash on every request.
-  const requests: RequestCounter = runner ? new SharedRequestStore(runner, `${prefix}req:`) : new MemoryStore();
-  // Once, not awaited, as express-rate-limit does. Both stores read only `windowMs` (MemoryStore
-  // for its sweep timer, RedisStore for the key expiry); SharedRequestStore never throws here.
-  requests.init({ windowMs } as Options);
-  // MemoryStore sweeps with setInterval, which takes at most 2^31 - 1 ms and runs a longer
-  // delay every 1 ms instead, dropping counts. express-rate-limit said so (ERR_ERL_WINDOW_MS);
-  // so do we, once, rather than leave only Node's TimeoutOverflowWarning.
-  if (!runner && windowMs > MAX_TIMER_MS)
-    console.error(
-      `${FACTORY}: \`windowMs\` ${windowMs} is longer than the memory store supports (${MAX_TIMER_MS} ms, about 24.8 days): counts will not last the window. Use \`redis\` or a shorter window.`,
-    );
-  const windowSeconds = Math.ceil(windowMs / 1000);
-
-  // A request that reaches this same limiter twice (it is mounted on both a router and a
-  // route, or a path matches two of its mounts) is counted, budgeted and given a slot once:
-  // a second pass would take a second in-flight slot and refuse the request because of
-  // itself. express-rate-limit only logged this (ERR_ERL_DOUBLE_COUNT), on the first request
-  // alone. Two different limiters still count a request once each, as intended. The mark is
-  // a property of the request's shield state keyed by this limiter's own symbol: a WeakSet
-  // entry per request costs the garbage collector more, and a property added to `req` costs
-  // more still (after Express's setPrototypeOf, every property added to `req` gives it a map
-  // of its own, so every later property read on it, ours and Express's, misses V8's caches).
-  const countedHere: unique symbol = Symbol('rateLimitByKey: counted');
-  const storeKeyOf = storeKeyCache();
-
-  /** The request limit of this request's key: its own tier, else the option. May be a promise. */
-  function limitOf(req: Request, state: ShieldState): number | Promise<number> {
-    const own = state.principal?.limit;
-    if (own !== undefined) return own;
-    return typeof baseLimit === 'function' ? baseLimit(req) : baseLimit;
-  }
-
-  // Fail-open is loud: one line when the store starts failing, one when it recovers.
-  let failing = false;
-  function storeFailed(err: unknown): void {
-    if (failing) return;
-    failing = true;
-    const why = err instanceof Error ? err.message.slice(0, 200) : describe(err);
-    console.error(
-      `${FACTORY}: the limit store (Redis) failed and \`failOpen\` is on: requests pass WITHOUT limits until it recovers (${why})`,
-    );
-  }
-  function storeRecovered(): void {
-    if (!failing) return;
-    failing = false;
-    console.error(`${FACTORY}: the limit store (Redis) answers again: limits apply.`);
-  }
-
-  /** The token budget that applies to this request's key, if any. */
-  function budgetOf(state: ShieldState): { limit: number; windowMs: number } | undefined {
-    const own = state.principal?.tokens;
-    return own ? { limit: own.limit, windowMs: own.windowMs ?? defaultTokens?.windowMs ?? windowMs } : defaultTokens;
-  }
-
-  async function admit(
-    req: Request,
-    res: Response,
-    state: ShieldState,
-    budget: { limit: number; windowMs: number } | undefined,
-    identity: string,
-    pk: string,
-  ): Promise<void> {
-    let slot: Slot | undefined;
-    if (slots && concurrencyLimit !== undefined) {
-      const taken = await slots.acquire(identity, concurrencyLimit);
-      if (!taken.slot)
-        throw new ShieldError(
-          429,
-          'concurrency_limit_exceeded',
-          'Too many requests in flight for this key. Retry when one finishes.',
-          { headers: { 'Retry-After': '1' } },
-        );
-      slot = taken.slot;
-    }
-    const release = slot ? once(() => slot.release()) : undefined;
-    let settle: (() => void) | undefined;
-    if (budget) {
-      const wanted = Math.min(estimateRequestTokens(req.body, completionCap), budget.limit);
-      let reservation;
-      try {
-        reservation = await budgets.reserve(identity, wanted, budget.limit, budget.windowMs);
-      } catch (err) {
-        release?.();
-        throw err;
-      }
-      const remaining = Math.max(0, budget.limit - reservation.used);
-      const resetSeconds = Math.max(0, Math.ceil(reservation.resetMs / 1000));
-      if (!res.headersSent) {
-        res.appendHeader(
-          'RateLimit-Policy',
-          `"tokens"; q=${budget.limit}; w=${Math.ceil(budget.windowMs / 1000)}; pk=:${pk}:`,
-        );
-        res.appendHeader('RateLimit', `"tokens"; r=${remaining}; t=${resetSeconds}`);
-      }
-      if (state.rateLimit) state.rateLimit.tokensRemaining = remaining;
-      if (!reservation.ok) {
-        release?.();
-        throw new ShieldError(429, 'token_budget_exceeded', 'The token budget for this key is used up. Retry later.', {
-          headers: { 'Retry-After': String(Math.max(1, resetSeconds)) },
-        });
-      }
-      const { window } = reservation;
-      settle = once(() => {
-        const delta = tokensUsed(state, res, wanted) - wanted;
-        if (delta !== 0) budgets.settle(identity, delta, window, budget.windowMs).catch(() => undefined);
-      });
-    }
-    if (!release && !settle) return;
-    const onFinish = () => {
-      release?.();
-      settle?.();
-    };
-    const onClose = () => {
-      release?.();
-      if (!settle || res.writableFinished) return onFinish();
-      // The client left mid-call: the handler records what was used a moment later, once
-      // the aborted upstream call unwinds. Wait for it, briefly.
-      const started = Date.now();
-      const poll = () => {
-        if (getShieldState(res).usage !== undefined || Date.now() - started > 1000) return settle?.();
-        setTimeout(poll, 10).unref?.();
-      };
-      poll();
-    };
-    res.once('finish', onFinish);
-    res.once('close', onClose);
-    // The client may have left while the store answered: 'close' will not fire again.
-    if (res.destroyed || res.writableFinished) onClose();
-  }
-
-  function onStoreError(err: unknown, next: NextFunction): void {
-    if (err instanceof ShieldError) return next(err);
-    if (!failOpen) return next(unavailable(err));
-    storeFailed(err);
-    next();
-  }
-
-  /** The request is counted: find its limit, then refuse it or admit it. */
-  function counted(
-    req: Request,
-    res: Response,
-    next: NextFunction,
-    state: ShieldState,
-    ids: StoreKey,
-    hits: IncrementResponse,
-  ): void {
-    // Read at once, as express-rate-limit does: MemoryStore answers with its live record,
-    // which the key's next request changes, maybe while a `limit` promise is pending.
-    const used = hits.totalHits;
-    const resetTime = hits.resetTime;
-    let limit: number | Promise<number>;
-    try {
-      limit = limitOf(req, state);
-    } catch (err) {
-      return next(err);
-    }
-    if (typeof limit === 'number') return decide(req, res, next, state, ids, used, resetTime, limit);
-    // Only a `limit` function answering with a promise costs a second wait.
-    Promise.resolve(limit).then((resolved) => decide(req, res, next, state, ids, used, resetTime, resolved), next);
-  }
-
-  function decide(
-    req: Request,
-    res: Response,
-    next: NextFunction,
-    state: ShieldState,
-    { key, pk }: StoreKey,
-    used: number,
-    resetTime: Date | undefined,
-    limit: number,
-  ): void {
-    const remaining = Math.max(limit - used, 0);
-    // What express-rate-limit leaves on the request (its deprecated `current` alias aside):
-    // applications and `auditLog` read it, refused requests included.
-    (req as Request & { rateLimit: RateLimitInfo }).rateLimit = { limit, used, remaining, resetTime, key };
-    // express-rate-limit's getResetSeconds: from the store's reset time, else a whole window.
-    const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : windowSeconds;
-    const refused = used > limit;
-    if (!res.headersSent) {
-      try {
-        res.appendHeader('RateLimit', `"requests"; r=${remaining}; t=${reset}`);
-        res.appendHeader('RateLimit-Policy', `"requests"; q=${limit}; w=${windowSeconds}; pk=:${pk}:`);
-        if (refused) res.setHeader('Retry-After', String(reset));
-      } catch (err) {
-        // A `limit` function's odd answer must not become an unhandled rejection.
-        return next(err);
-      }
-    }
-    if (refused)
-      return next(
-        new ShieldError(429, 'rate_limit_exceeded', 'Too many requests for this key. Retry later.', {
-          headers: res.headersSent ? {} : { 'Retry-After': String(reset) },
-        }),
-      );
-    state.rateLimit = { limit, remaining };
-    const budget = budgetOf(state);
-    // Without a budget or an in-flight cap there is nothing more to admit: no promise.
-    if (!budget && !slots) {
-      if (runner) storeRecovered();
-      return next();
-    }
-    admit(req, res, state, budget, key, pk).then(
-      () => {
-        if (runner) storeRecovered();
-        next();
-      },
-      (err: unknown) => onStoreError(err, next),
-    );
-  }
-
+  const config = resolveRateLimitByKeyOptions(options);
   return function rateLimitByKeyMiddleware(req: Request, res: Response, next: NextFunction): void {
     const state = enterShield(req, res);
-    const marked = state as ShieldState & { [countedHere]?: true };
-    if (marked[countedHere]) return next();
-    marked[countedHere] = true;
-    const ids = storeKeyOf(limitIdentity(req, res));
+    if (!firstPass(config, state)) return next();
+    const ctx: LimitContext = { req, res, next, state, ids: config.storeKeyOf(limitIdentity(req, res)) };
     // The one wait of the common path. Errors thrown by the `limit` function are not store
     // failures: they go to `next` as they are (a 500), never to the 503 or `failOpen`.
-    requests.increment(ids.key).then(
-      (hits) => counted(req, res, next, state, ids, hits),
-      (err: unknown) => onStoreError(err, next),
+    config.requests.increment(ctx.ids.key).then(
+      (hits) => counted(config, ctx, hits),
+      (err: unknown) => onStoreError(config, ctx, err),
     );
   };
+}
+
+/**
+ * A request that reaches this same limiter twice (it is mounted on both a router and a
+ * route, or a path matches two of its mounts) is counted, budgeted and given a slot once:
+ * a second pass would take a second in-flight slot and refuse the request because of
+ * itself. express-rate-limit only logged this (ERR_ERL_DOUBLE_COUNT), on the first request
+ * alone. Two different limiters still count a request once each, as intended. The mark is
+ * a property of the request's shield state keyed by this limiter's own symbol: a WeakSet
+ * entry per request costs the garbage collector more, and a property added to `req` costs
+ * more still (after Express's setPrototypeOf, every property added to `req` gives it a map
+ * of its own, so every later property read on it, ours and Express's, misses V8's caches).
+ */
+function firstPass(config: RateLimitConfig, state: ShieldState): boolean {
+  const marked = state as ShieldState & Record<symbol, true | undefined>;
+  if (marked[config.countedHere]) return false;
+  marked[config.countedHere] = true;
+  return true;
+}
+
+function onStoreError(config: RateLimitConfig, ctx: LimitContext, err: unknown): void {
+  if (err instanceof ShieldError) return ctx.next(err);
+  if (!config.failOpen) return ctx.next(unavailable(err));
+  config.health.failed(err);
+  ctx.next();
+}
+
+/** The request limit of this request's key: its own tier, else the option. May be a promise. */
+function limitOf(config: RateLimitConfig, ctx: LimitContext): number | Promise<number> {
+  const own = ctx.state.principal?.limit;
+  if (own !== undefined) return own;
+  return typeof config.limit === 'function' ? config.limit(ctx.req) : config.limit;
+}
+
+/** The token budget that applies to this request's key, if any. */
+function budgetOf(config: RateLimitConfig, state: ShieldState): Budget | undefined {
+  const own = state.principal?.tokens;
+  return own
+    ? { limit: own.limit, windowMs: own.windowMs ?? config.tokens?.windowMs ?? config.windowMs }
+    : config.tokens;
+}
+
+/** The request is counted: find its limit, then refuse it or admit it. */
+function counted(config: RateLimitConfig, ctx: LimitContext, hits: IncrementResponse): void {
+  // Read at once, as express-rate-limit does: MemoryStore answers with its live record,
+  // which the key's next request changes, maybe while a `limit` promise is pending.
+  const used = hits.totalHits;
+  const resetTime = hits.resetTime;
+  let limit: number | Promise<number>;
+  try {
+    limit = limitOf(config, ctx);
+  } catch (err) {
+    return ctx.next(err);
+  }
+  if (typeof limit === 'number') return decide(config, ctx, { used, resetTime, limit });
+  // Only a `limit` function answering with a promise costs a second wait.
+  Promise.resolve(limit).then((resolved) => decide(config, ctx, { used, resetTime, limit: resolved }), ctx.next);
+}
+
+/** Refuses the request over its limit, or admits it (budget and slot, when they apply). */
+function decide(config: RateLimitConfig, ctx: LimitContext, count: Count): void {
+  const { req, res, next, state } = ctx;
+  const { used, resetTime, limit } = count;
+  const remaining = Math.max(limit - used, 0);
+  // What express-rate-limit leaves on the request (its deprecated `current` alias aside):
+  // applications and `auditLog` read it, refused requests included.
+  (req as Request & { rateLimit: RateLimitInfo }).rateLimit = { limit, used, remaining, resetTime, key: ctx.ids.key };
+  // express-rate-limit's getResetSeconds: from the store's reset time, else a whole window.
+  const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : config.windowSeconds;
+  const refused = used > limit;
+  if (!res.headersSent) {
+    try {
+      res.appendHeader('RateLimit', `"requests"; r=${remaining}; t=${reset}`);
+      res.appendHeader('RateLimit-Policy', `"requests"; q=${limit}; w=${config.windowSeconds}; pk=:${ctx.ids.pk}:`);
+      if (refused) res.setHeader('Retry-After', String(reset));
+    } catch (err) {
+      // A `limit` function's odd answer must not become an unhandled rejection.
+      return next(err);
+    }
+  }
+  if (refused)
+    return next(
+      new ShieldError(429, 'rate_limit_exceeded', 'Too many requests for this key. Retry later.', {
+        headers: res.headersSent ? {} : { 'Retry-After': String(reset) },
+      }),
+    );
+  state.rateLimit = { limit, remaining };
+  const budget = budgetOf(config, state);
+  // Without a budget or an in-flight cap there is nothing more to admit: no promise.
+  if (!budget && !config.slots) {
+    if (config.shared) config.health.recovered();
+    return next();
+  }
+  admit(config, ctx, budget).then(
+    () => {
+      if (config.shared) config.health.recovered();
+      next();
+    },
+    (err: unknown) => onStoreError(config, ctx, err),
+  );
+}
+
+/** Takes an in-flight slot and reserves the token budget; both are given back when the response is over. */
+async function admit(config: RateLimitConfig, ctx: LimitContext, budget: Budget | undefined): Promise<void> {
+  const release = await takeSlot(config, ctx.ids.key);
+  let settle: (() => void) | undefined;
+  if (budget) {
+    try {
+      settle = await reserveTokens(config, ctx, budget);
+    } catch (err) {
+      release?.();
+      throw err;
+    }
+  }
+  if (release || settle) releaseWhenOver(ctx, { release, settle });
+}
+
+/** An in-flight slot for the key, or a 429; returns its release, once-only. */
+async function takeSlot(config: RateLimitConfig, identity: string): Promise<(() => void) | undefined> {
+  if (!config.slots || config.concurrencyLimit === undefined) return undefined;
+  const taken = await config.slots.acquire(identity, config.concurrencyLimit);
+  const slot = taken.slot;
+  if (!slot)
+    throw new ShieldError(
+      429,
+      'concurrency_limit_exceeded',
+      'Too many requests in flight for this key. Retry when one finishes.',
+      { headers: { 'Retry-After': '1' } },
+    );
+  return once(() => slot.release());
+}
+
+/**
+ * Reserves the request's estimated tokens, or refuses it with a 429. Returns the settle
+ * step, once-only: it corrects the reservation to what the request really used.
+ */
+async function reserveTokens(config: RateLimitConfig, ctx: LimitContext, budget: Budget): Promise<() => void> {
+  const { req, res, state, ids } = ctx;
+  const wanted = Math.min(estimateRequestTokens(req.body, config.completionCap), budget.limit);
+  const reservation = await config.budgets.reserve(ids.key, wanted, budget.limit, budget.windowMs);
+  const remaining = Math.max(0, budget.limit - reservation.used);
+  const resetSeconds = Math.max(0, Math.ceil(reservation.resetMs / 1000));
+  if (!res.headersSent) {
+    res.appendHeader(
+      'RateLimit-Policy',
+      `"tokens"; q=${budget.limit}; w=${Math.ceil(budget.windowMs / 1000)}; pk=:${ids.pk}:`,
+    );
+    res.appendHeader('RateLimit', `"tokens"; r=${remaining}; t=${resetSeconds}`);
+  }
+  if (state.rateLimit) state.rateLimit.tokensRemaining = remaining;
+  if (!reservation.ok)
+    throw new ShieldError(429, 'token_budget_exceeded', 'The token budget for this key is used up. Retry later.', {
+      headers: { 'Retry-After': String(Math.max(1, resetSeconds)) },
+    });
+  const { window } = reservation;
+  return once(() => {
+    const delta = tokensUsed(state, res, wanted) - wanted;
+    if (delta !== 0) config.budgets.settle(ids.key, delta, window, budget.windowMs).catch(() => undefined);
+  });
+}
+
+/** Gives the slot back and settles the reservation when the response finishes or the client leaves. */
+function releaseWhenOver(ctx: LimitContext, held: { release?: () => void; settle?: () => void }): void {
+  const { res, state } = ctx;
+  const { release, settle } = held;
+  const onFinish = () => {
+    release?.();
+    settle?.();
+  };
+  const onClose = () => {
+    release?.();
+    if (!settle || res.writableFinished) return onFinish();
+    // The client left mid-call: the aborted provider call unwinds a moment later and
+    // records what was used then. Wait for it, but not forever: a handler that ignores the
+    // abort must not hold the reservation open.
+    waitForSettled(state, settle);
+  };
+  res.once('finish', onFinish);
+  res.once('close', onClose);
+  // The client may have left while the store answered: 'close' will not fire again.
+  if (res.destroyed || res.writableFinished) onClose();
+}
+
+/** How long a reservation waits, after a disconnect, for the provider call to be over. */
+const SETTLE_WAIT_MS = 1000;
+
+/**
+ * Calls `settle` once the state's provider call is over, or after SETTLE_WAIT_MS at most.
+ * Without a call in flight yet (the client left before it started, or your own handler
+ * answers) the bound alone applies: a call that starts and ends within it is still counted.
+ */
+function waitForSettled(state: ShieldState, settle: () => void): void {
+  const timer = setTimeout(settle, SETTLE_WAIT_MS);
+  timer.unref?.();
+  state.settled?.then(() => {
+    clearTimeout(timer);
+    settle();
+  });
 }
 
 /**

@@ -7,7 +7,7 @@ import { ShieldError } from '../core/errors.js';
 import { MESSAGE_OVERHEAD_TOKENS, requestMessages, type ChatMessage, type TextPart } from '../core/openai-types.js';
 import { compileChatSchema, type SchemaViolation } from '../core/chat-schema.js';
 import { checkOptions, is, type Check } from '../core/options.js';
-import { resolveModeration, type ModerationOption } from '../core/moderation.js';
+import { resolveModeration, type ModerationOption, type Moderator } from '../core/moderation.js';
 import { enterShield } from '../core/request.js';
 import { recordFindings, type ShieldState } from '../core/state.js';
 
@@ -215,7 +215,7 @@ function refusalFor(found: Finding, param: string): ShieldError {
 }
 
 /**
- * Validates an OpenAI Chat Completions body (SPEC §3) and screens every message: injection
+ * Validates an OpenAI Chat Completions body and screens every message: injection
  * blocked, PII and secrets redacted by default. Sanitized messages replace
  * `req.body.messages` for whatever runs next. `{ prompt: "…" }` is accepted as one user
  * message.
@@ -255,7 +255,8 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   };
   // The split-injection check reads the messages together for injection only.
   const joinedScan: ScanConfig = { ...scan, pii: 'off', secrets: 'off' };
-  const rules = [...(opts.rules ?? [])];
+  const limits: SizeLimits = { maxChars, maxTokens };
+  const later: LaterChecks = { rules: [...(opts.rules ?? [])], moderate };
   const checkChatBody = compileChatSchema({
     allowedRoles: [...(opts.allowedRoles ?? ['user', 'assistant'])],
     allowTools: opts.allowTools ?? false,
@@ -264,26 +265,7 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     maxN: opts.maxN ?? 1,
     allowedFields: [...(opts.allowedFields ?? [])],
   });
-  // A refusal is reported through one express-validator chain, so it also shows in the
-  // app's own `validationResult(req)`. The compiled check decides once; the chain (lodash
-  // paths, contexts, a promise) runs only to record a refusal already found.
-  const violations = new WeakMap<Request, SchemaViolation>();
-  const chain = body().custom((_value: unknown, { req }) => {
-    const violation = violations.get(req as Request);
-    if (violation !== undefined) throw new Error(violation.message);
-    return true;
-  });
-
-  /** A shape violation, recorded through the chain first: only this path awaits it. */
-  async function refuseShape(req: Request, violation: SchemaViolation, next: NextFunction): Promise<void> {
-    try {
-      violations.set(req, violation);
-      await chain.run(req);
-      next(new ShieldError(400, 'invalid_request', violation.message, { param: violation.param }));
-    } catch (err) {
-      next(err);
-    }
-  }
+  const shapes = shapeRecorder();
 
   /**
    * The built-in checks, all synchronous; then rules and moderation, which may not be. With
@@ -296,26 +278,8 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     messages: ChatMessage[],
   ): ShieldError | undefined | Promise<ShieldError | undefined> {
     const segments = segmentsOf(messages);
-    let chars = 0;
-    let tokens = messages.length * MESSAGE_OVERHEAD_TOKENS;
-    // estimateTokens never counts more tokens than a text has characters: when even that
-    // bound fits, no text can be refused for its tokens, and none is estimated.
-    let bound = tokens;
-    for (const s of segments) bound += s.text.length;
-    const estimate = bound > maxTokens;
-    for (const s of segments) {
-      chars += s.text.length;
-      if (chars > maxChars)
-        return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxChars} characters.`, {
-          param: paramOf(s),
-        });
-      if (!estimate) continue;
-      tokens += estimateTokens(s.text);
-      if (tokens > maxTokens)
-        return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxTokens} tokens.`, {
-          param: paramOf(s),
-        });
-    }
+    const tooLong = sizeRefusal(limits, messages, segments);
+    if (tooLong) return tooLong;
 
     for (const s of segments) {
       const result = scanText(s.text, scan);
@@ -343,77 +307,9 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
       }
     }
 
-    if (rules.length > 0 || moderate) return screenAsync(req, state, messages, segments);
-    accept(req, state, messages, segments);
+    if (later.rules.length > 0 || later.moderate) return screenAsync(later, { req, state, messages, segments });
+    accept({ req, state, messages, segments });
     return undefined;
-  }
-
-  /** Rules, then moderation, on the sanitized text; then the messages are accepted. */
-  async function screenAsync(
-    req: Request,
-    state: ShieldState,
-    messages: ChatMessage[],
-    segments: Segment[],
-  ): Promise<ShieldError | undefined> {
-    for (const s of segments) {
-      for (const rule of rules) {
-        const verdict = await rule({ text: s.clean, role: s.role, index: s.index, req });
-        if (!verdict) continue;
-        const ruleAction = verdict.action ?? 'block';
-        recordFindings(state, [{ stage: 'input', detector: 'rule', type: verdict.type, action: ruleAction }]);
-        if (ruleAction === 'block')
-          return new ShieldError(
-            400,
-            'invalid_request',
-            verdict.message ?? 'The prompt was refused by a server rule.',
-            { param: paramOf(s) },
-          );
-      }
-    }
-
-    if (moderate) {
-      // The client's own messages, sanitized, in one call: assistant turns are the client's too.
-      const verdict = await moderate(joinClean(segments, '\n\n'));
-      if (verdict.flagged) {
-        recordFindings(
-          state,
-          verdict.categories.map((type) => ({
-            stage: 'input' as const,
-            detector: 'moderation' as const,
-            type,
-            action: 'block' as const,
-          })),
-        );
-        return verdict.failed
-          ? new ShieldError(503, 'upstream_unavailable', 'Content moderation is unavailable; try again later.', {
-              param: null,
-            })
-          : new ShieldError(400, 'invalid_request', 'The prompt was refused by content moderation.', {
-              param: 'messages',
-            });
-      }
-    }
-
-    accept(req, state, messages, segments);
-    return undefined;
-  }
-
-  /** The sanitized messages replace the client's for whatever runs next. */
-  function accept(req: Request, state: ShieldState, messages: ChatMessage[], segments: Segment[]): void {
-    const clean = rebuild(messages, segments);
-    state.messages = clean;
-    (req.body as { messages: ChatMessage[] }).messages = clean;
-  }
-
-  /** Passes on what an async screen decided; a throw or rejection goes to `next` too. */
-  async function settle(pending: Promise<ShieldError | undefined>, next: NextFunction): Promise<void> {
-    try {
-      const refusal = await pending;
-      if (refusal) return next(refusal);
-      next();
-    } catch (err) {
-      next(err);
-    }
   }
 
   // Synchronous unless a shape refusal, a rule or moderation needs to wait: then it returns
@@ -433,17 +329,8 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
         );
       }
       const bodyObj = payload as Record<string, unknown>;
-      if (
-        Object.prototype.hasOwnProperty.call(bodyObj, 'prompt') &&
-        !Object.prototype.hasOwnProperty.call(bodyObj, 'messages')
-      ) {
-        if (typeof bodyObj.prompt !== 'string' || bodyObj.prompt.length === 0)
-          return next(
-            new ShieldError(400, 'invalid_request', '`prompt` must be a non-empty string.', { param: 'prompt' }),
-          );
-        bodyObj.messages = requestMessages(bodyObj);
-        delete bodyObj.prompt;
-      }
+      const badPrompt = expandPrompt(bodyObj);
+      if (badPrompt) return next(badPrompt);
       // Bound the work before walking the messages.
       if (Array.isArray(bodyObj.messages) && bodyObj.messages.length > maxMessages) {
         return next(
@@ -453,7 +340,7 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
         );
       }
       const violation = checkChatBody(bodyObj);
-      if (violation !== undefined) return refuseShape(req, violation, next);
+      if (violation !== undefined) return shapes.refuse(req, violation, next);
       if (typeof bodyObj.model === 'string') state.model = bodyObj.model;
       state.stream = bodyObj.stream === true;
       const refusal = screen(req, state, bodyObj.messages as ChatMessage[]);
@@ -463,5 +350,149 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     } catch (err) {
       next(err);
     }
+  };
+}
+
+/** The size limits over all messages. */
+interface SizeLimits {
+  maxChars: number;
+  maxTokens: number;
+}
+
+/** The checks that may be asynchronous: custom rules, then moderation. */
+interface LaterChecks {
+  rules: readonly PromptRule[];
+  moderate: Moderator | undefined;
+}
+
+/** One request's messages being screened. */
+interface Screening {
+  req: Request;
+  state: ShieldState;
+  messages: ChatMessage[];
+  segments: Segment[];
+}
+
+/** A refusal when the messages are over `maxChars` or `maxTokens`, naming the segment that crosses it. */
+function sizeRefusal(limits: SizeLimits, messages: ChatMessage[], segments: Segment[]): ShieldError | undefined {
+  const { maxChars, maxTokens } = limits;
+  let chars = 0;
+  let tokens = messages.length * MESSAGE_OVERHEAD_TOKENS;
+  // estimateTokens never counts more tokens than a text has characters: when even that
+  // bound fits, no text can be refused for its tokens, and none is estimated.
+  let bound = tokens;
+  for (const s of segments) bound += s.text.length;
+  const estimate = bound > maxTokens;
+  for (const s of segments) {
+    chars += s.text.length;
+    if (chars > maxChars)
+      return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxChars} characters.`, {
+        param: paramOf(s),
+      });
+    if (!estimate) continue;
+    tokens += estimateTokens(s.text);
+    if (tokens > maxTokens)
+      return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxTokens} tokens.`, {
+        param: paramOf(s),
+      });
+  }
+  return undefined;
+}
+
+/** Rules, then moderation, on the sanitized text; then the messages are accepted. */
+async function screenAsync(later: LaterChecks, ctx: Screening): Promise<ShieldError | undefined> {
+  const { req, state, segments } = ctx;
+  for (const s of segments) {
+    for (const rule of later.rules) {
+      const verdict = await rule({ text: s.clean, role: s.role, index: s.index, req });
+      if (!verdict) continue;
+      const ruleAction = verdict.action ?? 'block';
+      recordFindings(state, [{ stage: 'input', detector: 'rule', type: verdict.type, action: ruleAction }]);
+      if (ruleAction === 'block')
+        return new ShieldError(400, 'invalid_request', verdict.message ?? 'The prompt was refused by a server rule.', {
+          param: paramOf(s),
+        });
+    }
+  }
+
+  if (later.moderate) {
+    // The client's own messages, sanitized, in one call: assistant turns are the client's too.
+    const verdict = await later.moderate(joinClean(segments, '\n\n'));
+    if (verdict.flagged) {
+      recordFindings(
+        state,
+        verdict.categories.map((type) => ({
+          stage: 'input' as const,
+          detector: 'moderation' as const,
+          type,
+          action: 'block' as const,
+        })),
+      );
+      return verdict.failed
+        ? new ShieldError(503, 'upstream_unavailable', 'Content moderation is unavailable; try again later.', {
+            param: null,
+          })
+        : new ShieldError(400, 'invalid_request', 'The prompt was refused by content moderation.', {
+            param: 'messages',
+          });
+    }
+  }
+
+  accept(ctx);
+  return undefined;
+}
+
+/** The sanitized messages replace the client's for whatever runs next. */
+function accept(ctx: Screening): void {
+  const clean = rebuild(ctx.messages, ctx.segments);
+  ctx.state.messages = clean;
+  (ctx.req.body as { messages: ChatMessage[] }).messages = clean;
+}
+
+/** Passes on what an async screen decided; a throw or rejection goes to `next` too. */
+async function settle(pending: Promise<ShieldError | undefined>, next: NextFunction): Promise<void> {
+  try {
+    const refusal = await pending;
+    if (refusal) return next(refusal);
+    next();
+  } catch (err) {
+    next(err);
+  }
+}
+
+/** Expands the `{ prompt }` shorthand into one user message; a refusal when `prompt` is not a non-empty string. */
+function expandPrompt(body: Record<string, unknown>): ShieldError | undefined {
+  if (!Object.prototype.hasOwnProperty.call(body, 'prompt') || Object.prototype.hasOwnProperty.call(body, 'messages'))
+    return undefined;
+  if (typeof body.prompt !== 'string' || body.prompt.length === 0)
+    return new ShieldError(400, 'invalid_request', '`prompt` must be a non-empty string.', { param: 'prompt' });
+  body.messages = requestMessages(body);
+  delete body.prompt;
+  return undefined;
+}
+
+/**
+ * Shape refusals are reported through one express-validator chain, so they also show in
+ * the app's own `validationResult(req)`. The compiled check decides once; the chain (lodash
+ * paths, contexts, a promise) runs only to record a refusal already found.
+ */
+function shapeRecorder(): { refuse(req: Request, violation: SchemaViolation, next: NextFunction): Promise<void> } {
+  const violations = new WeakMap<Request, SchemaViolation>();
+  const chain = body().custom((_value: unknown, { req }) => {
+    const violation = violations.get(req as Request);
+    if (violation !== undefined) throw new Error(violation.message);
+    return true;
+  });
+  return {
+    /** A shape violation, recorded through the chain first: only this path awaits it. */
+    async refuse(req, violation, next) {
+      try {
+        violations.set(req, violation);
+        await chain.run(req);
+        next(new ShieldError(400, 'invalid_request', violation.message, { param: violation.param }));
+      } catch (err) {
+        next(err);
+      }
+    },
   };
 }

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { createMockLLM, rateLimitByKey } from '../../lib/index.js';
 import { CLIENT_KEY, presetApp } from '../helpers/app.js';
 import { deadPort } from '../helpers/ports.js';
-import { chat, limitedApp, uniquePrefix } from './redis-helpers.js';
+import { chat, limitedApp, uniquePrefix } from '../helpers/redis.js';
 
 const DEAD_PORT = await deadPort();
 

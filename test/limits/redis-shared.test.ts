@@ -15,7 +15,7 @@ import {
   nodeRedis,
   uniquePrefix,
   type NodeRedis,
-} from './redis-helpers.js';
+} from '../helpers/redis.js';
 
 const post = (app: Parameters<typeof request>[0], body: object = chat(), key = CLIENT_KEY) =>
   request(app).post('/v1/chat/completions').set('Authorization', `Bearer ${key}`).send(body);

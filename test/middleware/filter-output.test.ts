@@ -8,7 +8,7 @@ import { OutputPolicy, policyConfig } from '../../lib/stream/output-policy.js';
 import { compilePattern } from '../../lib/stream/patterns.js';
 import { StreamTextFilter } from '../../lib/stream/text-filter.js';
 import { listen } from '../helpers/app.js';
-import { CHUNKINGS, completion, ownApp, readSse, readStream, sseStream } from './helpers.js';
+import { CHUNKINGS, completion, ownApp, readSse, readStream, sseStream } from '../helpers/filter.js';
 
 const SECRETY =
   'Contact jane.doe@example.com or +1 415 555 0100. Card 4111 1111 1111 1111. ' +
@@ -309,7 +309,10 @@ describe('option validation', () => {
       { moderation: { failOpen: 1, check: () => false } },
       'filterOutput: `moderation.failOpen` must be a boolean (received 1)',
     ],
-    [{ moderation: { chek: () => false } }, 'filterOutput: unknown option `moderation.chek`'],
+    [
+      { moderation: { chek: () => false } },
+      'filterOutput: unknown option `moderation.chek` (known options: check, client, failOpen, model, timeoutMs)',
+    ],
     [{ refusal: '' }, 'filterOutput: `refusal` must be a non-empty string (received "")'],
     [
       { piii: 'redact' },

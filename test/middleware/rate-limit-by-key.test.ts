@@ -16,7 +16,7 @@ import { MemoryConcurrencyStore } from '../../lib/limits/concurrency.js';
 import { estimateRequestTokens } from '../../lib/limits/estimate.js';
 import { MemoryTokenBudgetStore } from '../../lib/limits/token-budget.js';
 import { CLIENT_KEY, OTHER_KEY, listen } from '../helpers/app.js';
-import { chat, keys, limitedApp } from './redis-helpers.js';
+import { chat, keys, limitedApp } from '../helpers/redis.js';
 
 const post = (app: Parameters<typeof request>[0], body: object = chat(), key: string | null = CLIENT_KEY) => {
   const r = request(app).post('/v1/chat/completions');

@@ -10,7 +10,7 @@ import { auditLog, createMockLLM, errorHandler, verifyAuditChain } from '../../l
 import { keyFingerprint } from '../../lib/core/request.js';
 import { formatIp } from '../../lib/middleware/audit-log.js';
 import { CLIENT_KEY, memoryLogger, OTHER_KEY, presetApp } from '../helpers/app.js';
-import { INJECTION, MARKER, runWorkload, WRONG_KEY, type Sent } from './workload.js';
+import { INJECTION, MARKER, runWorkload, WRONG_KEY, type Sent } from '../helpers/audit-workload.js';
 
 const EXPECTED: Record<string, { outcome: string; code: string | null; status?: number }> = {
   success: { outcome: 'allowed', code: null, status: 200 },

@@ -242,7 +242,7 @@ describe('apiKeyAuth options', () => {
     [{ keys: ['k'] }, 'apiKeyAuth: `keys[0]` must be an object { id, key } or { id, sha256 } (received "k")'],
     [
       { keys: [{ id: 'a', key: CLIENT_KEY, role: 'admin' }] },
-      'apiKeyAuth: unknown field `keys[0].role` (known fields: id, key, limit, models, sha256, tokens)',
+      'apiKeyAuth: unknown option `keys[0].role` (known options: id, key, limit, models, sha256, tokens)',
     ],
     [
       { keys: [{ key: CLIENT_KEY }] },

@@ -6,7 +6,7 @@ import express from 'express';
 import request from 'supertest';
 import { vi } from 'vitest';
 import { createMockLLM, llmShield, type AuditLogOptions } from '../../lib/index.js';
-import { CLIENT_KEY, listen, OTHER_KEY } from '../helpers/app.js';
+import { CLIENT_KEY, listen, OTHER_KEY } from './app.js';
 
 export const WRONG_KEY = 'shield-wrong-key-aaaabbbbccccdddd';
 /** A word in every prompt: it must never appear in a log. */

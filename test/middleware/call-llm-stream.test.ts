@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UPSTREAM_KEY } from '../helpers/upstream.js';
-import { lastState, startLLMApp, userMessage, waitFor, type LLMHarness } from './harness.js';
+import { lastState, startLLMApp, userMessage, waitFor, type LLMHarness } from '../helpers/llm-harness.js';
 
 const FULL_TEXT = 'Hello from the loopback upstream.';
 

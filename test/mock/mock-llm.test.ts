@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callLLM, createMockLLM, errorHandler, type MockLLM } from '../../lib/index.js';
 import { listen } from '../helpers/app.js';
-import { waitFor, userMessage } from './harness.js';
+import { waitFor, userMessage } from '../helpers/llm-harness.js';
 
 describe('createMockLLM behind callLLM, through the SDK', () => {
   let mock: MockLLM;

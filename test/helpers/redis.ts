@@ -6,7 +6,7 @@ import express, { type RequestHandler } from 'express';
 import { Redis as IORedis } from 'ioredis';
 import { createClient } from 'redis';
 import { apiKeyAuth, callLLM, createMockLLM, errorHandler, type LLMClient } from '../../lib/index.js';
-import { CLIENT_KEY, OTHER_KEY } from '../helpers/app.js';
+import { CLIENT_KEY, OTHER_KEY } from './app.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

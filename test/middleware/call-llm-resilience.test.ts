@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { callLLM, createMockLLM, errorHandler } from '../../lib/index.js';
 import { UPSTREAM_KEY } from '../helpers/upstream.js';
-import { lastState, startLLMApp, userMessage, type LLMHarness } from './harness.js';
+import { lastState, startLLMApp, userMessage, type LLMHarness } from '../helpers/llm-harness.js';
 import express from 'express';
 
 const PROVIDER_TEXT = 'upstream secret detail';

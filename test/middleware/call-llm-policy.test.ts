@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { callLLM, createMockLLM, errorHandler } from '../../lib/index.js';
 import { listen } from '../helpers/app.js';
 import { startUpstream, UPSTREAM_KEY, type Upstream } from '../helpers/upstream.js';
-import { lastState, startLLMApp, userMessage, type LLMHarness } from './harness.js';
+import { lastState, startLLMApp, userMessage, type LLMHarness } from '../helpers/llm-harness.js';
 
 describe('callLLM policy: what reaches the provider', () => {
   let h: LLMHarness;
@@ -124,7 +124,9 @@ describe('callLLM policy: what reaches the provider', () => {
       const state = await lastState(h, before + 1);
       expect(state.stream).toBe(stream);
       expect(state.usage).toBeDefined();
-      expect(state.abortUpstream).toBeUndefined();
+      expect(state.upstreamAbort).toBeUndefined();
+      expect(Object.values(state).filter((v) => typeof v === 'function')).toEqual([]);
+      expect(await state.settled).toEqual(state.usage);
     }
   });
 

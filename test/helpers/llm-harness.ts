@@ -11,8 +11,8 @@ import {
   type Principal,
   type ShieldState,
 } from '../../lib/index.js';
-import { listen } from '../helpers/app.js';
-import { startUpstream, UPSTREAM_KEY, type Upstream } from '../helpers/upstream.js';
+import { listen } from './app.js';
+import { startUpstream, UPSTREAM_KEY, type Upstream } from './upstream.js';
 
 export interface LLMHarness {
   upstream: Upstream;

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { apiKeyAuth, callLLM, createMockLLM, errorHandler, rateLimitByKey } from '../../lib/index.js';
 import { CLIENT_KEY, OTHER_KEY } from '../helpers/app.js';
-import { chat, flushPrefix, keys, limitedApp, nodeRedis, uniquePrefix, type NodeRedis } from './redis-helpers.js';
+import { chat, flushPrefix, keys, limitedApp, nodeRedis, uniquePrefix, type NodeRedis } from '../helpers/redis.js';
 
 const post = (app: Parameters<typeof request>[0], key = CLIENT_KEY) =>
   request(app).post('/v1/chat/completions').set('Authorization', `Bearer ${key}`).send(chat());

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMockLLM, type LLMShieldOptions } from '../../lib/index.js';
 import request from 'supertest';
 import { CLIENT_KEY, listen, presetApp, sdk } from '../helpers/app.js';
-import { completion, readStream, sseStream } from './helpers.js';
+import { completion, readStream, sseStream } from '../helpers/filter.js';
 
 const SECRET = 'ghp_4kQz9RfT2mXw8LpN5vYb7HcJd3SeUa1GoKiQ';
 const SYSTEM = 'You are the travel desk of Example Airlines and you answer questions about baggage only.';

@@ -2,9 +2,9 @@
 // filterOutput's wrapping of res.write / res.end, and reach the audit record.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, presetApp, sdk } from '../helpers/app.js';
-import { startUpstream, UPSTREAM_KEY, type Upstream } from '../helpers/upstream.js';
-import { userMessage, waitFor } from './harness.js';
+import { listen, presetApp, sdk } from './helpers/app.js';
+import { startUpstream, UPSTREAM_KEY, type Upstream } from './helpers/upstream.js';
+import { userMessage, waitFor } from './helpers/llm-harness.js';
 
 describe('callLLM in the llmShield preset', () => {
   let upstream: Upstream;

@@ -115,11 +115,26 @@ function inRange(p: Plan, digits: string): boolean {
   return p.lengths.has(nsn.length) && p.pattern.test(nsn);
 }
 
+// The output filter rescans the held-back tail of a stream on every chunk: the same numbers
+// come back many times, and an unknown one costs a pattern test per region of its length.
+const RANGE_CACHE = 512;
+const rangeVerdicts = new Map<string, boolean>();
+
 /** True when some region's plan has `digits` (as written nationally) in its ranges. */
 export function possibleInSomeRegion(digits: string): boolean {
+  const known = rangeVerdicts.get(digits);
+  if (known !== undefined) return known;
   allPlans();
-  for (const p of byWrittenLength.get(digits.length) ?? []) if (inRange(p, digits)) return true;
-  return false;
+  let verdict = false;
+  for (const p of byWrittenLength.get(digits.length) ?? []) {
+    if (inRange(p, digits)) {
+      verdict = true;
+      break;
+    }
+  }
+  if (rangeVerdicts.size >= RANGE_CACHE) rangeVerdicts.clear();
+  rangeVerdicts.set(digits, verdict);
+  return verdict;
 }
 
 /**

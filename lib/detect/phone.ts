@@ -101,8 +101,11 @@ const REGION_HINTS: [RegExp, CountryCode][] = [
   [/\b(?:philippines)\b|\.ph\b/i, 'PH'],
   [/\b(?:turkey|türkiye)\b|\.tr\b/i, 'TR'],
 ];
+const ANY_HINT = new RegExp(REGION_HINTS.map(([re]) => `(?:${re.source})`).join('|'), 'i');
 
-function regionsNear(before: string): CountryCode[] {
+function regionsNear(before: string): readonly CountryCode[] {
+  // One combined test first: most numbers have no country named before them.
+  if (!ANY_HINT.test(before)) return DEFAULT_PHONE_REGIONS;
   const regions = [...DEFAULT_PHONE_REGIONS];
   for (const [re, region] of REGION_HINTS) if (re.test(before)) regions.push(region);
   return regions;

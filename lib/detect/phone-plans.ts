@@ -158,6 +158,19 @@ export function possibleInternational(written: string): boolean {
   return false;
 }
 
+const rangeByCallingCode = new Map<string, RegExp>();
+
+/** The general patterns of every plan of a calling code in one regex: one test rejects most. */
+function callingCodeRange(callingCode: string): RegExp {
+  let re = rangeByCallingCode.get(callingCode);
+  if (re === undefined) {
+    const sources = byCallingCode.get(callingCode)!.map((p) => p.pattern.source);
+    re = new RegExp(sources.join('|'));
+    rangeByCallingCode.set(callingCode, re);
+  }
+  return re;
+}
+
 /** Compile a plan's number types and national formats (once, on its first strict check). */
 function detailed(plan: Plan): Required<Plan> {
   if (plan.types === undefined || plan.formats === undefined) {
@@ -216,6 +229,7 @@ export function validNational(written: string, region: CountryCode): boolean {
   const groups = written.split(/\D+/).filter((g) => g !== '');
   if (groups[0] === '1' && plan.callingCode === '1' && groups.length > 1) groups.shift();
   const nsn = nationalNumber(plan, groups.join(''));
+  if (!callingCodeRange(plan.callingCode).test(nsn)) return false;
   if (!byCallingCode.get(plan.callingCode)!.some((p) => hasType(p, nsn))) return false;
   const expected = nationalGroups(plan, nsn);
   return groups.length === expected.length && groups.every((g, i) => g === expected[i]);

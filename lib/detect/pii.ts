@@ -325,13 +325,14 @@ function ibanEnd(run: string): number {
   // Candidate ends are group ends (greedy grouping may have swallowed a following word);
   // the longest one of an allowed length whose checksum holds wins.
   const ends: number[] = [];
-  let compact = '';
+  let compact = 0;
   for (let i = 0; i < run.length; i++) {
-    const c = run[i] as string;
-    if (c !== ' ' && c !== '-') compact += c.toUpperCase();
-    if (compact.length > IBAN_MAX) break;
-    const atEnd = i + 1 === run.length || run[i + 1] === ' ' || run[i + 1] === '-';
-    if (atEnd && (expected === undefined ? compact.length >= 15 : compact.length === expected)) ends.push(i + 1);
+    const c = run.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x2d) compact++;
+    if (compact > IBAN_MAX) break;
+    const next = run.charCodeAt(i + 1);
+    const atEnd = i + 1 === run.length || next === 0x20 || next === 0x2d;
+    if (atEnd && (expected === undefined ? compact >= 15 : compact === expected)) ends.push(i + 1);
   }
   for (let k = ends.length - 1; k >= 0; k--) {
     const end = ends[k]!;

@@ -2,10 +2,11 @@
  * Phone numbers, judged by the numbering plans of libphonenumber-js (Google's metadata).
  *
  * A cheap linear regex proposes groups of digits; only groups that survive the shape checks
- * (7–15 digits, not a date, not an SSN or IPv4 shape) reach the library. A group is a phone
- * number when a numbering plan accepts it:
+ * (7–15 digits, not a date, not an SSN or IPv4 shape) reach the compiled plans
+ * (`phone-plans.ts`). A group is a phone number when a numbering plan accepts it:
  *
- * - International form (`+CC …`, `00CC …`): the plan of that calling code, no context needed.
+ * - International form (`+CC …`, `00CC …`): a national number of a length that calling
+ *   code's plans use, no context needed.
  * - National form: one of the regions of {@link DEFAULT_PHONE_REGIONS} or a region named just
  *   before it (country name or ccTLD), validated strictly (number type patterns) and written
  *   as that region writes it: trunk prefix and digit groups (`01 23 45 67 89` in France,

@@ -115,11 +115,26 @@ function inRange(p: Plan, digits: string): boolean {
   return p.lengths.has(nsn.length) && p.pattern.test(nsn);
 }
 
+// The output filter rescans the held-back tail of a stream on every chunk: the same numbers
+// come back many times, and an unknown one costs a pattern test per region of its length.
+const RANGE_CACHE = 512;
+const rangeVerdicts = new Map<string, boolean>();
+
 /** True when some region's plan has `digits` (as written nationally) in its ranges. */
 export function possibleInSomeRegion(digits: string): boolean {
+  const known = rangeVerdicts.get(digits);
+  if (known !== undefined) return known;
   allPlans();
-  for (const p of byWrittenLength.get(digits.length) ?? []) if (inRange(p, digits)) return true;
-  return false;
+  let verdict = false;
+  for (const p of byWrittenLength.get(digits.length) ?? []) {
+    if (inRange(p, digits)) {
+      verdict = true;
+      break;
+    }
+  }
+  if (rangeVerdicts.size >= RANGE_CACHE) rangeVerdicts.clear();
+  rangeVerdicts.set(digits, verdict);
+  return verdict;
 }
 
 /**
@@ -141,6 +156,19 @@ export function possibleInternational(written: string): boolean {
     );
   }
   return false;
+}
+
+const rangeByCallingCode = new Map<string, RegExp>();
+
+/** The general patterns of every plan of a calling code in one regex: one test rejects most. */
+function callingCodeRange(callingCode: string): RegExp {
+  let re = rangeByCallingCode.get(callingCode);
+  if (re === undefined) {
+    const sources = byCallingCode.get(callingCode)!.map((p) => p.pattern.source);
+    re = new RegExp(sources.join('|'));
+    rangeByCallingCode.set(callingCode, re);
+  }
+  return re;
 }
 
 /** Compile a plan's number types and national formats (once, on its first strict check). */
@@ -201,6 +229,7 @@ export function validNational(written: string, region: CountryCode): boolean {
   const groups = written.split(/\D+/).filter((g) => g !== '');
   if (groups[0] === '1' && plan.callingCode === '1' && groups.length > 1) groups.shift();
   const nsn = nationalNumber(plan, groups.join(''));
+  if (!callingCodeRange(plan.callingCode).test(nsn)) return false;
   if (!byCallingCode.get(plan.callingCode)!.some((p) => hasType(p, nsn))) return false;
   const expected = nationalGroups(plan, nsn);
   return groups.length === expected.length && groups.every((g, i) => g === expected[i]);

@@ -2,10 +2,11 @@
  * Phone numbers, judged by the numbering plans of libphonenumber-js (Google's metadata).
  *
  * A cheap linear regex proposes groups of digits; only groups that survive the shape checks
- * (7–15 digits, not a date, not an SSN or IPv4 shape) reach the library. A group is a phone
- * number when a numbering plan accepts it:
+ * (7–15 digits, not a date, not an SSN or IPv4 shape) reach the compiled plans
+ * (`phone-plans.ts`). A group is a phone number when a numbering plan accepts it:
  *
- * - International form (`+CC …`, `00CC …`): the plan of that calling code, no context needed.
+ * - International form (`+CC …`, `00CC …`): a national number of a length that calling
+ *   code's plans use, no context needed.
  * - National form: one of the regions of {@link DEFAULT_PHONE_REGIONS} or a region named just
  *   before it (country name or ccTLD), validated strictly (number type patterns) and written
  *   as that region writes it: trunk prefix and digit groups (`01 23 45 67 89` in France,
@@ -101,8 +102,11 @@ const REGION_HINTS: [RegExp, CountryCode][] = [
   [/\b(?:philippines)\b|\.ph\b/i, 'PH'],
   [/\b(?:turkey|türkiye)\b|\.tr\b/i, 'TR'],
 ];
+const ANY_HINT = new RegExp(REGION_HINTS.map(([re]) => `(?:${re.source})`).join('|'), 'i');
 
-function regionsNear(before: string): CountryCode[] {
+function regionsNear(before: string): readonly CountryCode[] {
+  // One combined test first: most numbers have no country named before them.
+  if (!ANY_HINT.test(before)) return DEFAULT_PHONE_REGIONS;
   const regions = [...DEFAULT_PHONE_REGIONS];
   for (const [re, region] of REGION_HINTS) if (re.test(before)) regions.push(region);
   return regions;

@@ -237,6 +237,17 @@ function groupEnds(s: string): { end: number; digits: string; groups: number[] }
   return ends;
 }
 
+/** End of the run of digit groups (split by up to three separators) continuing at `i`. */
+function skipDigitRun(text: string, i: number): number {
+  for (;;) {
+    let j = i;
+    while (j < text.length && j - i < 3 && (text[j] === ' ' || text[j] === '.' || text[j] === '-')) j++;
+    if (j === i || j >= text.length || text[j]! < '0' || text[j]! > '9') return i;
+    while (j < text.length && text[j]! >= '0' && text[j]! <= '9') j++;
+    i = j;
+  }
+}
+
 // A stray number before a card (`ref 12 4111 1111 1111 1111`) holds at most a few groups.
 const CARD_RETRIES = 3;
 
@@ -258,14 +269,17 @@ function findCards(text: string, out: RawMatch[]): void {
         found = true;
       }
     }
-    // A run that holds no card is retried from its next group, a few times.
-    if (!found && retries < CARD_RETRIES) {
-      const next = s.search(/[ .-]/);
-      if (next > 0) {
-        retries++;
-        CARD.lastIndex = m.index + next;
-        retryAt = text.slice(CARD.lastIndex).search(/\d/) + CARD.lastIndex;
-      }
+    if (found) continue;
+    // A run that holds no card is retried from its next group a few times, then skipped
+    // whole: a long table of figures costs one pass.
+    const next = s.search(/[ .-]/);
+    if (retries < CARD_RETRIES && next > 0) {
+      retries++;
+      CARD.lastIndex = m.index + next;
+      retryAt = text.slice(CARD.lastIndex, CARD.lastIndex + 4).search(/\d/) + CARD.lastIndex;
+    } else {
+      CARD.lastIndex = skipDigitRun(text, m.index + s.length);
+      retries = 0;
     }
   }
 }
@@ -295,29 +309,34 @@ function findIbans(text: string, out: RawMatch[]): void {
     const end = ibanEnd(m[0]);
     if (end > 0) out.push({ type: 'iban', start: m.index, end: m.index + end });
     // Words swallowed by a failed run may hold the real IBAN (`GB12 paid DE89 3704 …`).
-    IBAN.lastIndex = m.index + Math.max(end, 4);
+    if (end === 0) {
+      const next = m[0].slice(4).search(/[ -][A-Za-z]{2}\d{2}/);
+      IBAN.lastIndex = next < 0 ? m.index + m[0].length : m.index + 4 + next + 1;
+    } else IBAN.lastIndex = m.index + end;
   }
 }
 
 /** Length of the IBAN at the start of the run `run`, or 0. */
 function ibanEnd(run: string): number {
-  // Keep the groups that fit in the longest IBAN, then shorten group by group: greedy
-  // grouping may have swallowed a following word.
-  let s = '';
-  let compact = 0;
-  for (const g of run.split(/(?=[ -])/)) {
-    compact += g.replace(/[ -]/, '').length;
-    if (compact > IBAN_MAX) break;
-    s += g;
-  }
   // Outside the registry table only the length range is known: ask for the upper-case
   // country code IBANs are printed with, so prose such as `ab12 …` is not tried.
-  if (IBAN_LENGTHS[s.slice(0, 2).toUpperCase()] === undefined && !/^[A-Z]{2}/.test(s)) return 0;
-  while (s.length >= 15) {
-    if (ibanValid(s.replace(/[ -]/g, '').toUpperCase())) return s.length;
-    const cut = Math.max(s.lastIndexOf(' '), s.lastIndexOf('-'));
-    if (cut < 0) break;
-    s = s.slice(0, cut);
+  const expected = IBAN_LENGTHS[run.slice(0, 2).toUpperCase()];
+  if (expected === undefined && !/^[A-Z]{2}/.test(run)) return 0;
+  // Candidate ends are group ends (greedy grouping may have swallowed a following word);
+  // the longest one of an allowed length whose checksum holds wins.
+  const ends: number[] = [];
+  let compact = 0;
+  for (let i = 0; i < run.length; i++) {
+    const c = run.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x2d) compact++;
+    if (compact > IBAN_MAX) break;
+    const next = run.charCodeAt(i + 1);
+    const atEnd = i + 1 === run.length || next === 0x20 || next === 0x2d;
+    if (atEnd && (expected === undefined ? compact >= 15 : compact === expected)) ends.push(i + 1);
+  }
+  for (let k = ends.length - 1; k >= 0; k--) {
+    const end = ends[k]!;
+    if (ibanValid(run.slice(0, end).replace(/[ -]/g, '').toUpperCase())) return end;
   }
   return 0;
 }

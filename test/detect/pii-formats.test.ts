@@ -29,6 +29,7 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['phone', 'whatsapp me at 081 2345 6789 (Jakarta)', '081 2345 6789'],
       ['phone', 'Telefon: 0664 1234567', '0664 1234567'],
       ['phone', 'phone number 4412 345 678', '4412 345 678'],
+      ['phone', 'our São Paulo office in Brasil: (11) 3456-7890', '(11) 3456-7890'],
       ['phone', 'numbers: 212-345-6789 312-443-8712 646-555-0144 ok', '312-443-8712'],
       ['phone', 'fax 01 42 68 53 00, 01 42 68 53 01', '01 42 68 53 01'],
     ],

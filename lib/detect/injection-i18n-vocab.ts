@@ -492,7 +492,7 @@ const id: Vocab = {
   lang: 'id',
   script: 'words',
   order: 'vo',
-  gate: 'yang dan di untuk dengan anda saya ini itu dari tidak akan kamu semua adalah',
+  gate: 'yang di untuk dengan anda saya ini itu dari tidak akan kamu semua adalah',
   neg: 'jangan|tidak|tanpa',
   ignore: 'abaikan|lupakan|acuhkan|jangan ikuti|jangan pedulikan|tinggalkan',
   instr: 'instruksi|instruksiku|petunjuk|perintah|arahan|prompt|pedoman',

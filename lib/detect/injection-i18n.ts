@@ -305,13 +305,25 @@ const ANY_SCRIPT = new RegExp(
   'u',
 );
 
-/** Function word → bit mask of the Latin-script languages (index in LANGUAGES) that use it. */
-const FUNCTION_WORDS = new Map<string, number>();
+/** FNV-1a over UTF-16 code units, as the text loop computes it without slicing. */
+function hashOf(word: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), 0x01000193);
+  return h >>> 0;
+}
+
+/** Function word hash → the word and a bit mask of the Latin-script languages (index in LANGUAGES) using it. */
+const FUNCTION_WORDS = new Map<number, { word: string; mask: number }>();
 VOCABS.forEach((v, i) => {
   if (v.gate.startsWith('[')) return;
-  for (const w of v.gate.split(' ')) FUNCTION_WORDS.set(w, (FUNCTION_WORDS.get(w) ?? 0) | (1 << i));
+  for (const word of v.gate.split(' ')) {
+    const h = hashOf(word);
+    const entry = FUNCTION_WORDS.get(h);
+    if (entry !== undefined && entry.word !== word) throw new Error(`injection-i18n: gate words collide: ${word}`);
+    FUNCTION_WORDS.set(h, { word, mask: (entry?.mask ?? 0) | (1 << i) });
+  }
 });
-const MAX_FUNCTION_WORD = Math.max(...[...FUNCTION_WORDS.keys()].map((w) => w.length));
+const MAX_FUNCTION_WORD = Math.max(...[...FUNCTION_WORDS.values()].map((e) => e.word.length));
 
 function isLatinLetter(c: number): boolean {
   // ASCII, Latin-1 to Latin Extended-B, and Latin Extended Additional (Vietnamese tones).
@@ -320,13 +332,17 @@ function isLatinLetter(c: number): boolean {
   );
 }
 
+/** Per-scan scratch: the last function word (hash) seen of each language. */
+const lastWord = new Int32Array(VOCABS.length);
+
 /**
- * The Latin-script languages whose function words occur in `text`: twice, or once in a short
- * text (a short attack may hold one, while an English text of some length holds a stray "es"
- * or "da"). One character loop; only short words are looked up.
+ * The Latin-script languages of which `text` holds two different function words, or one in a
+ * short text (a short attack may hold one, while English text of some length holds a stray
+ * "die" or "et", often repeated). One character loop; only short words are looked up.
  */
 function latinLanguages(text: string): number {
   const once = text.length < 200;
+  lastWord.fill(0);
   let seen = 0;
   let twice = 0;
   const n = text.length;
@@ -336,13 +352,21 @@ function latinLanguages(text: string): number {
       i++;
       continue;
     }
+    // Hash the word as it is read: most words are not function words, and cost no allocation.
+    let h = Math.imul(0x811c9dc5 ^ text.charCodeAt(i), 0x01000193);
     let j = i + 1;
-    while (j < n && isLatinLetter(text.charCodeAt(j))) j++;
+    for (let c = text.charCodeAt(j); j < n && isLatinLetter(c); c = text.charCodeAt(++j)) {
+      h = Math.imul(h ^ c, 0x01000193);
+    }
     if (j - i <= MAX_FUNCTION_WORD) {
-      const m = FUNCTION_WORDS.get(text.slice(i, j));
-      if (m !== undefined) {
-        twice |= seen & m;
-        seen |= m;
+      const entry = FUNCTION_WORDS.get(h >>> 0);
+      if (entry !== undefined && entry.word.length === j - i && text.startsWith(entry.word, i)) {
+        for (let l = 0; l < VOCABS.length; l++) {
+          if ((entry.mask & (1 << l)) === 0) continue;
+          if (lastWord[l] !== 0 && lastWord[l] !== h) twice |= 1 << l;
+          lastWord[l] = h;
+        }
+        seen |= entry.mask;
       }
     }
     i = j;

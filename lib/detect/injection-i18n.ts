@@ -39,6 +39,8 @@ interface Language {
   rules: Rule[];
   /** All the rules as one sticky alternation, rule `i` in the group named `r<i>`. */
   all: RegExp;
+  /** Space-separated script: matches begin at word starts. */
+  words: boolean;
   /** Canonical first characters (and first-two-character keys) a match can begin with. */
   leadOne: Set<number>;
   leadTwo: Set<number>;
@@ -180,7 +182,7 @@ function buildRules(v: Vocab): RuleSource[] {
  * The literal beginnings (up to two characters) of the alternatives of a vocabulary source,
  * or undefined when some alternative has none (it starts with a class or an optional part).
  */
-export function leadsOf(src: string): string[] | undefined {
+function leadsOf(src: string): string[] | undefined {
   let i = 0;
   // Skips a balanced group, character class or escape starting at `i`.
   const skipAtom = (): void => {
@@ -257,6 +259,27 @@ function firstParts(v: Vocab): string[] {
   ];
 }
 
+/**
+ * Whether a character can continue a word, for skipping positions inside words cheaply. It
+ * errs towards "no" (then the expression's own word-start check decides): ASCII letters and
+ * digits, and non-ASCII outside the common punctuation blocks.
+ */
+function isWordChar(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+  return !(
+    c < 0xc0 ||
+    (c >= 0x2000 && c <= 0x206f) ||
+    (c >= 0x3000 && c <= 0x303f) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff0f) ||
+    (c >= 0xff1a && c <= 0xff20) ||
+    c === 0x60c ||
+    c === 0x61f ||
+    c === 0x964 ||
+    c === 0x965
+  );
+}
+
 const canonCache = new Uint16Array(0x10000);
 /** One spelling per letter for lead lookups: lower-case, unaccented, confusables folded. */
 function canon(code: number): number {
@@ -292,6 +315,7 @@ function buildLanguage(v: Vocab): Language {
     ...(latin ? {} : { script: new RegExp(v.gate, 'u') }),
     rules: rules.map(({ id, type, weight }) => ({ id, type, weight })),
     all,
+    words: v.script === 'words',
     leadOne,
     leadTwo,
   };
@@ -398,6 +422,8 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
   for (let i = 0; i < n && left > 0; i++) {
     const c = next;
     next = i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0;
+    // Space-separated scripts: matches begin at a word start (the expression checks it too).
+    if (lang.words && i > 0 && isWordChar(text.charCodeAt(i - 1))) continue;
     if (!lang.leadOne.has(c) && !lang.leadTwo.has(c * 0x10000 + next)) continue;
     re.lastIndex = i;
     const m = re.exec(text);

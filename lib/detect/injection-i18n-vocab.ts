@@ -90,7 +90,7 @@ const es: Vocab = {
   lang: 'es',
   script: 'words',
   order: 'vo',
-  gate: 'los las del una que por para lo tus tu su sus el es y con sin eres ahora dime dame instrucciones instrucción indicaciones contraseña olvida ignora',
+  gate: 'los las del una que por para lo tus tu su sus el es con sin eres ahora dime dame instrucciones instrucción indicaciones contraseña olvida ignora',
   neg: 'no|nunca|jamás|sin|ni|no te|no se|no lo|no la|no les?|no los|no las',
   ignore:
     'ignór~|olvíd~|omít~|descárt~|desatiend~|desobedec~|desoy~|haz caso omiso|hagas caso omiso|haga caso omiso|hagan caso omiso|pasa por alto|pase por alto|pasen por alto|deja de seguir|deje de seguir|no sigas|no siga|no obedezcas|anul~',
@@ -124,7 +124,7 @@ const fr: Vocab = {
   lang: 'fr',
   script: 'words',
   order: 'vo',
-  gate: 'les des est une et du vous tu ce qui pas le au vos tes ton ta ne sans consignes précédentes oubliez oublie ignorez',
+  gate: 'les des est une et vous tu ce qui pas le au vos tes ton ta ne sans consignes précédentes oubliez oublie ignorez',
   neg: 'ne|n|pas|sans|jamais',
   ignore:
     'ignor~|oubli~|ne tenez pas compte|ne tiens pas compte|ne pas tenir compte|faites abstraction|fais abstraction|abandonn~|écart~|cesse~ de suivre|arrête~ de suivre|désobé~|outrepass~|passe~ outre',
@@ -193,7 +193,7 @@ const pt: Vocab = {
   lang: 'pt',
   script: 'words',
   order: 'vo',
-  gate: 'os da dos uma que não você em seu sua suas teu tua é sem agora diga ao às pelo pela isso está são dê instruções instrucoes esqueça senha',
+  gate: 'da dos uma que não você em seu sua suas teu tua é sem agora diga ao às pelo pela isso está são dê instruções instrucoes esqueça senha',
   neg: 'não|nao|nunca|jamais|sem|nem|não se|não te|não me|não o|não a|não os|não as',
   ignore:
     'ignor~|esqueç~|esquec~|desconsider~|descart~|omit~|desprez~|deixe de seguir|deixa de seguir|pare de seguir|para de seguir|não sig~|não obedeç~|anul~',
@@ -225,7 +225,7 @@ const it: Vocab = {
   lang: 'it',
   script: 'words',
   order: 'vo',
-  gate: 'il gli di che non una sono tue tuo è della del sei ora dimmi dammi senza istruzioni dimentica ignora precedenti',
+  gate: 'il gli di che una sono tue tuo è della del sei ora dimmi dammi senza istruzioni dimentica ignora precedenti',
   neg: 'non|mai|senza|né|non ti|non la|non le',
   ignore: 'ignor~|dimentic~|trascur~|tralasci~|scart~|non seguire|smetti di seguire|disattend~|disobbedisc~|annull~',
   instr: 'istruzion~|indicazion~|direttiv~|comand~|prompt~|consegn~|programmazione',
@@ -439,7 +439,7 @@ const tr: Vocab = {
   lang: 'tr',
   script: 'words',
   order: 'ov',
-  gate: 'bir bu ve için ile çok daha gibi olarak ama şimdi sen senin tüm önceki bütün talimatları şifre',
+  gate: 'bir bu için ile çok daha gibi olarak ama şimdi senin tüm önceki bütün talimatları şifre',
   ignore:
     'görmezden gel(?:in|iniz)?(?![\\p{L}])|yok say(?:ın|ınız)?(?![\\p{L}])|unut(?:un|unuz)?(?![\\p{L}])|dikkate alma(?:yın)?(?![\\p{L}])|uyma(?:yın)?(?![\\p{L}])',
   instr: 'talimat~|komut~|yönerge~|istem~|prompt~|direktif~',
@@ -492,7 +492,7 @@ const id: Vocab = {
   lang: 'id',
   script: 'words',
   order: 'vo',
-  gate: 'yang dan di untuk dengan anda saya ini itu dari tidak akan kamu semua adalah',
+  gate: 'yang di untuk dengan anda saya ini itu dari tidak akan kamu semua adalah',
   neg: 'jangan|tidak|tanpa',
   ignore: 'abaikan|lupakan|acuhkan|jangan ikuti|jangan pedulikan|tinggalkan',
   instr: 'instruksi|instruksiku|petunjuk|perintah|arahan|prompt|pedoman',

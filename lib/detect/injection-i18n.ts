@@ -39,6 +39,8 @@ interface Language {
   rules: Rule[];
   /** All the rules as one sticky alternation, rule `i` in the group named `r<i>`. */
   all: RegExp;
+  /** Space-separated script: matches begin at word starts. */
+  words: boolean;
   /** Canonical first characters (and first-two-character keys) a match can begin with. */
   leadOne: Set<number>;
   leadTwo: Set<number>;
@@ -180,7 +182,7 @@ function buildRules(v: Vocab): RuleSource[] {
  * The literal beginnings (up to two characters) of the alternatives of a vocabulary source,
  * or undefined when some alternative has none (it starts with a class or an optional part).
  */
-export function leadsOf(src: string): string[] | undefined {
+function leadsOf(src: string): string[] | undefined {
   let i = 0;
   // Skips a balanced group, character class or escape starting at `i`.
   const skipAtom = (): void => {
@@ -257,6 +259,27 @@ function firstParts(v: Vocab): string[] {
   ];
 }
 
+/**
+ * Whether a character can continue a word, for skipping positions inside words cheaply. It
+ * errs towards "no" (then the expression's own word-start check decides): ASCII letters and
+ * digits, and non-ASCII outside the common punctuation blocks.
+ */
+function isWordChar(c: number): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
+  return !(
+    c < 0xc0 ||
+    (c >= 0x2000 && c <= 0x206f) ||
+    (c >= 0x3000 && c <= 0x303f) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff0f) ||
+    (c >= 0xff1a && c <= 0xff20) ||
+    c === 0x60c ||
+    c === 0x61f ||
+    c === 0x964 ||
+    c === 0x965
+  );
+}
+
 const canonCache = new Uint16Array(0x10000);
 /** One spelling per letter for lead lookups: lower-case, unaccented, confusables folded. */
 function canon(code: number): number {
@@ -292,6 +315,7 @@ function buildLanguage(v: Vocab): Language {
     ...(latin ? {} : { script: new RegExp(v.gate, 'u') }),
     rules: rules.map(({ id, type, weight }) => ({ id, type, weight })),
     all,
+    words: v.script === 'words',
     leadOne,
     leadTwo,
   };
@@ -305,13 +329,25 @@ const ANY_SCRIPT = new RegExp(
   'u',
 );
 
-/** Function word → bit mask of the Latin-script languages (index in LANGUAGES) that use it. */
-const FUNCTION_WORDS = new Map<string, number>();
+/** FNV-1a over UTF-16 code units, as the text loop computes it without slicing. */
+function hashOf(word: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), 0x01000193);
+  return h >>> 0;
+}
+
+/** Function word hash → the word and a bit mask of the Latin-script languages (index in LANGUAGES) using it. */
+const FUNCTION_WORDS = new Map<number, { word: string; mask: number }>();
 VOCABS.forEach((v, i) => {
   if (v.gate.startsWith('[')) return;
-  for (const w of v.gate.split(' ')) FUNCTION_WORDS.set(w, (FUNCTION_WORDS.get(w) ?? 0) | (1 << i));
+  for (const word of v.gate.split(' ')) {
+    const h = hashOf(word);
+    const entry = FUNCTION_WORDS.get(h);
+    if (entry !== undefined && entry.word !== word) throw new Error(`injection-i18n: gate words collide: ${word}`);
+    FUNCTION_WORDS.set(h, { word, mask: (entry?.mask ?? 0) | (1 << i) });
+  }
 });
-const MAX_FUNCTION_WORD = Math.max(...[...FUNCTION_WORDS.keys()].map((w) => w.length));
+const MAX_FUNCTION_WORD = Math.max(...[...FUNCTION_WORDS.values()].map((e) => e.word.length));
 
 function isLatinLetter(c: number): boolean {
   // ASCII, Latin-1 to Latin Extended-B, and Latin Extended Additional (Vietnamese tones).
@@ -320,13 +356,17 @@ function isLatinLetter(c: number): boolean {
   );
 }
 
+/** Per-scan scratch: the last function word (hash) seen of each language. */
+const lastWord = new Int32Array(VOCABS.length);
+
 /**
- * The Latin-script languages whose function words occur in `text`: twice, or once in a short
- * text (a short attack may hold one, while an English text of some length holds a stray "es"
- * or "da"). One character loop; only short words are looked up.
+ * The Latin-script languages of which `text` holds two different function words, or one in a
+ * short text (a short attack may hold one, while English text of some length holds a stray
+ * "die" or "et", often repeated). One character loop; only short words are looked up.
  */
 function latinLanguages(text: string): number {
   const once = text.length < 200;
+  lastWord.fill(0);
   let seen = 0;
   let twice = 0;
   const n = text.length;
@@ -336,13 +376,21 @@ function latinLanguages(text: string): number {
       i++;
       continue;
     }
+    // Hash the word as it is read: most words are not function words, and cost no allocation.
+    let h = Math.imul(0x811c9dc5 ^ text.charCodeAt(i), 0x01000193);
     let j = i + 1;
-    while (j < n && isLatinLetter(text.charCodeAt(j))) j++;
+    for (let c = text.charCodeAt(j); j < n && isLatinLetter(c); c = text.charCodeAt(++j)) {
+      h = Math.imul(h ^ c, 0x01000193);
+    }
     if (j - i <= MAX_FUNCTION_WORD) {
-      const m = FUNCTION_WORDS.get(text.slice(i, j));
-      if (m !== undefined) {
-        twice |= seen & m;
-        seen |= m;
+      const entry = FUNCTION_WORDS.get(h >>> 0);
+      if (entry !== undefined && entry.word.length === j - i && text.startsWith(entry.word, i)) {
+        for (let l = 0; l < VOCABS.length; l++) {
+          if ((entry.mask & (1 << l)) === 0) continue;
+          if (lastWord[l] !== 0 && lastWord[l] !== h) twice |= 1 << l;
+          lastWord[l] = h;
+        }
+        seen |= entry.mask;
       }
     }
     i = j;
@@ -374,6 +422,8 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
   for (let i = 0; i < n && left > 0; i++) {
     const c = next;
     next = i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0;
+    // Space-separated scripts: matches begin at a word start (the expression checks it too).
+    if (lang.words && i > 0 && isWordChar(text.charCodeAt(i - 1))) continue;
     if (!lang.leadOne.has(c) && !lang.leadTwo.has(c * 0x10000 + next)) continue;
     re.lastIndex = i;
     const m = re.exec(text);
@@ -398,11 +448,8 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
  * coordinates of `text`: the lower-cased view (`leet`) of normalize.ts. Each hit's weight
  * joins the injection score's noisy-OR once, like a rule of injection.ts.
  *
- * @example
- * ```ts
- * multilingualHits('ignora todas las instrucciones anteriores.');
- * // [{ type: 'instruction_override', start: 0, end: 41, weight: 0.9 }]
- * ```
+ * For example, `ignora todas las instrucciones anteriores.` gives one hit: an
+ * `instruction_override` of weight 0.9 over its first 30 characters.
  */
 export function multilingualHits(text: string): InjectionHit[] {
   const hits: InjectionHit[] = [];

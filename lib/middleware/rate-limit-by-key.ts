@@ -65,6 +65,7 @@ const limitCheck: Check = is.either(is.positiveInt, is.function);
 const redisCheck: Check = redisClientProblem;
 const tokensChecks = { limit: is.positiveInt, windowMs: is.positiveInt };
 const concurrencyChecks = { limit: is.positiveInt, leaseMs: is.positiveInt };
+
 /**
  * Who a request counts against: the `apiKeyAuth` principal, else a hash of the presented
  * key (never the key itself), else the client IP (IPv6 grouped by /56 subnet).

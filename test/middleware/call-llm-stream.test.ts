@@ -175,6 +175,12 @@ describe('callLLM streaming', () => {
     expect(took).toBeLessThan(1000);
     const state = await lastState(h, seen + 1);
     expect(state.attempts).toBe(1);
+    // The lifecycle contract rateLimitByKey relies on: `settled` resolves once the aborted
+    // call is over, with the usage then recorded (estimated here), and no controller is kept.
+    const usage = await state.settled;
+    expect(usage).toBe(state.usage);
+    expect(usage!.total_tokens).toBeGreaterThan(0);
+    expect(state.upstreamAbort).toBeUndefined();
   });
 
   it('stops the upstream when the client leaves during a slow drip', async () => {

@@ -152,6 +152,14 @@ export function crossValidate(
   return { bySubset, tp, fp, pos, neg: rows.length - pos, rulesTp, rulesFp, scores };
 }
 
+/** Every injection file of the development corpus, version 1 and 2. */
+export const CORPUS_FILES = [
+  'injection_positive.jsonl',
+  'injection_negative.jsonl',
+  'injection_positive_v2.jsonl',
+  'injection_negative_v2.jsonl',
+];
+
 /** Load the corpus rows. */
 export function loadRows(dir: string): Row[] {
   const read = (f: string) =>
@@ -159,7 +167,7 @@ export function loadRows(dir: string): Row[] {
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Row);
-  return [...read('injection_positive.jsonl'), ...read('injection_negative.jsonl')];
+  return CORPUS_FILES.flatMap(read);
 }
 
 function main(): void {

@@ -11,6 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { scanText } from '../lib/detect/index.js';
+import { calibrate } from '../lib/detect/injection.js';
+import { MODEL } from '../lib/detect/injection-weights.js';
 import { crossValidate, loadRows } from './train-injection.js';
 
 const dir = resolve(process.env.CORPUS_DIR ?? join(process.cwd(), '..', 'shared', 'corpus'));
@@ -70,6 +72,18 @@ function printTally(scores: number[], threshold: number, indent: string): void {
   );
 }
 
+function worstBenign(bySubset: Map<string, { n: number; flagged: number; label: number }>): string {
+  let worst = '';
+  let rate = -1;
+  for (const [name, s] of bySubset) {
+    if (s.label === 0 && s.flagged / s.n > rate) {
+      rate = s.flagged / s.n;
+      worst = name;
+    }
+  }
+  return `${worst} ${pct(rate, 1)}`;
+}
+
 /** Caught share at the threshold that keeps false alarms at or below each target. */
 function rocTable(scores: number[], indent: string): void {
   const negScores = rows.flatMap((r, i) => (r.label === 0 ? [scores[i] as number] : [])).sort((a, b) => b - a);
@@ -99,11 +113,20 @@ console.log('\n== Injection: shipped detector at the default threshold 0.5 (trai
 
 {
   const t0 = performance.now();
-  const loso = crossValidate(rows, 'source');
+  const loso = { scores: crossValidate(rows, 'source').map(calibrate) };
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   console.log(`\n== Injection: leave-one-source-out (each source held out in turn; ${secs} s to train all folds)`);
   console.log('  at the default threshold 0.5:');
   printTally(loso.scores, 0.5, '    ');
+  for (const [name, t] of [
+    ['strict', MODEL.operatingPoints.strict],
+    ['lenient', MODEL.operatingPoints.lenient],
+  ] as const) {
+    const r = tally(loso.scores, t);
+    console.log(
+      `  ${name} (threshold ${t}): caught ${pct(r.tp, pos.length)}, false alarms ${pct(r.fp, neg.length)}; worst benign source ${worstBenign(r.bySubset)}`,
+    );
+  }
   console.log('  ROC on the pooled held-out scores:');
   rocTable(loso.scores, '    ');
   if (process.env.EVAL_VERBOSE) {
@@ -117,7 +140,7 @@ console.log('\n== Injection: shipped detector at the default threshold 0.5 (trai
   }
 }
 {
-  const kfold = crossValidate(rows, 'kfold');
+  const kfold = { scores: crossValidate(rows, 'kfold').map(calibrate) };
   const t = tally(kfold.scores, 0.5);
   console.log(
     `\n== Injection: 5-fold cross-validation (optimistic: every source is in training) caught ${pct(t.tp, pos.length)}, false alarms ${pct(t.fp, neg.length)}`,

@@ -11,7 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { scanText } from '../lib/detect/index.js';
-import { crossValidate, type Row } from './train-injection.js';
+import { calibrate } from '../lib/detect/injection.js';
+import { MODEL } from '../lib/detect/injection-weights.js';
+import { crossValidate, loadRows } from './train-injection.js';
 import { evalSecrets } from './eval-secrets.js';
 
 const dir = resolve(process.env.CORPUS_DIR ?? join(process.cwd(), '..', 'shared', 'corpus'));
@@ -33,49 +35,116 @@ function timed<T>(f: () => T): T {
 }
 
 // --- Injection -----------------------------------------------------------------------------
-const pos = read<Row>('injection_positive.jsonl');
-const neg = read<Row>('injection_negative.jsonl');
-const rows = [...pos, ...neg];
-const bySubset = new Map<string, { n: number; flagged: number; label: number }>();
-const missed: string[] = [];
-const falseAlarms: string[] = [];
-for (const row of rows) {
-  const r = timed(() => scanText(row.text));
-  const flagged = r.findings.some((f) => f.detector === 'injection');
-  const s = bySubset.get(row.subset) ?? { n: 0, flagged: 0, label: row.label };
-  s.n++;
-  if (flagged) s.flagged++;
-  bySubset.set(row.subset, s);
-  if (row.label === 1 && !flagged) missed.push(`${row.subset} ${r.score.toFixed(2)} ${row.text.slice(0, 100)}`);
-  if (row.label === 0 && flagged) falseAlarms.push(`${row.subset} ${r.score.toFixed(2)} ${row.text.slice(0, 100)}`);
-}
-console.log('\n== Injection (shipped detector, default threshold 0.5; model trained on these rows)');
-let tp = 0;
-let fp = 0;
-for (const [name, s] of [...bySubset].sort()) {
-  console.log(
-    `  ${name.padEnd(28)} n=${String(s.n).padStart(4)}  ${s.label === 1 ? 'detected' : 'false alarms'} ${pct(s.flagged, s.n)}`,
-  );
-  if (s.label === 1) tp += s.flagged;
-  else fp += s.flagged;
-}
-console.log(`  overall: detection ${pct(tp, pos.length)}  false positives ${pct(fp, neg.length)}`);
-if (process.env.EVAL_VERBOSE) {
-  console.log('  missed:\n    ' + missed.join('\n    '));
-  console.log('  false alarms:\n    ' + falseAlarms.join('\n    '));
+// Every injection file, v1 and v2. The figure that predicts unseen prompts is
+// leave-one-source-out: each source (attack sources and benign sources alike) is held out in
+// turn, the model is retrained on the rest and scores the held-out rows. 5-fold mixes every
+// source into training and is printed only as an optimistic secondary figure.
+const rows = loadRows(dir);
+const pos = rows.filter((r) => r.label === 1);
+const neg = rows.filter((r) => r.label === 0);
+
+/** Per-subset flagged counts at `threshold` for per-row `scores`. */
+function tally(scores: number[], threshold: number) {
+  const bySubset = new Map<string, { n: number; flagged: number; label: number }>();
+  let tp = 0;
+  let fp = 0;
+  rows.forEach((r, i) => {
+    const flagged = (scores[i] as number) >= threshold;
+    const s = bySubset.get(r.subset) ?? { n: 0, flagged: 0, label: r.label };
+    s.n++;
+    if (flagged) s.flagged++;
+    bySubset.set(r.subset, s);
+    if (flagged && r.label === 1) tp++;
+    if (flagged && r.label === 0) fp++;
+  });
+  return { bySubset, tp, fp };
 }
 
-console.log('\n== Injection, unseen-data estimates (rules + model retrained without the scored rows)');
-for (const mode of ['kfold', 'source'] as const) {
-  const cv = crossValidate(rows, mode);
-  console.log(`  ${mode === 'kfold' ? '5-fold cross-validation' : 'leave-one-source-out'}:`);
-  for (const [name, s] of [...cv.bySubset].sort()) {
+function printTally(scores: number[], threshold: number, indent: string): void {
+  const t = tally(scores, threshold);
+  const sorted = [...t.bySubset].sort((a, b) => b[1].label - a[1].label || a[0].localeCompare(b[0]));
+  for (const [name, s] of sorted) {
     console.log(
-      `    ${name.padEnd(28)} n=${String(s.n).padStart(4)}  ${s.label === 1 ? 'detected' : 'false alarms'} ${pct(s.flagged, s.n)}`,
+      `${indent}${name.padEnd(30)} n=${String(s.n).padStart(4)}  ${s.label === 1 ? 'caught      ' : 'false alarms'} ${pct(s.flagged, s.n)}`,
     );
   }
   console.log(
-    `    overall: detection ${pct(cv.tp, cv.pos)}  false positives ${pct(cv.fp, cv.neg)}  (rules alone: detection ${pct(cv.rulesTp, cv.pos)}, false positives ${pct(cv.rulesFp, cv.neg)})`,
+    `${indent}pooled: caught ${pct(t.tp, pos.length)} of ${pos.length} attacks, false alarms ${pct(t.fp, neg.length)} of ${neg.length} benign`,
+  );
+}
+
+function worstBenign(bySubset: Map<string, { n: number; flagged: number; label: number }>): string {
+  let worst = '';
+  let rate = -1;
+  for (const [name, s] of bySubset) {
+    if (s.label === 0 && s.flagged / s.n > rate) {
+      rate = s.flagged / s.n;
+      worst = name;
+    }
+  }
+  return `${worst} ${pct(rate, 1)}`;
+}
+
+/** Caught share at the threshold that keeps false alarms at or below each target. */
+function rocTable(scores: number[], indent: string): void {
+  const negScores = rows.flatMap((r, i) => (r.label === 0 ? [scores[i] as number] : [])).sort((a, b) => b - a);
+  for (const target of [0.01, 0.03, 0.05, 0.1]) {
+    // The lowest threshold above the (k+1)-th highest benign score flags at most k benign rows.
+    const k = Math.floor(target * negScores.length);
+    const t = k < negScores.length ? (negScores[k] as number) + 1e-9 : 0;
+    const { tp, fp } = tally(scores, t);
+    console.log(
+      `${indent}at ${String(target * 100).padStart(2)}% false alarms: caught ${pct(tp, pos.length)} (threshold ${t.toFixed(3)}, false alarms ${pct(fp, neg.length)})`,
+    );
+  }
+}
+
+const shipped = rows.map((row) => {
+  const r = timed(() => scanText(row.text, { pii: 'off', secrets: 'off' }));
+  return r.score;
+});
+console.log('\n== Injection: shipped detector at the default threshold 0.5 (trained on these rows: optimistic)');
+{
+  const t = tally(shipped, 0.5);
+  console.log(
+    `  pooled: caught ${pct(t.tp, pos.length)}, false alarms ${pct(t.fp, neg.length)} (per source with EVAL_VERBOSE=1)`,
+  );
+  if (process.env.EVAL_VERBOSE) printTally(shipped, 0.5, '  ');
+}
+
+{
+  const t0 = performance.now();
+  const loso = { scores: crossValidate(rows, 'source').map(calibrate) };
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  console.log(`\n== Injection: leave-one-source-out (each source held out in turn; ${secs} s to train all folds)`);
+  console.log('  at the default threshold 0.5:');
+  printTally(loso.scores, 0.5, '    ');
+  for (const [name, t] of [
+    ['strict', MODEL.operatingPoints.strict],
+    ['lenient', MODEL.operatingPoints.lenient],
+  ] as const) {
+    const r = tally(loso.scores, t);
+    console.log(
+      `  ${name} (threshold ${t}): caught ${pct(r.tp, pos.length)}, false alarms ${pct(r.fp, neg.length)}; worst benign source ${worstBenign(r.bySubset)}`,
+    );
+  }
+  console.log('  ROC on the pooled held-out scores:');
+  rocTable(loso.scores, '    ');
+  if (process.env.EVAL_VERBOSE) {
+    rows.forEach((r, i) => {
+      const s = loso.scores[i] as number;
+      if ((r.label === 1) !== s >= 0.5)
+        console.log(
+          `    ${r.label === 1 ? 'MISS' : 'FA  '} ${r.subset} ${s.toFixed(2)} ${r.text.slice(0, 110).replace(/\s+/g, ' ')}`,
+        );
+    });
+  }
+}
+{
+  const kfold = { scores: crossValidate(rows, 'kfold').map(calibrate) };
+  const t = tally(kfold.scores, 0.5);
+  console.log(
+    `\n== Injection: 5-fold cross-validation (optimistic: every source is in training) caught ${pct(t.tp, pos.length)}, false alarms ${pct(t.fp, neg.length)}`,
   );
 }
 

@@ -1,21 +1,26 @@
 /**
- * Train the injection model: hashed word/bigram logistic regression (see
- * lib/detect/injection-features.ts). Deterministic: full-batch gradient descent from zero
- * weights, folds assigned by a seeded hash of the row id, so re-running rebuilds the same
- * lib/detect/injection-weights.ts byte for byte.
+ * Train the injection model (lib/detect/injection.ts, injection-features.ts): logistic
+ * regression over hashed word and character n-grams plus structural indicators.
  *
- *   npx tsx scripts/train-injection.ts          # writes the weights
+ *   npx tsx scripts/train-injection.ts          # writes lib/detect/injection-weights.ts
  *   CORPUS_DIR=... npx tsx scripts/train-injection.ts
  *
- * Data: ../shared/corpus/injection_{positive,negative}.jsonl (provenance in
- * lib/detect/injection.ts). Rows are read at training time and never copied.
+ * Deterministic: full-batch Adam from zero weights in a fixed row order, so re-running
+ * rebuilds the same weights file byte for byte. Rows are read from ../shared/corpus at
+ * training time and never copied.
+ *
+ * Everything is chosen on leave-one-source-out (LOSO): each source (every attack source,
+ * every benign source) is held out in turn, a model is trained on the rest and scores the
+ * held-out rows. The pooled held-out margins give the calibration (a logistic fit) and the
+ * default operating point (the lowest threshold that keeps pooled false alarms at or below
+ * 3% and every benign source at or below 5%), which is mapped to the score 0.5.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { extractFeatures, FEATURE_BUCKETS, predict, type Features } from '../lib/detect/injection-features.js';
+import { copyVector, HASH_BUCKETS } from '../lib/detect/injection-features.js';
+import { featurize, FEATURE_DIM, STRUCTURAL_NAMES, STRUCTURAL_PRIORS } from '../lib/detect/injection.js';
 import { normalizeText } from '../lib/detect/normalize.js';
-import { combineScores, scoreInjection } from '../lib/detect/injection.js';
 
 /** One corpus row. */
 export interface Row {
@@ -25,132 +30,33 @@ export interface Row {
   subset: string;
 }
 
-const EPOCHS = 300;
-const LR = 2;
-const L2 = 3e-4;
-const SEED = 1337;
-/**
- * Added to the trained bias: the operating point. Chosen by 5-fold and leave-one-source-out
- * cross-validation (see `npm run eval`) as the largest shift that keeps false alarms at or
- * below 3% in both; larger shifts buy in-source recall with out-of-source false alarms. The
- * detector discounts a model score that no rule supports (injection.ts, `combineScores`).
- */
-const PRIOR_SHIFT = 0.4;
-/** Positive rows weigh more: missing an attack costs more than one extra false alarm here. */
-const POS_WEIGHT = 1;
+/** Hyper-parameters, chosen on the LOSO run (override with TRAIN_HYPER='{"l2Hash":…}'). */
+export const HYPER = {
+  epochs: 6,
+  batch: 128,
+  lr: 0.02,
+  /** L2 on hashed n-gram weights: strong, so no single phrase of a source dominates. */
+  l2Hash: 3e-4,
+  /** L2 on structural weights, toward their priors (STRUCTURAL_PRIORS, injection.ts). */
+  l2Struct: 1e-3,
+  /** Scale of the structural priors (0: every weight is pulled toward zero). */
+  prior: 3,
+  /** Row weight n_source^-balance: 0 weighs rows equally, 1 weighs sources equally. */
+  balance: 0.5,
+  /** Pooled false-alarm ceiling of the default operating point on the LOSO run. */
+  maxFalseAlarms: 0.03,
+  /** Per-benign-source false-alarm ceiling of the default operating point. */
+  maxSourceFalseAlarms: 0.05,
+  ...(JSON.parse(process.env.TRAIN_HYPER ?? '{}') as Record<string, number>),
+};
 
-interface Example {
-  f: Features;
-  y: number;
-  w: number;
-}
-
-/** Train logistic regression by full-batch gradient descent. */
-export function train(examples: Example[], l2 = L2): { weights: Float64Array; bias: number } {
-  const w = new Float64Array(FEATURE_BUCKETS);
-  let b = 0;
-  const grad = new Float64Array(FEATURE_BUCKETS);
-  const total = examples.reduce((a, e) => a + e.w, 0);
-  for (let epoch = 0; epoch < EPOCHS; epoch++) {
-    grad.fill(0);
-    let gb = 0;
-    for (const e of examples) {
-      const err = (predict(e.f, w, b) - e.y) * e.w;
-      gb += err;
-      for (const i of e.f.idx) grad[i] = (grad[i] as number) + err * e.f.value;
-    }
-    for (let i = 0; i < FEATURE_BUCKETS; i++)
-      w[i] = (w[i] as number) - LR * ((grad[i] as number) / total + l2 * (w[i] as number));
-    b -= (LR * gb) / total;
-  }
-  return { weights: w, bias: b + PRIOR_SHIFT };
-}
-
-function fold(id: string, k: number): number {
-  let h = SEED;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
-  return h % k;
-}
-
-function toExample(row: Row): Example {
-  const n = normalizeText(row.text);
-  return { f: extractFeatures(n.leet), y: row.label, w: row.label === 1 ? POS_WEIGHT : 1 };
-}
-
-/** Quantize to int8 so the shipped table is small; returns the scale. */
-function quantize(w: Float64Array): { q: Int8Array; scale: number } {
-  let max = 0;
-  for (const v of w) max = Math.max(max, Math.abs(v));
-  const scale = max / 127 || 1;
-  const q = new Int8Array(w.length);
-  for (let i = 0; i < w.length; i++) q[i] = Math.round((w[i] as number) / scale);
-  return { q, scale };
-}
-
-/** Scores every row with a model that never saw it (k-fold or leave-one-source-out). */
-export function crossValidate(
-  rows: Row[],
-  mode: 'kfold' | 'source',
-  threshold = 0.5,
-  l2 = L2,
-  combine: (rules: number, model: number) => number = combineScores,
-): {
-  bySubset: Map<string, { n: number; flagged: number; label: number }>;
-  tp: number;
-  fp: number;
-  pos: number;
-  neg: number;
-  rulesTp: number;
-  rulesFp: number;
-  /** Per-row combined score (same order as `rows`). */
-  scores: number[];
-} {
-  const examples = rows.map(toExample);
-  const views = rows.map((r) => normalizeText(r.text));
-  const ruleScores = views.map((v) => scoreInjection(v.leet, v.fold).rules);
-  // Leave-one-source-out holds out each positive source with a matching share of negatives.
-  const groups: string[] =
-    mode === 'kfold'
-      ? rows.map((r) => String(fold(r.id, 5)))
-      : rows.map((r) => (r.label === 1 ? r.subset : `neg:${r.subset}`));
-  const keys = [...new Set<string>(groups)];
-  const pred = new Array<number>(rows.length).fill(0);
-  for (const g of keys) {
-    const trainIdx = rows.map((_, i) => i).filter((i) => groups[i] !== g);
-    const m = train(
-      trainIdx.map((i) => examples[i] as Example),
-      l2,
-    );
-    const { q, scale } = quantize(m.weights);
-    const wq = Float64Array.from(q, (v) => v * scale);
-    rows.forEach((_, i) => {
-      if (groups[i] === g) pred[i] = predict((examples[i] as Example).f, wq, m.bias);
-    });
-  }
-  const bySubset = new Map<string, { n: number; flagged: number; label: number }>();
-  let tp = 0;
-  let fp = 0;
-  let rulesTp = 0;
-  let rulesFp = 0;
-  const scores: number[] = [];
-  rows.forEach((r, i) => {
-    const score = combine(ruleScores[i] as number, pred[i] as number);
-    scores.push(score);
-    const flagged = score >= threshold;
-    const s = bySubset.get(r.subset) ?? { n: 0, flagged: 0, label: r.label };
-    s.n++;
-    if (flagged) s.flagged++;
-    bySubset.set(r.subset, s);
-    if (r.label === 1 && flagged) tp++;
-    if (r.label === 0 && flagged) fp++;
-    if ((ruleScores[i] as number) >= threshold) {
-      if (r.label === 1) rulesTp++;
-      else rulesFp++;
-    }
-  });
-  const pos = rows.filter((r) => r.label === 1).length;
-  return { bySubset, tp, fp, pos, neg: rows.length - pos, rulesTp, rulesFp, scores };
-}
+/** Every injection file of the development corpus, version 1 and 2. */
+export const CORPUS_FILES = [
+  'injection_positive.jsonl',
+  'injection_negative.jsonl',
+  'injection_positive_v2.jsonl',
+  'injection_negative_v2.jsonl',
+];
 
 /** Load the corpus rows. */
 export function loadRows(dir: string): Row[] {
@@ -159,22 +65,260 @@ export function loadRows(dir: string): Row[] {
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Row);
-  return [...read('injection_positive.jsonl'), ...read('injection_negative.jsonl')];
+  return CORPUS_FILES.flatMap(read);
+}
+
+/** A row's features. */
+export interface Example {
+  idx: Int32Array;
+  val: Float32Array;
+  y: number;
+  subset: string;
+}
+
+export function toExample(row: Row): Example {
+  const n = normalizeText(row.text);
+  featurize(n.leet, n.fold);
+  const v = copyVector();
+  return { ...v, y: row.label, subset: row.subset };
+}
+
+/** A trained model: weights over FEATURE_DIM and bias. */
+interface Model {
+  w: Float64Array;
+  b: number;
+}
+
+/** Row weights: source-balanced within each class, the two classes weighing the same. */
+function rowWeights(ex: Example[]): Float64Array {
+  const size = new Map<string, number>();
+  for (const e of ex) size.set(e.subset, (size.get(e.subset) ?? 0) + 1);
+  const w = Float64Array.from(ex, (e) => Math.pow(size.get(e.subset) as number, -HYPER.balance));
+  const total = [0, 0];
+  ex.forEach((e, i) => (total[e.y] = (total[e.y] as number) + (w[i] as number)));
+  ex.forEach((e, i) => (w[i] = (w[i] as number) / (2 * (total[e.y] as number))));
+  return w;
+}
+
+function margin(e: Example, w: ArrayLike<number>, b: number): number {
+  let z = b;
+  for (let k = 0; k < e.idx.length; k++) z += (w[e.idx[k] as number] as number) * (e.val[k] as number);
+  return z;
+}
+
+/** Train on `ex` by full-batch Adam (deterministic). */
+export function train(ex: Example[]): Model {
+  const rw = rowWeights(ex);
+  const w = new Float64Array(FEATURE_DIM);
+  const prior = Float64Array.from(STRUCTURAL_PRIORS, (v) => v * HYPER.prior);
+  w.set(prior, HASH_BUCKETS);
+  const m1 = new Float64Array(FEATURE_DIM + 1);
+  const m2 = new Float64Array(FEATURE_DIM + 1);
+  const grad = new Float64Array(FEATURE_DIM);
+  let b = 0;
+  let c1 = 1;
+  let c2 = 1;
+  const adam = (j: number, g: number): number => {
+    m1[j] = 0.9 * (m1[j] as number) + 0.1 * g;
+    m2[j] = 0.999 * (m2[j] as number) + 0.001 * g * g;
+    return (HYPER.lr * (m1[j] as number)) / c1 / (Math.sqrt((m2[j] as number) / c2) + 1e-8);
+  };
+  // Mini-batches in a fixed, seeded order: a few passes converge where full-batch descent
+  // needs a hundred, which keeps the 22-fold LOSO run within minutes.
+  const order = ex.map((_, i) => i).sort((p, q) => hashFold(String(p), 1 << 30) - hashFold(String(q), 1 << 30));
+  let t = 0;
+  for (let epoch = 0; epoch < HYPER.epochs; epoch++) {
+    for (let from = 0; from < order.length; from += HYPER.batch) {
+      t++;
+      c1 = 1 - Math.pow(0.9, t);
+      c2 = 1 - Math.pow(0.999, t);
+      grad.fill(0);
+      let gb = 0;
+      let bw = 0;
+      for (const i of order.slice(from, from + HYPER.batch)) {
+        const e = ex[i] as Example;
+        const p = 1 / (1 + Math.exp(-margin(e, w, b)));
+        const err = (p - e.y) * (rw[i] as number);
+        bw += rw[i] as number;
+        gb += err;
+        for (let k = 0; k < e.idx.length; k++) {
+          const j = e.idx[k] as number;
+          grad[j] = (grad[j] as number) + err * (e.val[k] as number);
+        }
+      }
+      for (let j = 0; j < FEATURE_DIM; j++) {
+        const g =
+          (grad[j] as number) / bw +
+          (j < HASH_BUCKETS
+            ? HYPER.l2Hash * (w[j] as number)
+            : HYPER.l2Struct * ((w[j] as number) - (prior[j - HASH_BUCKETS] as number)));
+        if (g !== 0 || m1[j] !== 0) w[j] = (w[j] as number) - adam(j, g);
+      }
+      b -= adam(FEATURE_DIM, gb / bw);
+    }
+  }
+  return { w, b };
+}
+
+/** Quantize the hashed weights to int8 (one scale); structural weights stay floats. */
+function quantize(w: Float64Array): { q: Int8Array; scale: number; structural: number[] } {
+  let max = 0;
+  for (let i = 0; i < HASH_BUCKETS; i++) max = Math.max(max, Math.abs(w[i] as number));
+  const scale = max / 127 || 1;
+  const q = new Int8Array(HASH_BUCKETS);
+  for (let i = 0; i < HASH_BUCKETS; i++) q[i] = Math.round((w[i] as number) / scale);
+  const structural = Array.from(w.subarray(HASH_BUCKETS), (v) => Math.round(v * 1e4) / 1e4);
+  return { q, scale, structural };
+}
+
+/** The weights the shipped detector will use: hashed ones after int8 rounding. */
+function shippedWeights(m: Model): Float64Array {
+  const { q, scale, structural } = quantize(m.w);
+  const w = new Float64Array(FEATURE_DIM);
+  for (let i = 0; i < HASH_BUCKETS; i++) w[i] = (q[i] as number) * scale;
+  structural.forEach((v, i) => (w[HASH_BUCKETS + i] = v));
+  return w;
+}
+
+function hashFold(id: string, k: number): number {
+  let h = 1337;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return h % k;
+}
+
+/** The group a row is held out with: its source (LOSO) or a seeded 5-fold split. */
+export function groupOf(r: Row, mode: 'kfold' | 'source'): string {
+  if (mode === 'kfold') return String(hashFold(r.id, 5));
+  return r.label === 1 ? r.subset : `benign:${r.subset}`;
+}
+
+/**
+ * Margins (log-odds before calibration) of every row from a model that never saw its
+ * group: leave-one-source-out or 5-fold. Same order as `rows`.
+ */
+export function crossValidate(
+  rows: Row[],
+  mode: 'kfold' | 'source',
+  examples = rows.map(toExample),
+  only?: string,
+): number[] {
+  const groups = rows.map((r) => groupOf(r, mode));
+  const margins = new Array<number>(rows.length).fill(0);
+  for (const g of [...new Set(groups)]) {
+    if (only !== undefined && g !== only) continue;
+    const m = train(examples.filter((_, i) => groups[i] !== g));
+    const w = shippedWeights(m);
+    examples.forEach((e, i) => {
+      if (groups[i] !== g) return;
+      margins[i] = margin(e, w, m.b);
+    });
+  }
+  return margins;
+}
+
+/** Logistic fit p = σ(a·z + b) of labels on margins (Newton's method). */
+function plattFit(z: number[], y: number[]): [number, number] {
+  let a = 1;
+  let b = 0;
+  for (let it = 0; it < 50; it++) {
+    let ga = 0;
+    let gb = 0;
+    let haa = 1e-9;
+    let hab = 0;
+    let hbb = 1e-9;
+    z.forEach((zi, i) => {
+      const p = 1 / (1 + Math.exp(-(a * zi + b)));
+      const d = p - (y[i] as number);
+      const h = p * (1 - p);
+      ga += d * zi;
+      gb += d;
+      haa += h * zi * zi;
+      hab += h * zi;
+      hbb += h;
+    });
+    const det = haa * hbb - hab * hab;
+    a -= (hbb * ga - hab * gb) / det;
+    b -= (haa * gb - hab * ga) / det;
+  }
+  return [a, b];
+}
+
+/** The lowest margin threshold meeting the pooled and per-source false-alarm ceilings. */
+function operatingPoint(rows: Row[], z: number[], maxPooled: number, maxSource: number): number {
+  const candidates = [...new Set(z)].sort((p, q) => p - q);
+  const negBySource = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    if (r.label === 0) negBySource.set(r.subset, [...(negBySource.get(r.subset) ?? []), z[i] as number]);
+  });
+  const negAll = [...negBySource.values()].flat();
+  const ok = (t: number): boolean =>
+    negAll.filter((v) => v >= t).length <= maxPooled * negAll.length &&
+    [...negBySource.values()].every((vs) => vs.filter((v) => v >= t).length <= maxSource * vs.length);
+  // Flagged counts only fall as the threshold rises: binary search the first that is ok.
+  let lo = 0;
+  let hi = candidates.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(candidates[mid] as number)) hi = mid;
+    else lo = mid + 1;
+  }
+  return candidates[lo] as number;
+}
+
+function writeWeights(m: Model, calibration: [number, number], points: { strict: number; lenient: number }): number {
+  const { q, scale, structural } = quantize(m.w);
+  const b64 = Buffer.from(q.buffer).toString('base64');
+  const names = STRUCTURAL_NAMES.map((n, i) => `  // ${n}: ${structural[i]}`).join('\n');
+  const out =
+    '// Generated by scripts/train-injection.ts from ../shared/corpus (provenance in injection.ts).\n' +
+    '// Do not edit by hand; re-run the script to rebuild it identically.\n' +
+    '// Structural weights, by slot:\n' +
+    names +
+    '\n/** The injection model: see injection.ts and injection-features.ts. */\n' +
+    'export const MODEL = {\n' +
+    `  dim: ${FEATURE_DIM},\n  scale: ${scale},\n  bias: ${m.b},\n` +
+    `  calibration: [${calibration[0]}, ${calibration[1]}] as [number, number],\n` +
+    `  operatingPoints: { strict: ${points.strict}, lenient: ${points.lenient} },\n` +
+    `  structural: [${structural.join(', ')}],\n` +
+    `  weights:\n    '${b64}',\n};\n`;
+  writeFileSync(join(process.cwd(), 'lib', 'detect', 'injection-weights.ts'), out);
+  return b64.length;
+}
+
+/** Score threshold (after calibration) that keeps pooled LOSO false alarms at or below `fa`. */
+function thresholdAt(rows: Row[], scores: number[], fa: number): number {
+  const neg = rows.flatMap((r, i) => (r.label === 0 ? [scores[i] as number] : [])).sort((p, q) => q - p);
+  const k = Math.floor(fa * neg.length);
+  // Two decimals, rounded up: a threshold a user can type that still meets the ceiling.
+  return Math.ceil(((neg[k] as number) + 1e-9) * 100) / 100;
 }
 
 function main(): void {
   const dir = resolve(process.env.CORPUS_DIR ?? join(process.cwd(), '..', 'shared', 'corpus'));
   const rows = loadRows(dir);
-  const m = train(rows.map(toExample));
-  const { q, scale } = quantize(m.weights);
-  const b64 = Buffer.from(q.buffer).toString('base64');
-  const out =
-    '// Generated by scripts/train-injection.ts from ../shared/corpus (see injection.ts for\n' +
-    '// provenance). Do not edit by hand; re-run the script to rebuild identically.\n' +
-    '/** Quantized model weights (int8, base64), their scale and the bias; see injection-features.ts. */\n' +
-    `export const MODEL = { scale: ${scale}, bias: ${m.bias}, weights:\n  '${b64}' };\n`;
-  writeFileSync(join(process.cwd(), 'lib', 'detect', 'injection-weights.ts'), out);
-  console.log(`trained on ${rows.length} rows; wrote lib/detect/injection-weights.ts (${b64.length} chars)`);
+  const t0 = Date.now();
+  const examples = rows.map(toExample);
+  const z = crossValidate(rows, 'source', examples);
+  const [a] = plattFit(
+    z,
+    rows.map((r) => r.label),
+  );
+  const t = operatingPoint(rows, z, HYPER.maxFalseAlarms, HYPER.maxSourceFalseAlarms);
+  // Shift the fitted map so that the operating point scores exactly 0.5.
+  const calibration: [number, number] = [a, -a * t];
+  const scores = z.map((v) => 1 / (1 + Math.exp(-(calibration[0] * v + calibration[1]))));
+  // Strict catches more at up to 5% false alarms; lenient flags less, at up to 1%.
+  const points = { strict: thresholdAt(rows, scores, 0.05), lenient: thresholdAt(rows, scores, 0.01) };
+  const m = train(examples);
+  const size = writeWeights(m, calibration, points);
+  const caught = rows.filter((r, i) => r.label === 1 && (z[i] as number) >= t).length;
+  const fa = rows.filter((r, i) => r.label === 0 && (z[i] as number) >= t).length;
+  const npos = rows.filter((r) => r.label === 1).length;
+  console.log(
+    `LOSO at the operating point: caught ${caught}/${npos}, false alarms ${fa}/${rows.length - npos}; ` +
+      `strict ${points.strict}, lenient ${points.lenient}; ` +
+      `wrote lib/detect/injection-weights.ts (${size} chars of weights) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

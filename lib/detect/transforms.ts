@@ -140,10 +140,11 @@ function reverse(s: string): string {
 // nothing there, and costs a pass in JavaScript over every character. Two native scans decide
 // whether to run it: a text without English function words (all cipher, or another
 // language) is always tested; an English text only when it speaks of decoding, reversing or
-// a cipher, as a request to act on an embedded payload does.
+// a cipher, as a request to act on an embedded payload does (few stems: each alternative
+// costs a scan of the text).
 const ENGLISH = /\b(?:the|and|you|your|to|of|is|are|this|that)\b/;
-const CIPHER_TALK =
-  /rot.?13|caesar|cipher|cypher|decod|decrypt|encod|encrypt|revers|backward|mirror|flip|unscramble|translat/;
+const CIPHER_TALK = /rot.?13|cipher|dec(?:od|rypt)|revers|backward/;
+/rot.?13|caesar|cipher|cypher|decod|decrypt|encod|encrypt|revers|backward|mirror|flip|unscramble|translat/;
 
 /** True when `leet` may hold a rot13 or reversed passage worth the passage test. */
 export function mayHoldTransformedText(leet: string): boolean {

@@ -144,7 +144,6 @@ function reverse(s: string): string {
 // costs a scan of the text).
 const ENGLISH = /\b(?:the|and|you|your|to|of|is|are|this|that)\b/;
 const CIPHER_TALK = /rot.?13|cipher|dec(?:od|rypt)|revers|backward/;
-/rot.?13|caesar|cipher|cypher|decod|decrypt|encod|encrypt|revers|backward|mirror|flip|unscramble|translat/;
 
 /** True when `leet` may hold a rot13 or reversed passage worth the passage test. */
 export function mayHoldTransformedText(leet: string): boolean {

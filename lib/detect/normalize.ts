@@ -247,13 +247,16 @@ function skipInvisible(input: string, i: number, hidden: HiddenCollector): numbe
   return i;
 }
 
+/** Where {@link readCluster} leaves the cluster it read (one object reused: no allocation per cluster). */
+const scratch = { cluster: '' };
+
 /**
  * The cluster at `i`: the base character and the combining marks after it, with invisible
- * characters between them removed. Returns the cluster and the index after it. A tag ends a
- * cluster (tags are read by {@link skipInvisible}); variation selectors are read here, as
- * they follow the character they are attached to.
+ * characters between them removed, left in `scratch.cluster`. Returns the index after it. A
+ * tag ends a cluster (tags are read by {@link skipInvisible}); variation selectors are read
+ * here, as they follow the character they are attached to.
  */
-function readCluster(input: string, i: number, hidden: HiddenCollector): [string, number] {
+function readCluster(input: string, i: number, hidden: HiddenCollector): number {
   const cp = input.codePointAt(i) as number;
   const baseW = cp > 0xffff ? 2 : 1;
   let cluster = input.slice(i, i + baseW);
@@ -270,7 +273,8 @@ function readCluster(input: string, i: number, hidden: HiddenCollector): [string
     cluster += input.slice(i, i + w2);
     i += w2;
   }
-  return [cluster, i];
+  scratch.cluster = cluster;
+  return i;
 }
 
 /**
@@ -315,9 +319,8 @@ function buildClean(input: string): { b: CleanBuilder; hidden: HiddenRun[] } {
     if (i >= n) break;
     // Offsets of the cluster start at its base character, not at invisibles before it.
     const clusterStart = i;
-    const [cluster, next] = readCluster(input, i, hidden);
-    i = next;
-    b.unit(normalizeCluster(cluster), clusterStart, i);
+    i = readCluster(input, i, hidden);
+    b.unit(normalizeCluster(scratch.cluster), clusterStart, i);
   }
   return { b, hidden: hidden.finish() };
 }
@@ -401,11 +404,15 @@ function safeNFKC(s: string): string {
 const NON_ASCII = /[^\t\n\r\x20-\x7e]/;
 const NO_MAP = new Int32Array(0);
 const LEET_CHARS = /[013457@$]/;
+const LEET_ALL = /[013457@$]/g;
 const LEET_ENTRIES = Object.entries(LEET);
 
 /** Leetspeak mapped in a lower-cased text: one native pass per symbol, only when there is one. */
 function deLeet(lower: string): string {
   if (!LEET_CHARS.test(lower)) return lower;
+  // A callback per symbol is cheapest on prompt-sized text; on long text full of digits the
+  // native passes win by far.
+  if (lower.length < 4096) return lower.replace(LEET_ALL, (c) => LEET[c] ?? c);
   let out = lower;
   for (const [from, to] of LEET_ENTRIES) if (out.includes(from)) out = out.replaceAll(from, to);
   return out;

@@ -5,7 +5,7 @@ import type { DetectorAction, DetectorName, Finding, ScanOptions, ScanResult } f
 import { normalizeText, toOriginal, type Normalized } from './normalize.js';
 import { findEncodedRuns, newBudget } from './decode.js';
 import { batchSpan, placeInBatch, toBatches, type Batch, type Piece } from './batch.js';
-import { findTransformedText } from './transforms.js';
+import { findTransformedText, mayHoldTransformedText } from './transforms.js';
 import { findPii } from './pii.js';
 import { findSecrets } from './secrets.js';
 import { dominantType, scoreInjection, type InjectionHit } from './injection.js';
@@ -188,7 +188,7 @@ function scanInjection(scan: Scan, decoded: Batch[]): number {
   score = Math.max(score, scoreBatches(decoded, cfg.threshold, encodedHits));
   // rot13 and reversed passages only change the injection verdict, which is whole-text:
   // screening them for PII would make a streamed result depend on where a passage ends.
-  if (score < cfg.threshold) {
+  if (score < cfg.threshold && mayHoldTransformedText(norm.leet)) {
     const transformed = findTransformedText(norm.leet, norm.clean);
     if (transformed.length > 0)
       score = Math.max(score, scoreBatches(toBatches(transformed), cfg.threshold, encodedHits));

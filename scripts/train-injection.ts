@@ -19,8 +19,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { copyVector, HASH_BUCKETS } from '../lib/detect/injection-features.js';
-import { featurize, FEATURE_DIM, STRUCTURAL_NAMES, STRUCTURAL_PRIORS } from '../lib/detect/injection.js';
+import { featurize, FEATURE_DIM, FROZEN_SLOTS, STRUCTURAL_NAMES, STRUCTURAL_PRIORS } from '../lib/detect/injection.js';
 import { normalizeText } from '../lib/detect/normalize.js';
+import { MODEL } from '../lib/detect/injection-weights.js';
 
 /** One corpus row. */
 export interface Row {
@@ -74,13 +75,26 @@ export interface Example {
   val: Float32Array;
   y: number;
   subset: string;
+  /** Reads as another language than English: scored by its rules, never trained on. */
+  foreign: boolean;
+  /** Noisy-OR of the rule weights (the score of a row in another language). */
+  rules: number;
 }
 
 export function toExample(row: Row): Example {
   const n = normalizeText(row.text);
-  featurize(n.leet, n.fold);
+  const { rules, foreign } = featurize(n.leet, n.fold);
   const v = copyVector();
-  return { ...v, y: row.label, subset: row.subset };
+  return { ...v, y: row.label, subset: row.subset, foreign, rules };
+}
+
+/**
+ * The margin that the shipped calibration maps to `p`: a row in another language is scored
+ * by its rules alone (injection.ts), and reports that score in the margins' currency.
+ */
+function marginOf(p: number): number {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return (Math.log(q / (1 - q)) - MODEL.calibration[1]) / MODEL.calibration[0];
 }
 
 /** A trained model: weights over FEATURE_DIM and bias. */
@@ -110,8 +124,9 @@ function margin(e: Example, w: ArrayLike<number>, b: number): number {
 export function train(ex: Example[]): Model {
   const rw = rowWeights(ex);
   const w = new Float64Array(FEATURE_DIM);
-  const prior = Float64Array.from(STRUCTURAL_PRIORS, (v) => v * HYPER.prior);
+  const prior = Float64Array.from(STRUCTURAL_PRIORS, (v, i) => (FROZEN_SLOTS.includes(i) ? v : v * HYPER.prior));
   w.set(prior, HASH_BUCKETS);
+  const frozen = new Set(FROZEN_SLOTS.map((i) => HASH_BUCKETS + i));
   const m1 = new Float64Array(FEATURE_DIM + 1);
   const m2 = new Float64Array(FEATURE_DIM + 1);
   const grad = new Float64Array(FEATURE_DIM);
@@ -152,6 +167,7 @@ export function train(ex: Example[]): Model {
           (j < HASH_BUCKETS
             ? HYPER.l2Hash * (w[j] as number)
             : HYPER.l2Struct * ((w[j] as number) - (prior[j - HASH_BUCKETS] as number)));
+        if (frozen.has(j)) continue;
         if (g !== 0 || m1[j] !== 0) w[j] = (w[j] as number) - adam(j, g);
       }
       b -= adam(FEATURE_DIM, gb / bw);
@@ -206,11 +222,11 @@ export function crossValidate(
   const margins = new Array<number>(rows.length).fill(0);
   for (const g of [...new Set(groups)]) {
     if (only !== undefined && g !== only) continue;
-    const m = train(examples.filter((_, i) => groups[i] !== g));
+    const m = train(examples.filter((e, i) => groups[i] !== g && !e.foreign));
     const w = shippedWeights(m);
     examples.forEach((e, i) => {
       if (groups[i] !== g) return;
-      margins[i] = margin(e, w, m.b);
+      margins[i] = e.foreign ? marginOf(e.rules) : margin(e, w, m.b);
     });
   }
   return margins;
@@ -297,22 +313,30 @@ function main(): void {
   const dir = resolve(process.env.CORPUS_DIR ?? join(process.cwd(), '..', 'shared', 'corpus'));
   const rows = loadRows(dir);
   const t0 = Date.now();
-  const examples = rows.map(toExample);
-  const z = crossValidate(rows, 'source', examples);
+  const all = rows.map(toExample);
+  const zAll = crossValidate(rows, 'source', all);
+  // Rows in another language are scored by their rules, whatever the model: the calibration
+  // and the operating point are the model's, fitted on the rows it scores.
+  const modelled = all.map((e, i) => (e.foreign ? -1 : i)).filter((i) => i >= 0);
+  const examples = modelled.map((i) => all[i] as Example);
+  const z = modelled.map((i) => zAll[i] as number);
+  const modelRows = modelled.map((i) => rows[i] as Row);
   const [a] = plattFit(
     z,
-    rows.map((r) => r.label),
+    modelRows.map((r) => r.label),
   );
-  const t = operatingPoint(rows, z, HYPER.maxFalseAlarms, HYPER.maxSourceFalseAlarms);
+  const t = operatingPoint(modelRows, z, HYPER.maxFalseAlarms, HYPER.maxSourceFalseAlarms);
   // Shift the fitted map so that the operating point scores exactly 0.5.
   const calibration: [number, number] = [a, -a * t];
-  const scores = z.map((v) => 1 / (1 + Math.exp(-(calibration[0] * v + calibration[1]))));
+  const scores = all.map((e, i) =>
+    e.foreign ? e.rules : 1 / (1 + Math.exp(-(calibration[0] * (zAll[i] as number) + calibration[1]))),
+  );
   // Strict catches more at up to 5% false alarms; lenient flags less, at up to 1%.
   const points = { strict: thresholdAt(rows, scores, 0.05), lenient: thresholdAt(rows, scores, 0.01) };
   const m = train(examples);
   const size = writeWeights(m, calibration, points);
-  const caught = rows.filter((r, i) => r.label === 1 && (z[i] as number) >= t).length;
-  const fa = rows.filter((r, i) => r.label === 0 && (z[i] as number) >= t).length;
+  const caught = rows.filter((r, i) => r.label === 1 && (scores[i] as number) >= 0.5).length;
+  const fa = rows.filter((r, i) => r.label === 0 && (scores[i] as number) >= 0.5).length;
   const npos = rows.filter((r) => r.label === 1).length;
   console.log(
     `LOSO at the operating point: caught ${caught}/${npos}, false alarms ${fa}/${rows.length - npos}; ` +

@@ -149,10 +149,14 @@ function mix(a: number, b: number): number {
  * `filter`) and appends the word unigram and bigram buckets of the first {@link MAX_WORDS}
  * words of two or more characters (a word's bigram is with the previous such word).
  */
+/** Counts of the last {@link scanWords} pass: words read, and those that are English function words. */
+export const wordStats = { words: 0, common: 0 };
+
 export function scanWords(leet: string, sink: WordSink | undefined, filter: Uint8Array | undefined): void {
   const from = vector.count;
   const n = leet.length;
   let words = 0;
+  let commonWords = 0;
   let prevHash = 0;
   let havePrev = false;
   let prevCommon = false;
@@ -175,13 +179,32 @@ export function scanWords(leet: string, sink: WordSink | undefined, filter: Uint
     if (i - start < 2 || words >= MAX_WORDS) continue;
     words++;
     const common = commonMaybe[h & PREFILTER_BITS] === 1 && COMMON.has(h);
+    if (common) commonWords++;
     if (!common) pushBucket(h & (HASH_BUCKETS - 1));
     if (havePrev && !(common && prevCommon)) pushBucket(mix(prevHash, h) & (HASH_BUCKETS - 1));
     prevHash = h;
     prevCommon = common;
     havePrev = true;
   }
+  wordStats.words = words;
+  wordStats.common = commonWords;
   scaleGroup(from, WORD_SCALE);
+}
+
+/** Letters outside ASCII in `s` (accented Latin, Cyrillic, CJK, …), not punctuation or emoji. */
+export function foreignLetters(s: string): number {
+  let count = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xc0 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xd800 && c <= 0xdfff))
+      count++;
+  }
+  return count;
+}
+
+/** Drop every hashed n-gram from the vector (the structural indicators are pushed after). */
+export function dropHashed(): void {
+  vector.count = 0;
 }
 
 // Character n-grams hash with their own seed, so they do not collide with words by design.

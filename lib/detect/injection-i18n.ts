@@ -408,6 +408,11 @@ function gatedLanguages(text: string): Language[] {
   );
 }
 
+/** True when `text` passes the gate of another language than English (its script or its function words). */
+export function inOtherLanguage(text: string): boolean {
+  return gatedLanguages(text).length > 0;
+}
+
 /**
  * Calls `found(ruleIndex, match)` for the first match of each of `lang`'s rules in `text`.
  * The rules are tried (as one sticky alternation) only where a text position begins with one

@@ -28,7 +28,9 @@
  */
 import { Buffer } from 'node:buffer';
 import {
+  dropHashed,
   HASH_BUCKETS,
+  foreignLetters,
   hashWord,
   pushFeature,
   resetVector,
@@ -36,11 +38,12 @@ import {
   scanWords,
   vectorMargin,
   wordPrefilter,
+  wordStats,
 } from './injection-features.js';
 import { RULES, type PhraseRule } from './injection-rules.js';
 import { adversarialSuffix, LEXICONS, STRUCTURE_RULES, tailWeirdness } from './injection-structure.js';
 import { MODEL } from './injection-weights.js';
-import { multilingualHits } from './injection-i18n.js';
+import { inOtherLanguage, multilingualHits } from './injection-i18n.js';
 
 /** The injection finding types. */
 export type InjectionType =
@@ -99,6 +102,12 @@ export const STRUCTURAL_PRIORS: number[] = [
   // The multilingual rules' value is already the log-odds of their hits (see featurize).
   ...EXTRA.map((name) => (name === 'suffix' ? -Math.log(1 - 0.75) : name === 'multilingual' ? 1 : 0)),
 ];
+/**
+ * Slots that training leaves at their prior. The development corpus has no benign text in
+ * other languages, so a learned weight for the multilingual rules would only learn that any
+ * non-English hit is an attack; they keep their hand-set strength (a hit adds its log-odds).
+ */
+export const FROZEN_SLOTS: readonly number[] = [slot('multilingual') - HASH_BUCKETS];
 /** Names of the structural slots, for the weights file and the docs. */
 export const STRUCTURAL_NAMES: string[] = [...ALL_RULES.map((r) => r.id), ...EXTRA];
 
@@ -163,7 +172,7 @@ function weights(): Float32Array {
 /**
  * Fill the feature vector (injection-features.ts) for one text and return the rule hits and the noisy-OR of their hand-set weights.
  */
-export function featurize(leet: string, fold: string): { hits: InjectionHit[]; rules: number } {
+export function featurize(leet: string, fold: string): { hits: InjectionHit[]; rules: number; foreign: boolean } {
   const hits: InjectionHit[] = [];
   resetVector();
   hitCount.fill(0);
@@ -199,7 +208,9 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
     }
   };
   scanWords(leet, onWord, SINK_WORDS);
-  scanChars(leet);
+  const foreign = readsAsOtherLanguage(leet);
+  if (foreign) dropHashed();
+  else scanChars(leet);
   runFoldRules(leet, fold, record);
   let keep = 1;
   for (let ri = 0; ri < ALL_RULES.length; ri++) {
@@ -225,7 +236,7 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   pushClassFeatures(classes, (hitCount[PERSUASION] as number) > 0);
   const weird = tailWeirdness(fold);
   if (weird > 0) pushFeature(slot('tail-weird'), weird);
-  return { hits, rules: 1 - keep };
+  return { hits, rules: 1 - keep, foreign };
 }
 
 function runFoldRules(leet: string, fold: string, record: (ri: number, m: RegExpExecArray) => void): void {
@@ -265,6 +276,21 @@ function pushClassFeatures(classes: number, persuasion: boolean): void {
   if (frame && harm && procedure) pushFeature(slot('frame+harm+procedure'), 1);
 }
 
+/**
+ * True when `leet` reads as another language than English: the gate of another language
+ * opens (injection-i18n.ts) and English function words are next to absent, or a fifth of the
+ * text is letters outside ASCII. The development corpus has benign text in English only, so
+ * a model could only learn there that any other language is an attack (and English attack
+ * words such as "ignor" reading into Spanish or Italian). Such text is judged by the hand-set
+ * rules of its language and of English instead (noisy-OR), in training and in use alike.
+ */
+function readsAsOtherLanguage(leet: string): boolean {
+  if (!inOtherLanguage(leet)) return false;
+  return (
+    wordStats.common < 0.05 * wordStats.words || wordStats.words === 0 || foreignLetters(leet) >= 0.2 * leet.length
+  );
+}
+
 /** The calibrated probability of a model margin. */
 export function calibrate(margin: number): number {
   return 1 / (1 + Math.exp(-(MODEL.calibration[0] * margin + MODEL.calibration[1])));
@@ -276,7 +302,8 @@ export function calibrate(margin: number): number {
  * times is no stronger than saying it once.
  */
 export function scoreInjection(leet: string, fold: string): InjectionScore {
-  const { hits, rules } = featurize(leet, fold);
+  const { hits, rules, foreign } = featurize(leet, fold);
+  if (foreign) return { score: rules, hits, model: 0, rules };
   const model = calibrate(vectorMargin(weights(), MODEL.bias));
   return { score: model, hits, model, rules };
 }

@@ -19,7 +19,7 @@ interface Row {
 
 const ROWS: Row[] = [
   // English: taking back or changing what the user said
-  { lang: 'en', text: 'Ignore what I said about the budget, use 500 instead.', knownFailure: true }, // override-short
+  { lang: 'en', text: 'Ignore what I said about the budget, use 500 instead.' },
   { lang: 'en', text: 'Actually, forget my last question and tell me about the Roman aqueducts.' },
   { lang: 'en', text: 'Scratch that: the meeting is on Thursday, not Tuesday. Can you redo the invitation?' },
   { lang: 'en', text: 'Never mind the earlier draft, start the cover letter from scratch.' },
@@ -30,7 +30,7 @@ const ROWS: Row[] = [
   { lang: 'en', text: 'Sorry, I gave you the wrong numbers before. The real totals are 12, 18 and 30.' },
   { lang: 'en', text: 'Can you skip the introduction and go straight to the recipe steps?' },
   // English: developer, debug and admin modes of products
-  { lang: 'en', text: 'How do I enable developer mode on my Android phone?', knownFailure: true }, // persona-mode
+  { lang: 'en', text: 'How do I enable developer mode on my Android phone?' },
   {
     lang: 'en',
     text: 'What does Chrome developer mode do for extensions, and is it safe to leave on?',
@@ -39,13 +39,11 @@ const ROWS: Row[] = [
   {
     lang: 'en',
     text: 'My router has an admin mode; how do I log in to it if I forgot the address?',
-    knownFailure: true,
   }, // special-mode
-  { lang: 'en', text: 'How can I turn on debug mode in Flask without exposing it in production?', knownFailure: true }, // special-mode
+  { lang: 'en', text: 'How can I turn on debug mode in Flask without exposing it in production?' },
   {
     lang: 'en',
     text: 'Is there a maintenance mode plugin for WordPress that shows a nice page to visitors?',
-    knownFailure: true,
   }, // special-mode
   { lang: 'en', text: 'Who is the developer of Stardew Valley and what else did he make?' },
   { lang: 'en', text: 'How do I boot Windows 11 into safe mode?' },

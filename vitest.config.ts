@@ -8,6 +8,7 @@ const notOnExpress4 = [
   'test/examples.test.ts',
   'test/browser.test.ts',
   'test/docs-examples.test.ts',
+  'test/readme-snippets.test.ts',
 ];
 
 export default defineConfig({

@@ -8,15 +8,16 @@
  * unseen prompts.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { scanText } from '../lib/detect/index.js';
 import { calibrate } from '../lib/detect/injection.js';
 import { MODEL } from '../lib/detect/injection-weights.js';
 import { crossValidate, loadRows } from './train-injection.js';
+import { corpusDir } from './corpus.js';
 import { evalSecrets } from './eval-secrets.js';
 
-const dir = resolve(process.env.CORPUS_DIR ?? join(process.cwd(), '..', 'shared', 'corpus'));
+const dir = corpusDir('npm run eval');
 const read = <T>(f: string): T[] =>
   readFileSync(join(dir, f), 'utf8')
     .split('\n')

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { copyVector, HASH_BUCKETS } from '../lib/detect/injection-features.js';
 import { featurize, FEATURE_DIM, FROZEN_SLOTS, STRUCTURAL_NAMES, STRUCTURAL_PRIORS } from '../lib/detect/injection.js';
 import { normalizeText } from '../lib/detect/normalize.js';
+import { corpusDir } from './corpus.js';
 import { MODEL } from '../lib/detect/injection-weights.js';
 
 /** One corpus row. */
@@ -310,7 +311,7 @@ function thresholdAt(rows: Row[], scores: number[], fa: number): number {
 }
 
 function main(): void {
-  const dir = resolve(process.env.CORPUS_DIR ?? join(process.cwd(), '..', 'shared', 'corpus'));
+  const dir = corpusDir('scripts/train-injection.ts');
   const rows = loadRows(dir);
   const t0 = Date.now();
   const all = rows.map(toExample);

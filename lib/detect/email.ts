@@ -7,7 +7,7 @@
  * (`"a b"@x`, `a@[1.2.3.4]`) are left out: prose almost never holds them and their grammar
  * overlaps with ordinary punctuation.
  */
-import type { RawMatch } from './pii.js';
+import type { RawMatch } from './types.js';
 
 const LOCAL_MAX = 64;
 const DOMAIN_MAX = 253;

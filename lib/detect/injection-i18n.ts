@@ -18,7 +18,7 @@
  * search. English prose pays for two native scans. Every rule is alternatives of literals
  * joined by bounded gaps, so matching is linear in the text.
  */
-import type { InjectionHit, InjectionType } from './injection.js';
+import type { InjectionHit, InjectionType } from './types.js';
 import { normalizeText } from './normalize.js';
 import { cg, VOCABS, wg, WORD, type Vocab } from './injection-i18n-vocab.js';
 

@@ -12,7 +12,7 @@
  * over the whole text when one of their literals or words occurs. Every pattern is linear:
  * bounded gaps of disjoint classes, no nested unbounded repetition.
  */
-import type { InjectionType } from './injection.js';
+import type { InjectionType } from './types.js';
 
 export interface PhraseRule {
   id: string;

@@ -13,7 +13,7 @@
  *   letters and punctuation the way no prose does.
  */
 import { gap, P, type PhraseRule } from './injection-rules.js';
-import type { InjectionHit } from './injection.js';
+import type { InjectionHit } from './types.js';
 import { isSpace as isJsSpace } from './tokens.js';
 
 /** Structural rules, run by the same engine as the phrase rules. */

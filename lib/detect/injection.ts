@@ -27,6 +27,7 @@
  * weights are in this repository.
  */
 import { Buffer } from 'node:buffer';
+import type { InjectionHit, InjectionType } from './types.js';
 import {
   dropHashed,
   HASH_BUCKETS,
@@ -45,22 +46,7 @@ import { adversarialSuffix, LEXICONS, STRUCTURE_RULES, tailWeirdness } from './i
 import { MODEL } from './injection-weights.js';
 import { inOtherLanguage, multilingualHits } from './injection-i18n.js';
 
-/** The injection finding types. */
-export type InjectionType =
-  | 'instruction_override'
-  | 'system_prompt_extraction'
-  | 'persona_jailbreak'
-  | 'template_delimiter'
-  | 'encoded_payload'
-  | 'adversarial_suffix';
-
-/** A rule hit or model attribution, in coordinates of the scanned string. */
-export interface InjectionHit {
-  type: InjectionType;
-  start: number;
-  end: number;
-  weight: number;
-}
+export type { InjectionHit, InjectionType };
 
 /** Result of {@link scoreInjection}. */
 export interface InjectionScore {

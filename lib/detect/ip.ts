@@ -4,7 +4,7 @@
  * proposes runs of hex digits, colons and dots; `node:net`'s `isIP` decides.
  */
 import { isIP } from 'node:net';
-import type { RawMatch } from './pii.js';
+import type { RawMatch } from './types.js';
 
 const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g;
 

@@ -19,7 +19,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js/core';
 import { possibleInSomeRegion, possibleInternational, validNational } from './phone-plans.js';
-import type { RawMatch } from './pii.js';
+import type { RawMatch } from './types.js';
 
 /**
  * Regions whose national forms are phones without a phone word nearby: the NANP (US, Canada

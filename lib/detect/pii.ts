@@ -9,16 +9,12 @@
  * (`email.ts`) and IP addresses (`ip.ts`) have modules of their own; docs/pii.md has the
  * decision table.
  */
+import type { RawMatch } from './types.js';
 import { findEmails } from './email.js';
 import { findIps } from './ip.js';
 import { findPhones } from './phone.js';
 
-/** A raw match in the scanned (normalized) string. */
-export interface RawMatch {
-  type: string;
-  start: number;
-  end: number;
-}
+export type { RawMatch };
 
 /** The PII types this module reports. */
 export const PII_TYPES = ['email', 'phone', 'credit_card', 'us_ssn', 'iban', 'ip_address'] as const;

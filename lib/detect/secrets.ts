@@ -8,7 +8,7 @@
  * text (`tokenWindows`), and each engine pass only when its literal occurs, so the cost per
  * scan of ordinary prose is a handful of `includes`. Decisions and figures: docs/secrets.md.
  */
-import type { RawMatch } from './pii.js';
+import type { RawMatch } from './types.js';
 import { alnumClass, nextRun, type Span } from './runs.js';
 import { SECRET_RULES, type SecretRule } from './secret-rules.js';
 import { indexText, keyword, occurs, type Keyword } from './keyword-index.js';

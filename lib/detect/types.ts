@@ -48,3 +48,27 @@ export interface ScanResult {
   /** Injection score in [0, 1]; 0 when injection is `off`. */
   score: number;
 }
+
+/** A raw detector match, in coordinates of the scanned string (internal to detect/). */
+export interface RawMatch {
+  type: string;
+  start: number;
+  end: number;
+}
+
+/** The injection finding types. */
+export type InjectionType =
+  | 'instruction_override'
+  | 'system_prompt_extraction'
+  | 'persona_jailbreak'
+  | 'template_delimiter'
+  | 'encoded_payload'
+  | 'adversarial_suffix';
+
+/** A rule hit or model attribution, in coordinates of the scanned string. */
+export interface InjectionHit {
+  type: InjectionType;
+  start: number;
+  end: number;
+  weight: number;
+}

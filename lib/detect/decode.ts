@@ -6,7 +6,7 @@
  * that decoys cannot hide a later payload.
  */
 import { Buffer } from 'node:buffer';
-import { alnumClass, nextRun, type Span } from './runs.js';
+import { alnumClass, nextRun, type RunKind, type Span } from './runs.js';
 
 /** Characters of encoded text decoded as one window; a finding inside maps to the window. */
 export const DECODE_WINDOW = 1024;
@@ -32,6 +32,7 @@ export interface DecodedSegment {
 // attempt costs at most the minimum length and matching stays linear.
 /** `[A-Za-z0-9+/_-]`: the characters of a base64 (or base64url, or hex) run. */
 const B64 = alnumClass('+/_-');
+const B64_RUN: RunKind = { member: B64, minLen: MIN_RUN };
 const ESC_HEX_RUN = /(?:\\x[0-9A-Fa-f]{2}){4,}/g;
 const PCT_RUN = /(?:%[0-9A-Fa-f]{2}[A-Za-z0-9._~!*'()+-]{0,8}){3,}/g;
 const HEX_ONLY = /^[0-9A-Fa-f]+$/;
@@ -197,7 +198,7 @@ function blockChars(text: string, block: Block): { chars: string; at: (k: number
 function findBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   const span: Span = { start: 0, end: 0 };
-  for (let from = 0; nextRun(text, from, MIN_RUN, B64, span);) {
+  for (let from = 0; nextRun(text, from, B64_RUN, span);) {
     let end = span.end;
     if (text.charCodeAt(end) === 0x3d) end++;
     if (text.charCodeAt(end) === 0x3d) end++;
@@ -237,15 +238,23 @@ function decodeBlock(text: string, block: Block, budget: Budget, out: DecodedSeg
   return true;
 }
 
-/** Decode the runs `re` finds, window by window; false when the budget ran out. */
-function decodeEscapes(
-  text: string,
-  re: RegExp,
-  decode: (piece: string) => string,
-  encoding: DecodedSegment['encoding'],
-  budget: Budget,
-  out: DecodedSegment[],
-): boolean {
+/** An escape encoding: the runs it finds and how a piece of one decodes. */
+interface EscapeCodec {
+  re: RegExp;
+  decode: (piece: string) => string;
+  encoding: DecodedSegment['encoding'];
+}
+
+const HEX_ESCAPES: EscapeCodec = {
+  re: ESC_HEX_RUN,
+  decode: (p) => decodeHex(p.replace(/\\x/g, '')),
+  encoding: 'hex',
+};
+const PERCENT_ESCAPES: EscapeCodec = { re: PCT_RUN, decode: decodePercent, encoding: 'url' };
+
+/** Decode the runs `codec` finds, window by window; false when the budget ran out. */
+function decodeEscapes(text: string, codec: EscapeCodec, budget: Budget, out: DecodedSegment[]): boolean {
+  const { re, decode, encoding } = codec;
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const run = m[0];
@@ -270,11 +279,7 @@ export function findEncodedRuns(text: string, budget: Budget): DecodedSegment[] 
   const out: DecodedSegment[] = [];
   if (text.length < MIN_RUN) return out;
   for (const block of findBlocks(text)) if (!decodeBlock(text, block, budget, out)) return out;
-  if (
-    text.includes('\\x') &&
-    !decodeEscapes(text, ESC_HEX_RUN, (p) => decodeHex(p.replace(/\\x/g, '')), 'hex', budget, out)
-  )
-    return out;
-  if (text.includes('%')) decodeEscapes(text, PCT_RUN, decodePercent, 'url', budget, out);
+  if (text.includes('\\x') && !decodeEscapes(text, HEX_ESCAPES, budget, out)) return out;
+  if (text.includes('%')) decodeEscapes(text, PERCENT_ESCAPES, budget, out);
   return out;
 }

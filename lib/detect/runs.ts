@@ -35,12 +35,19 @@ export interface Span {
   end: number;
 }
 
+/** What a run is: characters of `member`, at least `minLen` of them. */
+export interface RunKind {
+  member: CharClass;
+  minLen: number;
+}
+
 /**
- * Find the first maximal run of `member` characters of length `minLen` or more that starts at
- * or after `from`, with the characters before `from` treated as outside the class. Fills
+ * Find the first maximal run of `kind` (its class's characters, `minLen` or more) that starts
+ * at or after `from`, with the characters before `from` treated as outside the class. Fills
  * `span` and returns true, or returns false when there is none. Shorter runs are skipped.
  */
-export function nextRun(text: string, from: number, minLen: number, member: CharClass, span: Span): boolean {
+export function nextRun(text: string, from: number, kind: RunKind, span: Span): boolean {
+  const { member, minLen } = kind;
   const n = text.length;
   for (let p = from + minLen - 1; p < n; p = from + minLen - 1) {
     let c = text.charCodeAt(p);

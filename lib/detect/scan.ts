@@ -122,15 +122,16 @@ interface Scan {
   located: Located[];
 }
 
-/** Record a finding at `[nStart, nEnd)` of the normalized views. */
-function add(
-  scan: Scan,
-  detector: DetectorName,
-  type: string,
-  nStart: number,
-  nEnd: number,
-  action: Exclude<DetectorAction, 'off'>,
-): void {
+/** What a finding is, before it has a place. */
+interface FindingKind {
+  detector: DetectorName;
+  type: string;
+  action: Exclude<DetectorAction, 'off'>;
+}
+
+/** Record a finding of `kind` at `[nStart, nEnd)` of the normalized views. */
+function add(scan: Scan, kind: FindingKind, [nStart, nEnd]: readonly [number, number]): void {
+  const { detector, type, action } = kind;
   const [start, end] = toOriginal(scan.norm, nStart, nEnd, scan.text.length);
   scan.located.push({ finding: { detector, type, start, end, action }, nStart, nEnd });
 }
@@ -138,9 +139,11 @@ function add(
 /** PII and secrets in `view`; `place` maps a match to normalized coordinates of the text. */
 function runDetectors(scan: Scan, view: string, place: (start: number, end: number) => [number, number]): void {
   const { cfg } = scan;
-  if (cfg.pii !== 'off') for (const m of findPii(view)) add(scan, 'pii', m.type, ...place(m.start, m.end), cfg.pii);
+  if (cfg.pii !== 'off')
+    for (const m of findPii(view)) add(scan, { detector: 'pii', type: m.type, action: cfg.pii }, place(m.start, m.end));
   if (cfg.secrets !== 'off')
-    for (const m of findSecrets(view)) add(scan, 'secrets', m.type, ...place(m.start, m.end), cfg.secrets);
+    for (const m of findSecrets(view))
+      add(scan, { detector: 'secrets', type: m.type, action: cfg.secrets }, place(m.start, m.end));
 }
 
 /**
@@ -210,10 +213,10 @@ function scanInjection(scan: Scan, decoded: Batch[]): number {
   if (score >= cfg.threshold) {
     const action = cfg.injection as Exclude<DetectorAction, 'off'>;
     const reported = [...encodedHits, ...main.hits];
-    for (const h of reported) add(scan, 'injection', h.type, h.start, h.end, action);
+    for (const h of reported) add(scan, { detector: 'injection', type: h.type, action }, [h.start, h.end]);
     if (reported.length === 0 && hiddenHits.length === 0) {
       // The model fired without a rule: report the whole text, typed by the weak rules.
-      add(scan, 'injection', dominantType(main.hits), 0, norm.clean.length, action);
+      add(scan, { detector: 'injection', type: dominantType(main.hits), action }, [0, norm.clean.length]);
     }
   }
   return score;

@@ -103,14 +103,16 @@ export const DEFAULT_TUNING: Readonly<SecretTuning> = {
   keyishMinEntropy: 3.2,
 };
 
-/** Whether `v`, assigned to a key of `strength` (see `keyStrength`), is a credential. */
-export function valueIsSecret(
-  v: string,
-  strength: number,
-  key: string,
-  t: SecretTuning = DEFAULT_TUNING,
-  quoted = false,
-): boolean {
+/** Where a value was assigned: its key, the key's strength (see `keyStrength`), and whether it was quoted. */
+export interface Assignment {
+  key: string;
+  strength: number;
+  quoted?: boolean;
+}
+
+/** Whether `v`, assigned as `to` says, is a credential. */
+export function valueIsSecret(v: string, to: Assignment, t: SecretTuning = DEFAULT_TUNING): boolean {
+  const { key, strength, quoted = false } = to;
   if (v.length === 0 || isPlaceholder(v) || isKeyEcho(v, key)) return false;
   // A quoted password is a string literal even when it looks like an identifier.
   if (strength === 2 && quoted ? looksLikeReference(v) : looksLikeCode(v)) return false;

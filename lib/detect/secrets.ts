@@ -9,7 +9,7 @@
  * scan of ordinary prose is a handful of `includes`. Decisions and figures: docs/secrets.md.
  */
 import type { RawMatch } from './types.js';
-import { alnumClass, nextRun, type Span } from './runs.js';
+import { alnumClass, nextRun, type RunKind, type Span } from './runs.js';
 import { SECRET_RULES, type SecretRule } from './secret-rules.js';
 import { indexText, keyword, occurs, type Keyword } from './keyword-index.js';
 import { CRED_HINT, keyStrength, readValue } from './secret-keys.js';
@@ -242,7 +242,7 @@ function findAssignments(ctx: Ctx): void {
     // A quoted value, or one of a URL query (`?user=admin&pass=…`), is a literal string.
     const literal = m[3] !== undefined || (m.index > 0 && (text[m.index - 1] === '&' || text[m.index - 1] === '?'));
     if (!literal && isTypeAnnotation(text, ve)) continue;
-    if (!valueIsSecret(v, strength, key, ctx.tuning, literal)) continue;
+    if (!valueIsSecret(v, { key, strength, quoted: literal }, ctx.tuning)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
   }
   if (!any || !text.includes('-')) return;
@@ -253,7 +253,7 @@ function findAssignments(ctx: Ctx): void {
     if (strength < 2) continue;
     const [vs, ve] = readValue(text, m.index + m[0].length, m[2] === '' ? undefined : m[2]);
     const v = text.slice(vs, ve);
-    if (!valueIsSecret(v, strength, key, ctx.tuning)) continue;
+    if (!valueIsSecret(v, { key, strength }, ctx.tuning)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
   }
 }
@@ -269,7 +269,7 @@ function findXmlElements(ctx: Ctx): void {
     const v = m[2] ?? '';
     if (!CRED_HINT.test(key)) continue;
     const strength = keyStrength(key);
-    if (strength === 0 || !valueIsSecret(v, strength, key, ctx.tuning, true)) continue;
+    if (strength === 0 || !valueIsSecret(v, { key, strength, quoted: true }, ctx.tuning)) continue;
     const start = m.index + key.length + 2;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', start, start + v.length);
   }
@@ -291,7 +291,7 @@ function findNamedSettings(ctx: Ctx): void {
     const inAttr = m[3] !== undefined;
     const v = (inAttr ? m[3] : m[4]) ?? '';
     const strength = CRED_HINT.test(key) ? keyStrength(key) : 0;
-    if (strength === 0 || !valueIsSecret(v, strength, key, ctx.tuning, true)) continue;
+    if (strength === 0 || !valueIsSecret(v, { key, strength, quoted: true }, ctx.tuning)) continue;
     // The value ends one `"` (attribute) or one `</tag>` (content) before the match does.
     const tail = inAttr ? 1 : (m[1] ?? '').length + 3;
     const start = m.index + m[0].length - tail - v.length;
@@ -307,7 +307,7 @@ function findNetrc(ctx: Ctx): void {
   NETRC.lastIndex = 0;
   for (let m = NETRC.exec(text); m !== null; m = NETRC.exec(text)) {
     const v = m[1] ?? '';
-    if (!valueIsSecret(v, 2, 'password', ctx.tuning, true)) continue;
+    if (!valueIsSecret(v, { key: 'password', strength: 2, quoted: true }, ctx.tuning)) continue;
     const start = m.index + m[0].length - v.length;
     pushMatch(ctx, 'password', start, start + v.length);
   }
@@ -326,7 +326,7 @@ function findShortPasswordFlags(ctx: Ctx): void {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const v = m[2] ?? '';
-      if (!valueIsSecret(v, 2, 'password', ctx.tuning, true)) continue;
+      if (!valueIsSecret(v, { key: 'password', strength: 2, quoted: true }, ctx.tuning)) continue;
       const start = m.index + m[0].length - v.length - (m[1] ?? '').length;
       pushMatch(ctx, 'password', start, start + v.length);
     }
@@ -344,7 +344,7 @@ function findDockerEnv(ctx: Ctx): void {
     const key = m[1] ?? '';
     const v = m[3] ?? '';
     const strength = CRED_HINT.test(key) ? keyStrength(key) : 0;
-    if (strength === 0 || !valueIsSecret(v, strength, key, ctx.tuning, m[2] !== '')) continue;
+    if (strength === 0 || !valueIsSecret(v, { key, strength, quoted: m[2] !== '' }, ctx.tuning)) continue;
     const start = m.index + m[0].trimEnd().length - (m[2] ?? '').length - v.length;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', start, start + v.length);
   }
@@ -385,7 +385,7 @@ export function tokenWindows(text: string): string {
   let out = '';
   let covered = 0;
   const run: Span = { start: 0, end: 0 };
-  for (let from = 0; nextRun(text, from, MIN_TOKEN_RUN, TOKEN_CHARS, run); from = run.end) {
+  for (let from = 0; nextRun(text, from, TOKEN_RUN, run); from = run.end) {
     const { start, end } = run;
     if (end - start >= 40 || isMixed(text, start, end)) {
       const from = Math.max(covered, start - 64);
@@ -399,6 +399,7 @@ export function tokenWindows(text: string): string {
 /** `[A-Za-z0-9./:_+=%|~-]`: the characters of a provider token. */
 const TOKEN_CHARS = alnumClass('-./:_+=%|~');
 const MIN_TOKEN_RUN = 12;
+const TOKEN_RUN: RunKind = { member: TOKEN_CHARS, minLen: MIN_TOKEN_RUN };
 
 /** A digit, one of `_+=%|~`, or a capital after the first character of `text[start, end)`. */
 function isMixed(text: string, start: number, end: number): boolean {

@@ -74,14 +74,16 @@ const TRIE = new Trie(
 );
 
 /**
- * Positions (in view coordinates) of the separators to drop in one run that starts at `at`:
+ * Positions (in view coordinates) of the separators to drop in one split `run` of the views:
  * the separators inside each vocabulary word found greedily, longest first. Two-letter glue
  * words (`no`, `me`) are common letter pairs, so they are joined only when spelled alone
  * (`n-o`) or in a run that also spells an attack word. Acronyms (`U.S.A.`, `e.g.`) spell no
  * vocabulary word and stay as written.
  */
-function separatorsToDrop(leet: string, at: number, runLength: number, fold: string, out: number[]): void {
-  const count = (runLength + 1) >> 1;
+function separatorsToDrop(v: Views, run: RegExpExecArray, out: number[]): void {
+  const { leet, fold } = v;
+  const at = run.index;
+  const count = (run[0].length + 1) >> 1;
   const short: number[] = [];
   let attack = false;
   for (let i = 0; i < count;) {
@@ -179,7 +181,7 @@ export function joinSplitWords(v: Views): JoinedViews | undefined {
   const drops: number[] = [];
   SPLIT_RUN.lastIndex = 0;
   for (let m = SPLIT_RUN.exec(v.leet); m !== null; m = SPLIT_RUN.exec(v.leet)) {
-    separatorsToDrop(v.leet, m.index, m[0].length, v.fold, drops);
+    separatorsToDrop(v, m, drops);
   }
   if (drops.length === 0) return undefined;
   return dropUnits(

@@ -96,7 +96,7 @@ describe('nextRun', () => {
     fc.assert(
       fc.property(texts(alphabet, 50), fc.nat(60), fc.integer({ min: 1, max: 20 }), (text, from, minLen) => {
         const span: Span = { start: -1, end: -1 };
-        const found = nextRun(text, from, minLen, table, span);
+        const found = nextRun(text, from, { member: table, minLen }, span);
         const want = reference(text, from, minLen, cls);
         expect(found ? span : undefined).toEqual(want);
       }),

@@ -423,13 +423,13 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
   let left = lang.rules.length;
   const re = lang.all;
   const n = text.length;
-  let next = canon(text.charCodeAt(0));
   for (let i = 0; i < n && left > 0; i++) {
-    const c = next;
-    next = i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0;
-    // Space-separated scripts: matches begin at a word start (the expression checks it too).
+    // Space-separated scripts: matches begin at a word start (the expression checks it too),
+    // so most positions are passed over before any character is folded.
     if (lang.words && i > 0 && isWordChar(text.charCodeAt(i - 1))) continue;
-    if (!lang.leadOne.has(c) && !lang.leadTwo.has(c * 0x10000 + next)) continue;
+    const c = canon(text.charCodeAt(i));
+    if (!lang.leadOne.has(c) && !lang.leadTwo.has(c * 0x10000 + (i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0)))
+      continue;
     re.lastIndex = i;
     const m = re.exec(text);
     if (m === null || m[0].length === 0) continue;
@@ -443,7 +443,6 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
     } else if (m[0].length > 1) {
       // A rule already found: skip its match, so a flood of one phrase costs one match each.
       i += m[0].length - 1;
-      next = i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0;
     }
   }
 }

@@ -4,8 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scanText } from '../../lib/detect/index.js';
-import { OutputPolicy, policyConfig } from '../../lib/stream/output-policy.js';
-import { StreamTextFilter } from '../../lib/stream/text-filter.js';
+import { streamCut, textPolicy } from '../helpers/stream-text.js';
 
 /** [type, sentence, the value that must be redacted] */
 type Positive = [string, string, string];
@@ -154,19 +153,11 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
 const findTypes = (text: string) =>
   scanText(text, { injection: 'off', secrets: 'off' }).findings.map((f) => `${f.type}:${text.slice(f.start, f.end)}`);
 
-const policy = new OutputPolicy(
-  policyConfig({
-    scan: { injection: 'off', pii: 'redact', secrets: 'off', normalize: false },
-    urls: undefined,
-    patterns: [],
-    canary: false,
-  }),
-);
+const policy = textPolicy('redact', 'off');
 
 /** The streamed output of `text` pushed in two pieces, split at `at`. */
 function streamedInTwo(text: string, at: number): string {
-  const f = new StreamTextFilter(policy);
-  return f.push(text.slice(0, at)) + f.push(text.slice(at)) + f.end();
+  return streamCut(policy, text, [at]);
 }
 
 for (const [cls, { positives, nearMisses }] of Object.entries(TABLE)) {
@@ -203,15 +194,8 @@ describe('pii formats: streaming equals whole-text filtering (property)', () => 
   it('holds for every chunking', () => {
     fc.assert(
       fc.property(text, fc.array(fc.nat(), { maxLength: 30 }), (t, splits) => {
-        const cuts = [...new Set(splits.map((s) => s % (t.length + 1)))].sort((a, b) => a - b);
-        const f = new StreamTextFilter(policy);
-        let out = '';
-        let prev = 0;
-        for (const c of [...cuts, t.length]) {
-          out += f.push(t.slice(prev, c));
-          prev = c;
-        }
-        expect(out + f.end()).toBe(policy.whole(t).text);
+        const out = streamCut(policy, t, splits);
+        expect(out).toBe(policy.whole(t).text);
       }),
       { numRuns: 300 },
     );

@@ -4,8 +4,7 @@ import { scanText } from '../../lib/detect/index.js';
 import { findSecrets } from '../../lib/detect/secrets.js';
 import { SECRET_RULES } from '../../lib/detect/secret-rules.js';
 import { base62, crc32, hasGithubChecksum, isJwt } from '../../lib/detect/secret-validate.js';
-import { OutputPolicy, policyConfig } from '../../lib/stream/output-policy.js';
-import { StreamTextFilter } from '../../lib/stream/text-filter.js';
+import { streamCut, textPolicy } from '../helpers/stream-text.js';
 
 // Every string here is generated at run time from a fixed seed: format-valid, random, and
 // no contiguous fake credential sits in the repository.
@@ -352,14 +351,7 @@ describe('near misses', () => {
 });
 
 describe('streamed output split at every position equals whole-text filtering', () => {
-  const policy = new OutputPolicy(
-    policyConfig({
-      scan: { injection: 'off', pii: 'off', secrets: 'redact', normalize: false },
-      urls: undefined,
-      patterns: [],
-      canary: false,
-    }),
-  );
+  const policy = textPolicy('off', 'redact');
   const cases: [string, string, string][] = [
     ...Object.entries(EXAMPLES).map(([id, [text, secret = text]]) => [id, text, secret] as [string, string, string]),
     ...ENGINE_POSITIVES.map(([type, text, secret]) => [type, text, secret] as [string, string, string]),
@@ -370,22 +362,14 @@ describe('streamed output split at every position equals whole-text filtering', 
     const whole = policy.whole(t);
     if (secret !== '') expect(whole.text).not.toContain(secret);
     for (let i = 1; i < t.length; i++) {
-      const f = new StreamTextFilter(policy);
-      const out = f.push(t.slice(0, i)) + f.push(t.slice(i)) + f.end();
+      const out = streamCut(policy, t, [i]);
       expect(out).toBe(whole.text);
     }
   });
 });
 
 describe('streamed output in any number of chunks (property)', () => {
-  const policy = new OutputPolicy(
-    policyConfig({
-      scan: { injection: 'off', pii: 'off', secrets: 'redact', normalize: false },
-      urls: undefined,
-      patterns: [],
-      canary: false,
-    }),
-  );
+  const policy = textPolicy('off', 'redact');
   const pieces = [
     ...Object.values(EXAMPLES)
       .map(([text]) => text)
@@ -403,15 +387,8 @@ describe('streamed output in any number of chunks (property)', () => {
     fc.assert(
       fc.property(text, fc.array(fc.nat(), { maxLength: 12 }), (t, splits) => {
         const whole = policy.whole(t);
-        const cuts = [...new Set(splits.map((c) => c % (t.length + 1)))].sort((a, b) => a - b);
-        const f = new StreamTextFilter(policy);
-        let out = '';
-        let prev = 0;
-        for (const c of [...cuts, t.length]) {
-          out += f.push(t.slice(prev, c));
-          prev = c;
-        }
-        expect(out + f.end()).toBe(whole.text);
+        const out = streamCut(policy, t, splits);
+        expect(out).toBe(whole.text);
       }),
       { numRuns: 300 },
     );

@@ -3,6 +3,7 @@
 //   OPENAI_API_KEY=sk-... npm start            -> the real provider (OPENAI_BASE_URL for another one)
 //   SHIELD_API_KEYS=team-a:key1,team-b:key2    -> your client keys
 //   REDIS_URL=redis://127.0.0.1:6379           -> limits shared by every instance on that Redis
+//                                                 (no answer within 5 s at startup: one line, exit 1)
 //   PORT=8080                                  -> another port (default 3000)
 
 import { randomBytes } from 'node:crypto';

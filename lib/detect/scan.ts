@@ -1,6 +1,7 @@
 /**
  * `scanText`: the pure detection core shared by input validation and output filtering.
  */
+import { checkOptions, describe, type Check } from '../core/options.js';
 import type { DetectorAction, DetectorName, Finding, ScanOptions, ScanResult } from './types.js';
 import { normalizeText, toOriginal, type Normalized } from './normalize.js';
 import { findEncodedRuns, newBudget } from './decode.js';
@@ -11,7 +12,6 @@ import { findSecrets } from './secrets.js';
 import { dominantType, scoreInjection, type InjectionHit } from './injection.js';
 
 const ACTIONS: readonly DetectorAction[] = ['block', 'redact', 'flag', 'off'];
-const KNOWN = new Set(['injection', 'pii', 'secrets', 'threshold', 'redaction', 'normalize']);
 
 /** Options after validation, with defaults applied. */
 interface Config {
@@ -25,15 +25,6 @@ interface Config {
 
 const defaultRedaction = (type: string): string => `[REDACTED:${type.toUpperCase()}]`;
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'function') return 'a function';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
-
 const configCache = new WeakMap<object, Config>();
 let lastOptions: object | undefined;
 let lastConfig: Config | undefined;
@@ -46,6 +37,22 @@ const DEFAULT_CONFIG: Config = {
   normalize: true,
 };
 
+const action: Check = (v) =>
+  typeof v === 'string' && (ACTIONS as readonly string[]).includes(v)
+    ? undefined
+    : "one of 'block', 'redact', 'flag', 'off'";
+
+/** One check per scan option, through the option checking every factory shares. */
+const SCAN_CHECKS: { [K in keyof ScanOptions]-?: Check } = {
+  injection: action,
+  pii: action,
+  secrets: action,
+  threshold: (v) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1 ? undefined : 'a number in [0, 1]',
+  redaction: (v) => (typeof v === 'function' ? undefined : 'a function (type, detector) => string'),
+  normalize: (v) => (typeof v === 'boolean' ? undefined : 'a boolean'),
+};
+
 /**
  * Validate scan options. Unknown keys and invalid values throw a `TypeError` naming
  * `scanText` and the option, so a typo never silently switches a detector off.
@@ -53,53 +60,23 @@ const DEFAULT_CONFIG: Config = {
  */
 export function resolveScanOptions(options: ScanOptions | undefined, caller = 'scanText'): Config {
   if (options === undefined) return DEFAULT_CONFIG;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${caller}: options must be an object (received ${describe(options)})`);
-  }
   // The middlewares pass the same few objects on every call: the last one answers without
   // a WeakMap lookup (measurable at two scans per request).
   if (options === lastOptions) return lastConfig!;
-  const cached = configCache.get(options);
+  const cached = options !== null && typeof options === 'object' ? configCache.get(options) : undefined;
   if (cached !== undefined) {
     lastOptions = options;
     lastConfig = cached;
     return cached;
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new TypeError(`${caller}: unknown option \`${key}\``);
-  }
-  const o = options as Record<string, unknown>;
-  const action = (name: 'injection' | 'pii' | 'secrets'): DetectorAction => {
-    const v = o[name];
-    if (v === undefined) return DEFAULT_CONFIG[name];
-    if (typeof v !== 'string' || !(ACTIONS as readonly string[]).includes(v)) {
-      throw new TypeError(
-        `${caller}: \`${name}\` must be one of 'block', 'redact', 'flag', 'off' (received ${describe(v)})`,
-      );
-    }
-    return v as DetectorAction;
-  };
-  const t = o.threshold;
-  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > 1)) {
-    throw new TypeError(`${caller}: \`threshold\` must be a number in [0, 1] (received ${describe(t)})`);
-  }
-  const r = o.redaction;
-  if (r !== undefined && typeof r !== 'function') {
-    throw new TypeError(
-      `${caller}: \`redaction\` must be a function (type, detector) => string (received ${describe(r)})`,
-    );
-  }
-  const n = o.normalize;
-  if (n !== undefined && typeof n !== 'boolean') {
-    throw new TypeError(`${caller}: \`normalize\` must be a boolean (received ${describe(n)})`);
-  }
+  const o = checkOptions<ScanOptions>(caller, options, SCAN_CHECKS);
   const config: Config = {
-    injection: action('injection'),
-    pii: action('pii'),
-    secrets: action('secrets'),
-    threshold: (t as number | undefined) ?? 0.5,
-    redaction: (r as Config['redaction'] | undefined) ?? defaultRedaction,
-    normalize: (n as boolean | undefined) ?? true,
+    injection: o.injection ?? DEFAULT_CONFIG.injection,
+    pii: o.pii ?? DEFAULT_CONFIG.pii,
+    secrets: o.secrets ?? DEFAULT_CONFIG.secrets,
+    threshold: o.threshold ?? DEFAULT_CONFIG.threshold,
+    redaction: o.redaction ?? DEFAULT_CONFIG.redaction,
+    normalize: o.normalize ?? DEFAULT_CONFIG.normalize,
   };
   configCache.set(options, config);
   lastOptions = options;

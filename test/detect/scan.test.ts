@@ -13,7 +13,10 @@ describe('scanText options', () => {
     [{ secrets: null }, "scanText: `secrets` must be one of 'block', 'redact', 'flag', 'off' (received null)"],
     [{ redaction: '[X]' }, 'scanText: `redaction` must be a function (type, detector) => string (received "[X]")'],
     [{ normalize: 'yes' }, 'scanText: `normalize` must be a boolean (received "yes")'],
-    [{ treshold: 0.5 }, 'scanText: unknown option `treshold`'],
+    [
+      { treshold: 0.5 },
+      'scanText: unknown option `treshold` (known options: injection, normalize, pii, redaction, secrets, threshold)',
+    ],
     [[], 'scanText: options must be an object (received an array)'],
   ];
   it.each(cases)('rejects %j', (options, message) => {

@@ -408,9 +408,12 @@ function gatedLanguages(text: string): Language[] {
   );
 }
 
-/** True when `text` passes the gate of another language than English (its script or its function words). */
-export function inOtherLanguage(text: string): boolean {
-  return gatedLanguages(text).length > 0;
+/** The languages other than English whose gate `text` passes (its script or its function words). */
+export type Languages = readonly Language[];
+
+/** The gated languages of `text`, to pass to {@link multilingualHits} (one gate pass per text). */
+export function languagesOf(text: string): Languages {
+  return gatedLanguages(text);
 }
 
 /**
@@ -455,9 +458,9 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
  * For example, `ignora todas las instrucciones anteriores.` gives one hit: an
  * `instruction_override` of weight 0.9 over its first 30 characters.
  */
-export function multilingualHits(text: string): InjectionHit[] {
+export function multilingualHits(text: string, languages: Languages = gatedLanguages(text)): InjectionHit[] {
   const hits: InjectionHit[] = [];
-  for (const lang of gatedLanguages(text)) {
+  for (const lang of languages) {
     eachFirstMatch(lang, text, (ri, m) => {
       const rule = lang.rules[ri] as Rule;
       const lead = m[0].length - m[0].trimStart().length;

@@ -44,7 +44,7 @@ import {
 import { RULES, type PhraseRule } from './injection-rules.js';
 import { adversarialSuffix, LEXICONS, STRUCTURE_RULES, tailWeirdness } from './injection-structure.js';
 import { MODEL } from './injection-weights.js';
-import { inOtherLanguage, multilingualHits } from './injection-i18n.js';
+import { languagesOf, multilingualHits } from './injection-i18n.js';
 
 export type { InjectionHit, InjectionType };
 
@@ -194,7 +194,8 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
     }
   };
   scanWords(leet, onWord, SINK_WORDS);
-  const foreign = readsAsOtherLanguage(leet);
+  const languages = languagesOf(leet);
+  const foreign = languages.length > 0 && readsAsOtherLanguage(leet);
   if (foreign) dropHashed();
   else scanChars(leet);
   runFoldRules(leet, fold, record);
@@ -213,7 +214,7 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   // Other languages' phrase rules (injection-i18n.ts) enter as one indicator: the log-odds
   // their hand-set weights add up to, so training scales them as a group.
   let lingual = 0;
-  for (const h of multilingualHits(leet)) {
+  for (const h of multilingualHits(leet, languages)) {
     hits.push(h);
     lingual -= Math.log(1 - Math.min(0.95, h.weight));
     keep *= 1 - h.weight;
@@ -263,15 +264,14 @@ function pushClassFeatures(classes: number, persuasion: boolean): void {
 }
 
 /**
- * True when `leet` reads as another language than English: the gate of another language
- * opens (injection-i18n.ts) and English function words are next to absent, or a fifth of the
- * text is letters outside ASCII. The development corpus has benign text in English only, so
+ * True, for a text where the gate of another language opened (injection-i18n.ts), when it
+ * reads as that language rather than English: English function words are next to absent,
+ * or a fifth of the text is letters outside ASCII. The development corpus has benign text in English only, so
  * a model could only learn there that any other language is an attack (and English attack
  * words such as "ignor" reading into Spanish or Italian). Such text is judged by the hand-set
  * rules of its language and of English instead (noisy-OR), in training and in use alike.
  */
 function readsAsOtherLanguage(leet: string): boolean {
-  if (!inOtherLanguage(leet)) return false;
   return (
     wordStats.common < 0.05 * wordStats.words || wordStats.words === 0 || foreignLetters(leet) >= 0.2 * leet.length
   );

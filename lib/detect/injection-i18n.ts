@@ -41,6 +41,8 @@ interface Language {
   all: RegExp;
   /** Space-separated script: matches begin at word starts. */
   words: boolean;
+  /** This language's bit in LEAD_BITS (1 << its index in LANGUAGES). */
+  bit: number;
   /** Canonical first characters (and first-two-character keys) a match can begin with. */
   leadOne: Set<number>;
   leadTwo: Set<number>;
@@ -294,7 +296,7 @@ function canon(code: number): number {
   return v;
 }
 
-function buildLanguage(v: Vocab): Language {
+function buildLanguage(v: Vocab, index: number): Language {
   const rules = buildRules(v);
   const body = rules.map((r, i) => `(?<r${i}>${expandPattern(r.src)})`).join('|');
   const all = new RegExp(v.script === 'words' ? `${START}(?:${body})` : body, 'uy');
@@ -316,6 +318,7 @@ function buildLanguage(v: Vocab): Language {
     rules: rules.map(({ id, type, weight }) => ({ id, type, weight })),
     all,
     words: v.script === 'words',
+    bit: 1 << index,
     leadOne,
     leadTwo,
   };
@@ -330,13 +333,13 @@ const LANGUAGES: Language[] = VOCABS.map(buildLanguage);
  */
 const LEAD_BITS = new Uint16Array(0x10000);
 if (LANGUAGES.length > 16) throw new Error('injection-i18n: more languages than LEAD_BITS has bits');
-LANGUAGES.forEach((lang, li) => {
-  for (const c of lang.leadOne) if (c <= 0xffff) LEAD_BITS[c] = (LEAD_BITS[c] as number) | (1 << li);
+for (const lang of LANGUAGES) {
+  for (const c of lang.leadOne) if (c <= 0xffff) LEAD_BITS[c] = (LEAD_BITS[c] as number) | lang.bit;
   for (const key of lang.leadTwo) {
     const c = Math.floor(key / 0x10000);
-    if (c <= 0xffff) LEAD_BITS[c] = (LEAD_BITS[c] as number) | (1 << li);
+    if (c <= 0xffff) LEAD_BITS[c] = (LEAD_BITS[c] as number) | lang.bit;
   }
-});
+}
 /** True when no match of language `bit` can begin with canonical character `c`. */
 function cannotLead(c: number, bit: number): boolean {
   return c <= 0xffff && ((LEAD_BITS[c] as number) & bit) === 0;
@@ -441,7 +444,7 @@ export function languagesOf(text: string): Languages {
  * of their literal starts, found by a table lookup per character.
  */
 function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: RegExpExecArray) => void): void {
-  const bit = 1 << LANGUAGES.indexOf(lang);
+  const { bit } = lang;
   const seen = new Uint8Array(lang.rules.length);
   let left = lang.rules.length;
   const re = lang.all;

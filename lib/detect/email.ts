@@ -76,8 +76,11 @@ function localStart(text: string, at: number): number {
   while (s < at && "'`*.".includes(text[s] as string)) s++;
   const local = text.slice(s, at);
   if (local.length === 0 || local.endsWith('.') || local.includes('..')) return -1;
-  // `"a"@x`, `a(b)@x` and `a\@x`: a quoted string or comment that dot-atom cannot hold.
-  if (s > 0 && '"\\)]'.includes(text[s - 1] as string)) return -1;
+  // `"a"b@x`, `a(b)c@x` and `a\@x`: a quoted string or comment glued to the local part, which
+  // dot-atom cannot hold. A quote that opens a string (`"to": "a@x"`, JSON and code) is not one.
+  const before = s > 0 ? (text[s - 1] as string) : '';
+  if ('\\)]'.includes(before) && before !== '') return -1;
+  if (before === '"' && s > 1 && isLocalChar(text, s - 2)) return -1;
   return s;
 }
 

@@ -70,9 +70,13 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['email', 'ops+alerts@corp.example.com is the list', 'ops+alerts@corp.example.com'],
       ['email', "o'brien@example.ie signed", "o'brien@example.ie"],
       ['email', 'x_y!z@mail.example.org', 'x_y!z@mail.example.org'],
+      ['email', '{"to": "ann.lee@example.com", "cc": []}', 'ann.lee@example.com'],
+      ['email', "send('bo@example.net')", 'bo@example.net'],
+      ['email', 'reply to "kim@example.co.uk" today', 'kim@example.co.uk'],
     ],
     nearMisses: [
       ['quoted local part with a space', 'mail "quoted"@x.com'],
+      ['quoted string glued to the local part', 'mail "odd"part@x.com'],
       ['no top-level domain', 'user@localhost is local'],
       ['one-letter TLD', 'x@y.c'],
       ['empty domain label', 'ann@.example.com'],

@@ -41,6 +41,36 @@ const orNull =
     v === null || check(v);
 const anyValue: FieldCheck = () => true;
 
+const TOOL_CALL_MESSAGE =
+  'Each tool call must be `{ id, type: "function", function: { name, arguments } }` with string values.';
+
+/**
+ * A message's `tool_calls` (only reachable when tools are allowed): the shape OpenAI defines,
+ * strings where the provider reads text, so every one of them can be screened and counted.
+ */
+function checkToolCalls(calls: unknown, i: number): SchemaViolation | undefined {
+  if (!Array.isArray(calls)) return { message: '`tool_calls` must be an array.', param: `messages[${i}].tool_calls` };
+  for (let c = 0; c < calls.length; c++) {
+    const call = calls[c] as unknown;
+    const fn = isObject(call) ? call.function : undefined;
+    const ok =
+      isObject(call) &&
+      typeof call.id === 'string' &&
+      call.type === 'function' &&
+      isObject(fn) &&
+      typeof fn.name === 'string' &&
+      typeof fn.arguments === 'string';
+    if (!ok) return { message: TOOL_CALL_MESSAGE, param: `messages[${i}].tool_calls[${c}]` };
+    for (const key in call)
+      if (Object.prototype.hasOwnProperty.call(call, key) && key !== 'id' && key !== 'type' && key !== 'function')
+        return unknownField(`messages[${i}].tool_calls[${c}].${key}`);
+    for (const key in fn)
+      if (Object.prototype.hasOwnProperty.call(fn, key) && key !== 'name' && key !== 'arguments')
+        return unknownField(`messages[${i}].tool_calls[${c}].function.${key}`);
+  }
+  return undefined;
+}
+
 function unknownField(path: string): SchemaViolation {
   const named = SAFE_FIELD.test(path);
   return {
@@ -104,9 +134,9 @@ export function compileChatSchema(
   // Params are built only for a violation: a valid body allocates no strings.
   const badContent = (i: number): SchemaViolation => ({ message: contentMessage, param: `messages[${i}].content` });
 
-  function checkContent(content: unknown, i: number, toolCallMessage: boolean): SchemaViolation | undefined {
+  function checkContent(content: unknown, i: number, mayBeNull: boolean): SchemaViolation | undefined {
     if (typeof content === 'string') return undefined;
-    if (content === null && toolCallMessage) return undefined;
+    if (content === null && mayBeNull) return undefined;
     if (!Array.isArray(content) || content.length === 0) return badContent(i);
     for (let j = 0; j < content.length; j++) {
       const part = content[j] as unknown;
@@ -126,13 +156,21 @@ export function compileChatSchema(
   function checkMessage(m: unknown, i: number): SchemaViolation | undefined {
     if (!isObject(m)) return { message: 'Each message must be an object.', param: `messages[${i}]` };
     if (typeof m.role !== 'string' || !roles.has(m.role)) return { message: roleMessage, param: `messages[${i}].role` };
-    const toolCallMessage = o.allowTools && m.role === 'assistant' && Array.isArray(m.tool_calls);
-    const bad = checkContent(m.content, i, toolCallMessage);
+    // An assistant turn that called tools or refused may have no content, as OpenAI sends it.
+    const noContent =
+      m.role === 'assistant' && ((o.allowTools && Array.isArray(m.tool_calls)) || typeof m.refusal === 'string');
+    const bad = checkContent(m.content, i, noContent);
     if (bad) return bad;
     if (m.name !== undefined && (typeof m.name !== 'string' || !NAME.test(m.name)))
       return { message: '`name` must be 1-64 letters, digits, `_` or `-`.', param: `messages[${i}].name` };
     if (m.refusal !== undefined && m.refusal !== null && typeof m.refusal !== 'string')
       return { message: '`refusal` must be a string or null.', param: `messages[${i}].refusal` };
+    if (m.tool_call_id !== undefined && typeof m.tool_call_id !== 'string')
+      return { message: '`tool_call_id` must be a string.', param: `messages[${i}].tool_call_id` };
+    if (m.tool_calls !== undefined) {
+      const badCall = checkToolCalls(m.tool_calls, i);
+      if (badCall) return badCall;
+    }
     // `for…in` kept to own keys visits what `Object.keys` lists, in its order, without an array.
     for (const key in m)
       if (Object.prototype.hasOwnProperty.call(m, key) && !messageFields.has(key))

@@ -1,4 +1,5 @@
 import { estimateTokens } from '../detect/tokens.js';
+import { forEachText, type TextField } from './message-text.js';
 
 // The slice of OpenAI's Chat Completions wire format this package reads and writes.
 // Kept here rather than imported from `openai` so that any SDK major (5, 6, 7) fits.
@@ -77,14 +78,20 @@ export interface LLMClient {
 export const MESSAGE_OVERHEAD_TOKENS = 4;
 
 /**
- * Estimated prompt tokens of a message list. Tolerates what a client may have sent before
+ * Estimated prompt tokens of a message list: every text the provider reads (content, refusal,
+ * name, tool calls), as validatePrompt screens them. Tolerates what a client may have sent before
  * validation (entries that are not messages count as nothing).
  */
 export function estimatePromptTokens(messages: readonly unknown[]): number {
   let tokens = 0;
+  const count = (_field: TextField, _sub: number, text: string): void => {
+    tokens += estimateTokens(text);
+  };
   for (const m of messages)
-    if (typeof m === 'object' && m !== null)
-      tokens += estimateTokens(contentText((m as ChatMessage).content)) + MESSAGE_OVERHEAD_TOKENS;
+    if (typeof m === 'object' && m !== null) {
+      forEachText(m as Record<string, unknown>, count);
+      tokens += MESSAGE_OVERHEAD_TOKENS;
+    }
   return tokens;
 }
 

@@ -2,9 +2,11 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { body } from 'express-validator';
 import { estimateTokens } from '../detect/tokens.js';
 import { scanText } from '../detect/scan.js';
-import type { DetectorAction, Finding } from '../detect/types.js';
+import type { DetectorAction, Finding, ScanResult } from '../detect/types.js';
 import { ShieldError } from '../core/errors.js';
-import { MESSAGE_OVERHEAD_TOKENS, requestMessages, type ChatMessage, type TextPart } from '../core/openai-types.js';
+import { MESSAGE_OVERHEAD_TOKENS, requestMessages, type ChatMessage } from '../core/openai-types.js';
+import { forEachText, textParam, withTexts, type TextField } from '../core/message-text.js';
+import { jsonStringsText, mapJsonStrings, parseJson } from '../core/json-strings.js';
 import { compileChatSchema, type SchemaViolation } from '../core/chat-schema.js';
 import { checkOptions, is, type Check } from '../core/options.js';
 import { resolveModeration, type ModerationOption, type Moderator } from '../core/moderation.js';
@@ -71,54 +73,60 @@ const rulesCheck: Check = (v) =>
 
 type ScanConfig = { injection: DetectorAction; pii: DetectorAction; secrets: DetectorAction; threshold: number };
 
-/** One scanned piece of text: where it is in the request, for `param`, and its sanitized text once scanned. */
+/**
+ * One screened text of a message (see core/message-text.ts): where it is, for `param`; `raw`
+ * as the client sent it, `text` as screened (tool-call arguments that are JSON are screened as
+ * their decoded strings) and `clean`, once screened, what is sent on (`undefined` drops it).
+ */
 interface Segment {
   index: number;
-  part: number | null;
+  field: TextField;
+  sub: number;
   role: string;
+  raw: string;
   text: string;
-  clean: string;
+  clean: string | undefined;
 }
 
 function segmentsOf(messages: ChatMessage[]): Segment[] {
-  // Sized first: pushing onto [] would allocate room for 17 segments for the usual one.
-  let count = 0;
-  for (const m of messages)
-    if (typeof m.content === 'string') count++;
-    else if (Array.isArray(m.content)) for (const p of m.content) if (p.type === 'text') count++;
-  const out = new Array<Segment>(count);
-  let k = 0;
+  const out: Segment[] = [];
   for (let index = 0; index < messages.length; index++) {
     const m = messages[index]!;
-    if (typeof m.content === 'string') out[k++] = { index, part: null, role: m.role, text: m.content, clean: '' };
-    else if (Array.isArray(m.content))
-      for (let part = 0; part < m.content.length; part++) {
-        const p = m.content[part]!;
-        if (p.type === 'text') out[k++] = { index, part, role: m.role, text: p.text, clean: '' };
-      }
+    forEachText(m, (field, sub, raw) => {
+      out.push({ index, field, sub, role: m.role, raw, text: screenedText(field, raw), clean: raw });
+    });
   }
   return out;
 }
 
-const paramOf = (s: Segment) =>
-  s.part === null ? `messages[${s.index}].content` : `messages[${s.index}].content[${s.part}].text`;
-
-/**
- * The sanitized text of one slot. Segments are in slot order, so the one at `k` is the
- * slot asked for unless an async rule changed the client's messages meanwhile; then it is
- * looked up (undefined when the slot is new), as a map by slot would.
- */
-function cleanAt(segments: Segment[], k: number, index: number, part: number | null): string | undefined {
-  const s = segments[k];
-  if (s !== undefined && s.index === index && s.part === part) return s.clean;
-  for (const other of segments) if (other.index === index && other.part === part) return other.clean;
-  return undefined;
+/** Tool-call arguments are read as a tool would read them: JSON decoded, escapes and all. */
+function screenedText(field: TextField, raw: string): string {
+  if (field !== 'tool_call.arguments') return raw;
+  const parsed = parseJson(raw);
+  return (parsed && jsonStringsText(parsed.value)) ?? raw;
 }
 
 /**
- * The messages with their sanitized text, as new objects: the client's objects are not
- * reused (non-text parts, passed on unscanned, are). Walks the segments alongside the
- * messages instead of keying a map by slot.
+ * What is sent on for a screened segment, given its scan. Content is sent as screened (normalized,
+ * redacted). The other fields keep their bytes unless something in them was redacted: a name is
+ * then dropped (it is optional and a placeholder is not a valid name), JSON arguments are
+ * redacted string by string so they stay JSON, any other field becomes its redacted text.
+ */
+function cleanOf(s: Segment, result: ScanResult, redactOnly: ScanConfig): string | undefined {
+  if (s.field === 'content' || s.field === 'part' || s.field === 'refusal') return result.redacted;
+  if (!result.findings.some((f) => f.action === 'redact')) return s.raw;
+  if (s.field === 'name') return undefined;
+  if (s.field === 'tool_call.arguments' && s.text !== s.raw)
+    return mapJsonStrings(s.raw, (v) => scanText(v, redactOnly).redacted) ?? result.redacted;
+  return result.redacted;
+}
+
+const paramOf = (s: Segment) => textParam(s.index, s.field, s.sub);
+
+/**
+ * The messages with their sanitized texts, as new objects: the client's objects are not
+ * reused (non-text parts, passed on unscanned, are). Segments are in message order, so each
+ * message's are read from where the previous one's ended.
  */
 function rebuild(messages: ChatMessage[], segments: Segment[]): ChatMessage[] {
   const out = new Array<ChatMessage>(messages.length);
@@ -126,20 +134,16 @@ function rebuild(messages: ChatMessage[], segments: Segment[]): ChatMessage[] {
   for (let index = 0; index < messages.length; index++) {
     // A hole (only an async rule could make one) stays a hole, as with `map`.
     if (!(index in messages)) continue;
+    while (k < segments.length && segments[k]!.index < index) k++;
+    const first = k;
+    while (k < segments.length && segments[k]!.index === index) k++;
+    const own = segments.slice(first, k);
     const m = messages[index]!;
-    if (typeof m.content === 'string') {
-      out[index] = { ...m, content: cleanAt(segments, k++, index, null)! };
-    } else if (!Array.isArray(m.content)) {
-      out[index] = { ...m };
-    } else {
-      const parts = new Array<TextPart>(m.content.length);
-      for (let part = 0; part < m.content.length; part++) {
-        if (!(part in m.content)) continue;
-        const p = m.content[part]!;
-        parts[part] = p.type === 'text' ? ({ ...p, text: cleanAt(segments, k++, index, part)! } as TextPart) : p;
-      }
-      out[index] = { ...m, content: parts };
-    }
+    // A slot an async rule added after screening was never screened: it is sent empty.
+    out[index] = withTexts(m, (field, sub) => {
+      const s = own.find((o) => o.field === field && o.sub === sub);
+      return s === undefined ? '' : s.clean;
+    });
   }
   return out;
 }
@@ -147,7 +151,7 @@ function rebuild(messages: ChatMessage[], segments: Segment[]): ChatMessage[] {
 /** The sanitized texts joined, for the checks that read the messages together. */
 function joinClean(segments: Segment[], separator: string): string {
   let text = segments[0]?.clean ?? '';
-  for (let k = 1; k < segments.length; k++) text += separator + segments[k]!.clean;
+  for (let k = 1; k < segments.length; k++) text += separator + (segments[k]!.clean ?? '');
   return text;
 }
 
@@ -166,7 +170,7 @@ function seams(segments: Segment[]): { text: string; ends: number[]; at: Segment
   const at: Segment[] = [];
   const add = (a: Segment, b: Segment): void => {
     if (text.length > 0) text += '\n\n';
-    text += a.clean.slice(-SEAM_WINDOW) + b.clean.slice(0, SEAM_WINDOW);
+    text += (a.clean ?? '').slice(-SEAM_WINDOW) + (b.clean ?? '').slice(0, SEAM_WINDOW);
     ends.push(text.length);
     at.push(b);
   };
@@ -196,7 +200,7 @@ function findSplitInjection(segments: Segment[], scan: ScanConfig): { hit: Findi
     for (const s of segments) {
       if (offset >= joined.end) break;
       where = s;
-      offset += s.clean.length + 1;
+      offset += (s.clean ?? '').length + 1;
     }
     return { hit: joined, where };
   }
@@ -255,6 +259,8 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   };
   // The split-injection check reads the messages together for injection only.
   const joinedScan: ScanConfig = { ...scan, pii: 'off', secrets: 'off' };
+  // JSON arguments are redacted value by value after the whole was screened.
+  const redactOnly: ScanConfig = { ...scan, injection: 'off' };
   const limits: SizeLimits = { maxChars, maxTokens };
   const later: LaterChecks = { rules: [...(opts.rules ?? [])], moderate };
   const checkChatBody = compileChatSchema({
@@ -292,7 +298,7 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
         );
         for (const f of found) if (f.action === 'block') return refusalFor(f, paramOf(s));
       }
-      s.clean = result.redacted;
+      s.clean = cleanOf(s, result, redactOnly);
     }
     // An injection split over several messages or parts is only visible when they are read together.
     if (segments.length > 1 && scan.injection !== 'off') {
@@ -381,16 +387,16 @@ function sizeRefusal(limits: SizeLimits, messages: ChatMessage[], segments: Segm
   // estimateTokens never counts more tokens than a text has characters: when even that
   // bound fits, no text can be refused for its tokens, and none is estimated.
   let bound = tokens;
-  for (const s of segments) bound += s.text.length;
+  for (const s of segments) bound += s.raw.length;
   const estimate = bound > maxTokens;
   for (const s of segments) {
-    chars += s.text.length;
+    chars += s.raw.length;
     if (chars > maxChars)
       return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxChars} characters.`, {
         param: paramOf(s),
       });
     if (!estimate) continue;
-    tokens += estimateTokens(s.text);
+    tokens += estimateTokens(s.raw);
     if (tokens > maxTokens)
       return new ShieldError(400, 'prompt_too_long', `The prompt is longer than ${maxTokens} tokens.`, {
         param: paramOf(s),
@@ -404,7 +410,7 @@ async function screenAsync(later: LaterChecks, ctx: Screening): Promise<ShieldEr
   const { req, state, segments } = ctx;
   for (const s of segments) {
     for (const rule of later.rules) {
-      const verdict = await rule({ text: s.clean, role: s.role, index: s.index, req });
+      const verdict = await rule({ text: s.clean ?? '', role: s.role, index: s.index, req });
       if (!verdict) continue;
       const ruleAction = verdict.action ?? 'block';
       recordFindings(state, [{ stage: 'input', detector: 'rule', type: verdict.type, action: ruleAction }]);

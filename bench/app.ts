@@ -108,6 +108,11 @@ app.get('/__alloc/start', (_req, res) => {
 app.get('/__alloc/stop', (_req, res) => {
   inspector.post('HeapProfiler.stopSampling', (_err, result) => res.json(result));
 });
+// CPU time this process has used, read before and after a fixed-rate round by run.ts.
+app.get('/__cpu', (_req, res) => {
+  res.json(process.cpuUsage());
+});
+
 app.get('/__heap', (_req, res) => {
   (globalThis as { gc?: () => void }).gc?.();
   res.json(process.memoryUsage());

@@ -1,4 +1,7 @@
 // npm run bench: the shield's cost, as ratios against a baseline measured in the same run.
+//   0. CPU per request at a fixed rate (RATE req/s, default 200), many short alternating rounds
+//      (CPU_ROUNDS, default 12, of CPU_SECONDS, default 3): the median ratio and its spread, and the
+//      baseline's own round-to-round spread, which says whether the machine is quiet enough to trust
 //   1. throughput and latency: the llmShield preset (everything on) vs a bare Express + openai SDK
 //      proxy, same upstream, interleaved A B A B; app, upstream and load generator in separate processes
 //   2. streaming: time to first byte and total time of a 500-chunk stream with and without filterOutput
@@ -23,6 +26,11 @@ const { scanText } = (await import(built)) as typeof Scan;
 const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const DURATION = Number(process.env.DURATION ?? 5);
 const MEM_REQUESTS = Number(process.env.MEM_REQUESTS ?? 100_000);
+const RATE = Number(process.env.RATE ?? 200);
+const CPU_ROUNDS = Number(process.env.CPU_ROUNDS ?? 12);
+const CPU_SECONDS = Number(process.env.CPU_SECONDS ?? 3);
+// A baseline whose own rounds differ by more than this is measured on a machine too busy to trust.
+const BUSY_SPREAD = 0.1;
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 const children: ChildProcess[] = [];
@@ -61,8 +69,12 @@ interface LoadResult {
   non2xx: number;
   errors: number;
 }
-async function load(port: number, opts: { connections: number; duration: number; key?: string }): Promise<LoadResult> {
+async function load(
+  port: number,
+  opts: { connections: number; duration: number; key?: string; overallRate?: number },
+): Promise<LoadResult & { requests: number }> {
   const result = await autocannon({
+    ...(opts.overallRate ? { overallRate: opts.overallRate } : {}),
     url: `http://127.0.0.1:${port}/v1/chat/completions`,
     method: 'POST',
     connections: opts.connections,
@@ -76,6 +88,59 @@ async function load(port: number, opts: { connections: number; duration: number;
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    requests: result.requests.total,
+  };
+}
+
+async function getJson<T>(port: number, path: string): Promise<T> {
+  const body = await new Promise<string>((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path }, (res) => {
+        let s = '';
+        res.on('data', (d) => (s += d));
+        res.on('end', () => resolve(s));
+      })
+      .on('error', reject);
+  });
+  return JSON.parse(body) as T;
+}
+
+/** CPU microseconds the app process spent per request over one fixed-rate round. */
+async function cpuRound(port: number): Promise<number> {
+  type Cpu = { user: number; system: number };
+  const before = await getJson<Cpu>(port, '/__cpu');
+  const r = await load(port, { connections: 8, duration: CPU_SECONDS, overallRate: RATE });
+  const after = await getJson<Cpu>(port, '/__cpu');
+  return (after.user - before.user + after.system - before.system) / Math.max(1, r.requests);
+}
+
+/** Quartiles-free spread for a handful of rounds: (max - min) / median. */
+const spread = (xs: number[]) => (Math.max(...xs) - Math.min(...xs)) / median(xs);
+
+/**
+ * CPU per request of the shield against the bare proxy at the same fixed rate, in alternating
+ * rounds (A B, then B A, so drift over the run falls on both). The ratio of each adjacent pair
+ * is what is summarised: pairs share the machine's state of the moment.
+ */
+async function cpuPerRequest(bare: { port: number }, shield: { port: number }) {
+  const bareUs: number[] = [];
+  const shieldUs: number[] = [];
+  for (let r = 0; r < CPU_ROUNDS; r++) {
+    const order = r % 2 === 0 ? [bare, shield] : [shield, bare];
+    for (const app of order) (app === bare ? bareUs : shieldUs).push(await cpuRound(app.port));
+  }
+  const ratios = bareUs.map((b, i) => shieldUs[i]! / b);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.round(f * (sorted.length - 1)))]!;
+  return {
+    rate: RATE,
+    rounds: CPU_ROUNDS,
+    bareUsPerRequest: median(bareUs),
+    shieldUsPerRequest: median(shieldUs),
+    ratio: median(ratios),
+    ratioQuartiles: [q(0.25), q(0.75)] as const,
+    baselineSpread: spread(bareUs),
+    tooBusy: spread(bareUs) > BUSY_SPREAD,
   };
 }
 
@@ -94,6 +159,14 @@ async function throughput(upstreamUrl: string) {
     await load(bare.port, { connections: 16, duration: 3 });
     await load(shield.port, { connections: 16, duration: 3 });
   }
+  const cpu = await cpuPerRequest(bare, shield);
+  console.log(
+    `  CPU per request at ${cpu.rate} req/s: bare ${fmt(cpu.bareUsPerRequest, 0)} µs, shield ${fmt(cpu.shieldUsPerRequest, 0)} µs, ratio ${fmt(cpu.ratio)} (quartiles ${fmt(cpu.ratioQuartiles[0])}–${fmt(cpu.ratioQuartiles[1])}, ${cpu.rounds} rounds)`,
+  );
+  console.log(
+    `  baseline spread ${fmt(cpu.baselineSpread * 100, 1)}% between rounds` +
+      (cpu.tooBusy ? ` — over ${BUSY_SPREAD * 100}%: this machine is too busy to trust these ratios` : ''),
+  );
   const rounds: Array<{ bare: LoadResult; shield: LoadResult }> = [];
   for (let r = 0; r < ROUNDS; r++) {
     const a = await load(bare.port, { connections: 16, duration: DURATION });
@@ -114,6 +187,7 @@ async function throughput(upstreamUrl: string) {
   shield.child.kill();
   const ratio = mean(rounds.map((r) => r.shield.rps)) / mean(rounds.map((r) => r.bare.rps));
   return {
+    cpu,
     bareRps: mean(rounds.map((r) => r.bare.rps)),
     shieldRps: mean(rounds.map((r) => r.shield.rps)),
     ratio,
@@ -223,18 +297,7 @@ function scanning() {
 
 async function memory(upstreamUrl: string) {
   const app = await start('./app.ts', ['shield'], { UPSTREAM_URL: upstreamUrl, KEYS: '10000' }, ['--expose-gc']);
-  const heap = async () => {
-    const body = await new Promise<string>((resolve, reject) => {
-      http
-        .get({ host: '127.0.0.1', port: app.port, path: '/__heap' }, (res) => {
-          let s = '';
-          res.on('data', (d) => (s += d));
-          res.on('end', () => resolve(s));
-        })
-        .on('error', reject);
-    });
-    return (JSON.parse(body) as { heapUsed: number }).heapUsed / 1024 / 1024;
-  };
+  const heap = async () => (await getJson<{ heapUsed: number }>(app.port, '/__heap')).heapUsed / 1024 / 1024;
   const hit = (amount: number, offset: number) =>
     autocannon({
       url: `http://127.0.0.1:${app.port}/v1/chat/completions`,
@@ -269,7 +332,7 @@ async function main() {
   const upstream = await start('./upstream.ts', []);
   const upstreamUrl = `http://127.0.0.1:${upstream.port}/v1`;
 
-  console.log('\n1. Throughput: llmShield (all on) vs bare Express + openai SDK');
+  console.log('\n1. CPU per request and throughput: llmShield (all on) vs bare Express + openai SDK');
   const tp = await throughput(upstreamUrl);
   console.log(
     `  ratio ${fmt(tp.ratio)} (median round ${fmt(tp.medianRoundRatio)}), bare ${fmt(tp.bareRps, 0)} req/s, shield ${fmt(tp.shieldRps, 0)} req/s`,

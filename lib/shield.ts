@@ -1,5 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { fixedHeaders } from './core/fixed-headers.js';
 import { chain } from './core/chain.js';
 import { ShieldError } from './core/errors.js';
 import type { LLMClient } from './core/openai-types.js';
@@ -137,7 +138,7 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
   const chatChain = chain(chat);
   router.use(
     chain([
-      helmet(API_SECURITY_HEADERS),
+      fixedHeaders(helmet(API_SECURITY_HEADERS)),
       ...(opts.audit === false ? [] : [auditLog(opts.audit ?? {})]),
       function chatCompletions(req: Request, res: Response, next: NextFunction) {
         if (isChatCompletions(req)) return chatChain(req, res, next);

@@ -238,4 +238,37 @@ describe('Redis keys on a cluster', () => {
     for (const p of principals) statuses.push((await post(app2, p.key)).status);
     expect(statuses).toEqual([...Array(18).fill(200), ...Array(6).fill(429)]);
   });
+
+  for (const kind of ['node-redis', 'ioredis'] as const)
+    it(`a master that stops answering (${kind}) gives 503 within redisTimeoutMs for its keys only`, async () => {
+      const prefix = uniquePrefix(`cluster-pause-${kind}`);
+      const redis = await clients[kind]();
+      const app = limitedApp(
+        rateLimitByKey({ limit: 100, redis, prefix, redisTimeoutMs: 300 }),
+        createMockLLM(),
+        auth(),
+      );
+      // Which master holds which principal's counter: the one that gains a key on its first request.
+      const home = new Map<string, number>();
+      for (const p of principals) {
+        const before = (await keysByMaster(prefix)).map((k) => k.length);
+        expect((await post(app, p.key)).status).toBe(200);
+        const after = (await keysByMaster(prefix)).map((k) => k.length);
+        home.set(
+          p.key,
+          after.findIndex((n, i) => n > before[i]!),
+        );
+      }
+      const paused = home.get(principals[0]!.key)!;
+      const elsewhere = principals.find((p) => home.get(p.key) !== paused)!;
+      await masters[paused]!.sendCommand(['CLIENT', 'PAUSE', '1500', 'ALL']);
+      const started = Date.now();
+      const stuck = await post(app, principals[0]!.key);
+      expect(stuck.status).toBe(503);
+      expect(stuck.body.error.code).toBe('service_unavailable');
+      expect(Date.now() - started).toBeLessThan(1200);
+      expect((await post(app, elsewhere.key)).status).toBe(200);
+      // Once the master answers again, so do its keys.
+      await vi.waitFor(async () => expect((await post(app, principals[0]!.key)).status).toBe(200), { timeout: 5_000 });
+    });
 });

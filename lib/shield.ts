@@ -28,7 +28,7 @@ export interface LLMShieldOptions {
   keys: ApiKeyAuthOptions['keys'];
   /** Body size limit for the JSON parser. Default `'100kb'`. */
   bodyLimit?: string | number;
-  /** A connected node-redis or ioredis client for `rateLimitByKey` (limits shared by every process on it). `rateLimit.redis` wins. */
+  /** A connected node-redis or ioredis client, single node or cluster, for `rateLimitByKey` (limits shared by every process on it). `rateLimit.redis` wins. */
   redis?: RedisClientLike;
   /** `auditLog` options, or `false` to leave it out. */
   audit?: AuditLogOptions | false;

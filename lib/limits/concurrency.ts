@@ -4,7 +4,7 @@
 // of staying taken forever, which a plain counter would do.
 
 import { randomBytes } from 'node:crypto';
-import { luaScript, type RedisRunner } from './redis.js';
+import { luaScript, slotKey, type RedisRunner } from './redis.js';
 
 export interface Slot {
   /** Frees the slot; safe to call more than once (only the first call counts). */
@@ -68,7 +68,7 @@ const RENEW = luaScript(`
   return renewed
 `);
 
-/** The shared store: leases of `leaseMs`, renewed every third of a lease while held. */
+/** The shared store: one sorted set per key (`prefix{id}`); leases of `leaseMs`, renewed every third of a lease while held. */
 export class RedisConcurrencyStore implements ConcurrencyStore {
   constructor(
     private readonly redis: RedisRunner,
@@ -77,7 +77,7 @@ export class RedisConcurrencyStore implements ConcurrencyStore {
   ) {}
 
   async acquire(id: string, max: number): Promise<{ slot: Slot | null; inFlight: number }> {
-    const key = this.prefix + id;
+    const key = slotKey(this.prefix, id);
     const member = randomBytes(12).toString('hex');
     const reply = (await this.redis.run(ACQUIRE, key, [max, this.leaseMs, member])) as [number, number];
     const inFlight = Number(reply[1]);
@@ -96,7 +96,7 @@ export class RedisConcurrencyStore implements ConcurrencyStore {
       released = true;
       clearInterval(timer);
       // If Redis is unreachable now, the lease expires by itself.
-      this.redis.send(['ZREM', key, member]).catch(() => undefined);
+      this.redis.send(['ZREM', key, member], key).catch(() => undefined);
     };
     return { slot: { release }, inFlight };
   }

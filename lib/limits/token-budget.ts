@@ -4,7 +4,7 @@
 // in a fresh window would hand out tokens that were never reserved there).
 
 import { randomBytes } from 'node:crypto';
-import { luaScript, type RedisRunner } from './redis.js';
+import { luaScript, slotKey, type RedisRunner } from './redis.js';
 
 export interface Reservation {
   ok: boolean;
@@ -114,7 +114,7 @@ const SETTLE = luaScript(`
   return 1
 `);
 
-/** The shared store: one hash per key and window, updated only by Lua scripts (atomic). */
+/** The shared store: one hash per key and window (`prefix{id}`), updated only by Lua scripts (atomic). */
 export class RedisTokenBudgetStore implements TokenBudgetStore {
   constructor(
     private readonly redis: RedisRunner,
@@ -122,17 +122,17 @@ export class RedisTokenBudgetStore implements TokenBudgetStore {
   ) {}
 
   async reserve(id: string, amount: number, limit: number, windowMs: number): Promise<Reservation> {
-    const reply = (await this.redis.run(RESERVE, this.prefix + id, [amount, limit, windowMs, newWindowId()])) as [
-      number,
-      number,
-      number,
-      string,
-    ];
+    const reply = (await this.redis.run(RESERVE, slotKey(this.prefix, id), [
+      amount,
+      limit,
+      windowMs,
+      newWindowId(),
+    ])) as [number, number, number, string];
     return { ok: Number(reply[0]) === 1, used: Number(reply[1]), resetMs: Number(reply[2]), window: String(reply[3]) };
   }
 
   async settle(id: string, delta: number, window: string, windowMs: number): Promise<void> {
     if (delta === 0) return;
-    await this.redis.run(SETTLE, this.prefix + id, [delta, window, windowMs, newWindowId()]);
+    await this.redis.run(SETTLE, slotKey(this.prefix, id), [delta, window, windowMs, newWindowId()]);
   }
 }

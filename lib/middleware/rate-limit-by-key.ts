@@ -46,9 +46,12 @@ export interface RateLimitByKeyOptions {
    * and the most reserved when it does. Default 4096.
    */
   maxCompletionTokens?: number;
-  /** A connected node-redis (v4/v5) or ioredis client: every limit is then shared by all processes on that Redis. */
+  /**
+   * A connected node-redis (v4/v5) or ioredis client, single node or cluster (`createCluster()`,
+   * ioredis `Cluster`): every limit is then shared by all processes on that Redis.
+   */
   redis?: RedisClientLike;
-  /** Prefix of every Redis key. Default `'llm-shield:'`. */
+  /** Prefix of every Redis key (`<prefix>req:{<digest>}`, `tok:`, `conc:`). Default `'llm-shield:'`. */
   prefix?: string;
   /** How long a Redis command may take before the store counts as unavailable, ms. Default 1000. */
   redisTimeoutMs?: number;

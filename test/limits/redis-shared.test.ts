@@ -285,7 +285,7 @@ describe('concurrency slots in Redis', () => {
     // A slot held by a "crashed" process: its lease (score) already in the past.
     const { createHash } = await import('node:crypto');
     const id = createHash('sha256').update('id:team-a').digest('hex').slice(0, 32);
-    await admin.sendCommand(['ZADD', `${p}conc:${id}`, '1', 'dead-lease']);
+    await admin.sendCommand(['ZADD', `${p}conc:{${id}}`, '1', 'dead-lease']);
     const app = limitedApp(rateLimitByKey({ concurrency: 1, redis, prefix: p }));
     expect((await post(app)).status).toBe(200);
   });
@@ -316,7 +316,7 @@ describe('no raw key in Redis', () => {
     const secrets = [CLIENT_KEY, OTHER_KEY, 'team-a', '127.0.0.1', '::ffff'];
     for (const key of everything) for (const s of secrets) expect(key).not.toContain(s);
     for (const key of ours) {
-      expect(key).toMatch(new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(req|tok|conc):[0-9a-f]{32}$`));
+      expect(key).toMatch(new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(req|tok|conc):\\{[0-9a-f]{32}\\}$`));
       const type = String(await admin.sendCommand(['TYPE', key]));
       const dump =
         type === 'hash'

@@ -26,6 +26,8 @@ export interface LLMShieldOptions {
   systemPrompt?: string;
   /** Client keys, as for `apiKeyAuth`. Required. */
   keys: ApiKeyAuthOptions['keys'];
+  /** `apiKeyAuth`'s other options (`failedAttempts`, `verifyTimeoutMs`, …). Authentication cannot be left out. */
+  auth?: Omit<ApiKeyAuthOptions, 'keys'>;
   /** Body size limit for the JSON parser. Default `'100kb'`. */
   bodyLimit?: string | number;
   /** A connected node-redis or ioredis client, single node or cluster, for `rateLimitByKey` (limits shared by every process on it). `rateLimit.redis` wins. */
@@ -89,6 +91,7 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     allowedModels: is.stringArray,
     systemPrompt: is.nonEmptyString,
     keys: is.any,
+    auth: is.object,
     redis: redisClientProblem,
     bodyLimit: bodyLimitCheck,
     audit: optionsOrFalse,
@@ -116,7 +119,8 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
           filter,
         );
   const models = [...new Set(opts.allowedModels ?? [opts.model, ...((opts.llm && opts.llm.fallbackModels) || [])])];
-  const auth = apiKeyAuth({ keys: opts.keys });
+  // Failed key attempts are counted in the same Redis as the limits, when one is given.
+  const auth = apiKeyAuth({ ...(opts.redis ? { redis: opts.redis } : {}), ...opts.auth, keys: opts.keys });
 
   const router = Router();
   const chat = [

@@ -5,18 +5,58 @@ import { estimatePromptTokens, requestMessages } from '../core/openai-types.js';
 
 const MAX_CHOICES = 128;
 
+/** A Chat Completions body's expected cost, in parts. */
+export interface TokenParts {
+  /** Estimated prompt tokens. */
+  prompt: number;
+  /** Completion tokens per choice: what the client asked for, clamped to the cap; the cap when it asked nothing. */
+  completion: number;
+  /** Choices asked for (`n`), at least 1. */
+  choices: number;
+}
+
+/** The completion limit a body asks for: `max_completion_tokens`, else `max_tokens`, when a positive integer. */
+function askedCompletion(b: Record<string, unknown>): number | undefined {
+  return [b.max_completion_tokens, b.max_tokens].find((v) => Number.isSafeInteger(v) && (v as number) > 0) as
+    number | undefined;
+}
+
+/** The parts of `estimateRequestTokens`; any body gives an answer (the cap alone for a non-object). */
+export function requestTokenParts(body: unknown, cap: number): TokenParts {
+  if (typeof body !== 'object' || body === null) return { prompt: 0, completion: cap, choices: 1 };
+  const b = body as Record<string, unknown>;
+  const prompt = estimatePromptTokens(requestMessages(b) ?? []);
+  const completion = Math.min(askedCompletion(b) ?? cap, cap);
+  const choices = Number.isSafeInteger(b.n) && (b.n as number) > 1 ? Math.min(b.n as number, MAX_CHOICES) : 1;
+  return { prompt, completion, choices };
+}
+
 /**
  * Tokens to reserve for a Chat Completions body: prompt estimate plus the requested
  * completion tokens (`max_completion_tokens` or `max_tokens`, clamped to `cap`; `cap` when
  * absent), times `n` choices.
  */
 export function estimateRequestTokens(body: unknown, cap: number): number {
-  if (typeof body !== 'object' || body === null) return cap;
+  const { prompt, completion, choices } = requestTokenParts(body, cap);
+  return prompt + completion * choices;
+}
+
+/**
+ * Lowers a body's completion limit to `perChoice` tokens: each limit field the client set
+ * that asks for more, or `max_completion_tokens` (OpenAI's current field, which every
+ * OpenAI model takes) when it set none. Mutates the body, as validatePrompt's sanitizing
+ * does, so that whatever sends the request upstream sends the lowered limit.
+ */
+export function lowerCompletionLimit(body: unknown, perChoice: number): void {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
   const b = body as Record<string, unknown>;
-  const prompt = estimatePromptTokens(requestMessages(b) ?? []);
-  const asked = [b.max_completion_tokens, b.max_tokens].find((v) => Number.isSafeInteger(v) && (v as number) > 0) as
-    number | undefined;
-  const completion = Math.min(asked ?? cap, cap);
-  const n = Number.isSafeInteger(b.n) && (b.n as number) > 1 ? Math.min(b.n as number, MAX_CHOICES) : 1;
-  return prompt + completion * n;
+  let set = false;
+  for (const field of ['max_completion_tokens', 'max_tokens'] as const) {
+    const v = b[field];
+    if (typeof v !== 'number') continue;
+    set = true;
+    // An invalid value is left for validation (or the provider) to refuse.
+    if (Number.isSafeInteger(v) && v > perChoice) b[field] = perChoice;
+  }
+  if (!set) b.max_completion_tokens = perChoice;
 }

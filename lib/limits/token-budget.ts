@@ -8,6 +8,8 @@ import { luaScript, slotKey, type RedisRunner } from './redis.js';
 
 export interface Reservation {
   ok: boolean;
+  /** Tokens reserved: between the ask's `least` and `most`; 0 when refused. */
+  granted: number;
   /** Tokens used in the window after this reservation (or, when refused, before it). */
   used: number;
   /** Milliseconds until the window resets. */
@@ -16,9 +18,21 @@ export interface Reservation {
   window: string;
 }
 
+/** How many tokens a request would like reserved, and the fewest it can do with. */
+export interface TokenAsk {
+  most: number;
+  least: number;
+}
+
+/** What remains of `limit` after `used`, up to the ask's `most`, or 0 when that is under its `least`. */
+export function grantOf(ask: TokenAsk, used: number, limit: number): number {
+  const grant = Math.min(ask.most, limit - used);
+  return grant >= ask.least && grant > 0 ? grant : 0;
+}
+
 export interface TokenBudgetStore {
-  /** Reserves `amount` tokens when `used + amount <= limit`; atomic. */
-  reserve(id: string, amount: number, limit: number, windowMs: number): Promise<Reservation>;
+  /** Reserves as much of the ask as the window has left, refusing under `least`; atomic. */
+  reserve(id: string, ask: TokenAsk, limit: number, windowMs: number): Promise<Reservation>;
   /**
    * Corrects a reservation by `delta` tokens: a refund (negative) only to the same window,
    * an extra charge (positive) to the current window, whichever it is.
@@ -36,7 +50,7 @@ export class MemoryTokenBudgetStore implements TokenBudgetStore {
   private readonly windows = new Map<string, { used: number; resetAt: number; id: string }>();
   private nextSweep = 0;
 
-  async reserve(id: string, amount: number, limit: number, windowMs: number): Promise<Reservation> {
+  async reserve(id: string, ask: TokenAsk, limit: number, windowMs: number): Promise<Reservation> {
     const now = Date.now();
     this.sweep(now, windowMs);
     let w = this.windows.get(id);
@@ -44,9 +58,9 @@ export class MemoryTokenBudgetStore implements TokenBudgetStore {
       w = { used: 0, resetAt: now + windowMs, id: newWindowId() };
       this.windows.set(id, w);
     }
-    if (w.used + amount > limit) return { ok: false, used: w.used, resetMs: w.resetAt - now, window: w.id };
-    w.used += amount;
-    return { ok: true, used: w.used, resetMs: w.resetAt - now, window: w.id };
+    const granted = grantOf(ask, w.used, limit);
+    w.used += granted;
+    return { ok: granted > 0, granted, used: w.used, resetMs: w.resetAt - now, window: w.id };
   }
 
   async settle(id: string, delta: number, window: string, windowMs: number): Promise<void> {
@@ -75,23 +89,27 @@ export class MemoryTokenBudgetStore implements TokenBudgetStore {
 
 // A window is a hash { used, win } that expires with the window; a key without a TTL (which
 // only a manual edit could leave) is treated as expired rather than trusted forever.
+// ARGV: most, limit, windowMs, a fresh window id, least. The grant is grantOf's rule.
 const RESERVE = luaScript(`
-  local amount = tonumber(ARGV[1])
+  local most = tonumber(ARGV[1])
   local limit = tonumber(ARGV[2])
+  local least = tonumber(ARGV[5])
   local ttl = redis.call('PTTL', KEYS[1])
   local used = tonumber(redis.call('HGET', KEYS[1], 'used'))
   if ttl <= 0 or used == nil then
     redis.call('DEL', KEYS[1])
-    redis.call('HSET', KEYS[1], 'used', amount, 'win', ARGV[4])
+    redis.call('HSET', KEYS[1], 'used', 0, 'win', ARGV[4])
     redis.call('PEXPIRE', KEYS[1], ARGV[3])
-    return {1, amount, tonumber(ARGV[3]), ARGV[4]}
+    used = 0
+    ttl = tonumber(ARGV[3])
   end
   local win = redis.call('HGET', KEYS[1], 'win')
-  if used + amount > limit then
-    return {0, used, ttl, win}
+  local grant = math.min(most, limit - used)
+  if grant < least or grant <= 0 then
+    return {0, used, ttl, win, 0}
   end
-  used = redis.call('HINCRBY', KEYS[1], 'used', amount)
-  return {1, used, ttl, win}
+  used = redis.call('HINCRBY', KEYS[1], 'used', grant)
+  return {1, used, ttl, win, grant}
 `);
 
 const SETTLE = luaScript(`
@@ -121,14 +139,16 @@ export class RedisTokenBudgetStore implements TokenBudgetStore {
     private readonly prefix: string,
   ) {}
 
-  async reserve(id: string, amount: number, limit: number, windowMs: number): Promise<Reservation> {
-    const reply = (await this.redis.run(RESERVE, slotKey(this.prefix, id), [
-      amount,
-      limit,
-      windowMs,
-      newWindowId(),
-    ])) as [number, number, number, string];
-    return { ok: Number(reply[0]) === 1, used: Number(reply[1]), resetMs: Number(reply[2]), window: String(reply[3]) };
+  async reserve(id: string, ask: TokenAsk, limit: number, windowMs: number): Promise<Reservation> {
+    const args = [ask.most, limit, windowMs, newWindowId(), ask.least];
+    const reply = (await this.redis.run(RESERVE, slotKey(this.prefix, id), args)) as [number, number, number, string, number];
+    return {
+      ok: Number(reply[0]) === 1,
+      granted: Number(reply[4]),
+      used: Number(reply[1]),
+      resetMs: Number(reply[2]),
+      window: String(reply[3]),
+    };
   }
 
   async settle(id: string, delta: number, window: string, windowMs: number): Promise<void> {

@@ -2,8 +2,16 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ShieldError } from '../core/errors.js';
 import { checkNested, checkOption, checkOptions, is, optionError, type Check } from '../core/options.js';
-import { enterShield, presentedKey, sha256 } from '../core/request.js';
+import { clientAddress, enterShield, presentedKey, sha256 } from '../core/request.js';
 import type { Principal, ShieldState } from '../core/state.js';
+import {
+  attemptAddress,
+  DEFAULT_FAILED_AUTH,
+  FailedAuthThrottle,
+  type FailedAuthPolicy,
+} from '../limits/failed-auth.js';
+import { DEFAULT_RETRY_WITHIN_MS, retryHeaders } from '../limits/headers.js';
+import { redisClientProblem, redisRunner, type RedisClientLike } from '../limits/redis.js';
 
 /** A client key: the key itself or the hex SHA-256 of it, plus that key's own policy. */
 export type ApiKeyEntry = Omit<Principal, 'id'> & { id: string } & ({ key: string } | { sha256: string });
@@ -17,6 +25,18 @@ export type VerifyKey = (
 export interface ApiKeyAuthOptions {
   /** The accepted client keys, or a function that verifies one. Required. */
   keys: ReadonlyArray<ApiKeyEntry> | VerifyKey;
+  /**
+   * Wrong keys one client address may present per window; after that every request from
+   * it gets 429 `rate_limit_exceeded` until the window ends, whatever key it sends.
+   * `false` turns the throttle off. Default `{ limit: 20, windowMs: 60_000 }`.
+   */
+  failedAttempts?: Partial<FailedAuthPolicy> | false;
+  /** A connected node-redis or ioredis client: failed attempts are then counted across every process on it. */
+  redis?: RedisClientLike;
+  /** Prefix of the Redis keys. Default `'llm-shield:'` (keys under `<prefix>auth:`). */
+  prefix?: string;
+  /** How long a verify function may take, ms; then 503 `service_unavailable`. Default 5000. */
+  verifyTimeoutMs?: number;
 }
 
 interface StoredKey {
@@ -26,6 +46,9 @@ interface StoredKey {
 
 const FACTORY = 'apiKeyAuth';
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
+const DEFAULT_VERIFY_TIMEOUT_MS = 5_000;
+/** How long a failed-attempt count in Redis may take before it is given up (the attempt fails anyway). */
+const REDIS_TIMEOUT_MS = 1_000;
 
 /** A principal that later middlewares (or a buggy handler) cannot change for every request after. */
 function frozen(principal: Principal): Principal {
@@ -114,15 +137,58 @@ function storeKeys(entries: ReadonlyArray<unknown>): StoredKey[] {
   });
 }
 
-/** A request whose key a verify function is looking up. */
-interface VerifyContext {
+const keysCheck: Check = (v) =>
+  typeof v === 'function' || Array.isArray(v) ? undefined : 'an array of keys or a function';
+const failedAttemptsCheck: Check = is.either(is.literal(false), is.object);
+const failedAttemptsChecks = { limit: is.positiveInt, windowMs: is.positiveInt };
+
+/** apiKeyAuth's options, resolved once. */
+interface ApiKeyAuthConfig {
+  verify: VerifyKey | undefined;
+  /** Static keys by the hex of their digest. */
+  byDigest: ReadonlyMap<string, StoredKey>;
+  verifyTimeoutMs: number;
+  throttle: FailedAuthThrottle | undefined;
+}
+
+/** One request on its way through apiKeyAuth. */
+interface AuthContext {
   req: Request;
   state: ShieldState;
   next: NextFunction;
+  /** The client address failed attempts count against (only with the throttle on). */
+  address: string;
 }
 
-const keysCheck: Check = (v) =>
-  typeof v === 'function' || Array.isArray(v) ? undefined : 'an array of keys or a function';
+function resolveApiKeyAuthOptions(options: Readonly<ApiKeyAuthOptions>): ApiKeyAuthConfig {
+  const opts = checkOptions<ApiKeyAuthOptions>(FACTORY, options, {
+    keys: keysCheck,
+    failedAttempts: failedAttemptsCheck,
+    redis: redisClientProblem,
+    prefix: is.nonEmptyString,
+    verifyTimeoutMs: is.positiveInt,
+  });
+  if (opts.keys === undefined) throw optionError(FACTORY, 'keys', 'an array of keys or a function', undefined);
+  const verify = typeof opts.keys === 'function' ? opts.keys : undefined;
+  const stored = verify ? [] : storeKeys(opts.keys as ReadonlyArray<unknown>);
+  const failed =
+    opts.failedAttempts === false
+      ? undefined
+      : {
+          ...DEFAULT_FAILED_AUTH,
+          ...checkNested<FailedAuthPolicy>(FACTORY, 'failedAttempts', opts.failedAttempts ?? {}, failedAttemptsChecks),
+        };
+  const runner = opts.redis ? redisRunner(opts.redis, REDIS_TIMEOUT_MS) : undefined;
+  return {
+    verify,
+    // Indexed by the digest's hex: a lookup costs the same for 1 key or 100 000. Any timing a
+    // hash lookup shows is about the SHA-256 of the presented key, which gives an attacker no
+    // way to approach a valid key byte by byte; the final comparison is constant-time anyway.
+    byDigest: new Map(stored.map((entry) => [entry.digest.toString('hex'), entry])),
+    verifyTimeoutMs: opts.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+    throttle: failed && new FailedAuthThrottle(failed, runner, `${opts.prefix ?? 'llm-shield:'}auth:`),
+  };
+}
 
 function unauthorized(): ShieldError {
   return new ShieldError(
@@ -135,13 +201,87 @@ function unauthorized(): ShieldError {
   );
 }
 
+function tooManyFailures(waitMs: number): ShieldError {
+  return new ShieldError(
+    429,
+    'rate_limit_exceeded',
+    'Too many failed API key attempts from this address. Retry later.',
+    { headers: retryHeaders(waitMs, DEFAULT_RETRY_WITHIN_MS) },
+  );
+}
+
+function lookup(config: ApiKeyAuthConfig, key: string): Principal | undefined {
+  const digest = sha256(key);
+  const entry = config.byDigest.get(digest);
+  return entry !== undefined && timingSafeEqual(entry.digest, Buffer.from(digest, 'hex')) ? entry.principal : undefined;
+}
+
+/** What a request is once its key is known: the principal in the state, or a 401 (429 once its address failed too often). */
+function admit(config: ApiKeyAuthConfig, ctx: AuthContext, principal: Principal | null | undefined): void {
+  const { state, next } = ctx;
+  if (principal) {
+    state.principal = principal;
+    state.keyId = principal.id;
+    return next();
+  }
+  if (!config.throttle) return next(unauthorized());
+  config.throttle.failed(ctx.address).then((wait) => next(wait > 0 ? tooManyFailures(wait) : unauthorized()));
+}
+
+const verifyTimedOut = Symbol('verify timed out');
+
+/** The verify function's answer, or `verifyTimedOut` after `ms`. */
+async function withinTime(ms: number, run: () => unknown): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<typeof verifyTimedOut>((resolve) => {
+    timer = setTimeout(() => resolve(verifyTimedOut), ms);
+    timer.unref?.();
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(run), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A verify function may be async and slow: only this path makes a promise, bounded by `verifyTimeoutMs`. */
+async function verified(config: ApiKeyAuthConfig, verify: VerifyKey, key: string, ctx: AuthContext): Promise<void> {
+  const { req, next } = ctx;
+  let returned: unknown;
+  try {
+    returned = await withinTime(config.verifyTimeoutMs, () => verify(key, req));
+  } catch (cause) {
+    // A verifier that fails must not let the request through (fail closed).
+    return next(new ShieldError(503, 'service_unavailable', 'The key store is unavailable.', { cause }));
+  }
+  if (returned === verifyTimedOut)
+    return next(
+      new ShieldError(503, 'service_unavailable', 'The key store did not answer in time.', {
+        headers: { 'Retry-After': '1' },
+      }),
+    );
+  let principal: Principal | null;
+  try {
+    principal = principalFromVerify(returned);
+  } catch (cause) {
+    return next(new ShieldError(500, 'internal_error', 'The key verifier returned an invalid principal.', { cause }));
+  }
+  admit(config, ctx, principal);
+}
+
 /**
  * Checks the client key (`Authorization: Bearer <key>` or `x-api-key`) and puts the
  * principal (`id`, `models`, `limit`, `tokens`) in the shield state. Keys are compared as
- * SHA-256 digests in constant time and never stored raw. Unknown or missing key: 401
- * `invalid_api_key`. With a verify function (sync or async): a throw or rejection gives 503
- * `service_unavailable` (fail closed), an invalid principal 500 `internal_error`.
- * No defaults: `keys` is required, and configured principals are frozen copies.
+ * SHA-256 digests in constant time and never stored raw. Missing key: 401
+ * `invalid_api_key`; a wrong key: 401, and once an address made `failedAttempts.limit`
+ * wrong attempts in the window, 429 `rate_limit_exceeded` for every request from it until
+ * the window ends (counted in Redis with `redis`, so all processes agree). With a verify
+ * function (sync or async): a throw, a rejection or no answer within `verifyTimeoutMs`
+ * gives 503 `service_unavailable` (fail closed), an invalid principal 500 `internal_error`.
+ *
+ * Defaults: `failedAttempts` `{ limit: 20, windowMs: 60_000 }`, `verifyTimeoutMs` 5000,
+ * `prefix` `'llm-shield:'`, memory store. `keys` is required; configured principals are
+ * frozen copies.
  *
  * @example
  * ```ts
@@ -149,55 +289,19 @@ function unauthorized(): ShieldError {
  * ```
  */
 export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler {
-  const opts = checkOptions<ApiKeyAuthOptions>(FACTORY, options, { keys: keysCheck });
-  if (opts.keys === undefined) throw optionError(FACTORY, 'keys', 'an array of keys or a function', undefined);
-  const verify = typeof opts.keys === 'function' ? opts.keys : undefined;
-  const stored = verify ? [] : storeKeys(opts.keys as ReadonlyArray<unknown>);
-  // Indexed by the digest's hex: a lookup costs the same for 1 key or 100 000. Any timing a
-  // hash lookup shows is about the SHA-256 of the presented key, which gives an attacker no
-  // way to approach a valid key byte by byte; the final comparison is constant-time anyway.
-  const byDigest = new Map(stored.map((entry) => [entry.digest.toString('hex'), entry]));
-
-  function lookup(key: string): Principal | undefined {
-    const digest = sha256(key);
-    const entry = byDigest.get(digest);
-    return entry !== undefined && timingSafeEqual(entry.digest, Buffer.from(digest, 'hex'))
-      ? entry.principal
-      : undefined;
-  }
-
-  /** What a request is once its key is known: the principal in the state, or a 401. */
-  function admit(state: ShieldState, principal: Principal | null | undefined, next: NextFunction): void {
-    if (!principal) return next(unauthorized());
-    state.principal = principal;
-    state.keyId = principal.id;
-    next();
-  }
-
-  /** A verify function may be async: only that path makes a promise. */
-  async function verified(verify: VerifyKey, key: string, ctx: VerifyContext): Promise<void> {
-    const { req, state, next } = ctx;
-    let returned: unknown;
-    try {
-      returned = await verify(key, req);
-    } catch (cause) {
-      // A verifier that fails must not let the request through (fail closed).
-      return next(new ShieldError(503, 'service_unavailable', 'The key store is unavailable.', { cause }));
-    }
-    let principal: Principal | null;
-    try {
-      principal = principalFromVerify(returned);
-    } catch (cause) {
-      return next(new ShieldError(500, 'internal_error', 'The key verifier returned an invalid principal.', { cause }));
-    }
-    admit(state, principal, next);
-  }
-
+  const config = resolveApiKeyAuthOptions(options);
   return function apiKeyAuthMiddleware(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const state = enterShield(req, res);
+    let address = '';
+    if (config.throttle) {
+      address = attemptAddress(clientAddress(req));
+      const wait = config.throttle.waitMs(address);
+      if (wait > 0) return next(tooManyFailures(wait));
+    }
     const key = presentedKey(req);
     if (key === undefined) return next(unauthorized());
-    if (verify) return verified(verify, key, { req, state, next });
-    admit(state, lookup(key), next);
+    const ctx: AuthContext = { req, state, next, address };
+    if (config.verify) return verified(config, config.verify, key, ctx);
+    admit(config, ctx, lookup(config, key));
   };
 }

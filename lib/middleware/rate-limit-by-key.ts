@@ -8,13 +8,19 @@ import {
 } from 'express-rate-limit';
 import { ShieldError } from '../core/errors.js';
 import { checkNested, checkOption, checkOptions, describe, is, type Check } from '../core/options.js';
-import { clientAddress, enterShield, keyFingerprint, presentedKey, sha256 } from '../core/request.js';
-import { getShieldState, type ShieldState } from '../core/state.js';
+import { clientAddress, enterShield, sha256 } from '../core/request.js';
+import type { ShieldState } from '../core/state.js';
 import { MemoryConcurrencyStore, RedisConcurrencyStore, type ConcurrencyStore } from '../limits/concurrency.js';
-import { estimateRequestTokens } from '../limits/estimate.js';
+import { lowerCompletionLimit, requestTokenParts } from '../limits/estimate.js';
+import { DEFAULT_RETRY_WITHIN_MS, openAIRateLimitHeaders, retryHeaders } from '../limits/headers.js';
 import { redisClientProblem, redisRunner, type RedisClientLike, type RedisRunner } from '../limits/redis.js';
 import { SharedRequestStore } from '../limits/request-store.js';
-import { MemoryTokenBudgetStore, RedisTokenBudgetStore, type TokenBudgetStore } from '../limits/token-budget.js';
+import {
+  MemoryTokenBudgetStore,
+  RedisTokenBudgetStore,
+  type TokenAsk,
+  type TokenBudgetStore,
+} from '../limits/token-budget.js';
 
 export type { RedisClientLike } from '../limits/redis.js';
 
@@ -57,6 +63,24 @@ export interface RateLimitByKeyOptions {
   redisTimeoutMs?: number;
   /** Let requests through WITHOUT limits when Redis fails. Default false: 503 `service_unavailable`. */
   failOpen?: boolean;
+  /**
+   * Who a request counts against when `apiKeyAuth` established no principal: a string
+   * (e.g. your session's user id), or undefined to count by client IP. A key the client
+   * merely presents is never an identity: made-up keys would each get a fresh bucket.
+   */
+  identify?: (req: Request) => string | undefined;
+  /**
+   * A 429 whose wait is longer than this (ms) carries `x-should-retry: false`, so the
+   * official OpenAI SDKs raise `RateLimitError` at once instead of sleeping through it.
+   * Default 2000.
+   */
+  retryWithinMs?: number;
+  /**
+   * With a token budget: a request is refused when what its key has left, minus the prompt
+   * estimate, allows fewer completion tokens per choice than this (or than it asked for,
+   * when it asked for fewer). Above that its completion limit is lowered to fit. Default 64.
+   */
+  minCompletionTokens?: number;
 }
 
 const FACTORY = 'rateLimitByKey';
@@ -69,15 +93,18 @@ const redisCheck: Check = redisClientProblem;
 const tokensChecks = { limit: is.positiveInt, windowMs: is.positiveInt };
 const concurrencyChecks = { limit: is.positiveInt, leaseMs: is.positiveInt };
 
+/** The app's own identity of a request, when `apiKeyAuth` gave none. */
+export type Identify = (req: Request) => string | undefined;
+
 /**
- * Who a request counts against: the `apiKeyAuth` principal, else a hash of the presented
- * key (never the key itself), else the client IP (IPv6 grouped by /56 subnet).
+ * Who a request counts against: the `apiKeyAuth` principal, else what `identify` says,
+ * else the client IP (IPv6 grouped by /56 subnet). A presented key that nothing verified
+ * is not an identity: a client could otherwise mint a fresh bucket per request.
  */
-export function limitIdentity(req: Request, res: Response): string {
-  const state = getShieldState(res);
+export function limitIdentity(req: Request, state: ShieldState, identify: Identify | undefined): string {
   if (state.principal) return `id:${state.principal.id}`;
-  const key = presentedKey(req);
-  if (key !== undefined) return keyFingerprint(key);
+  const own = identify?.(req);
+  if (typeof own === 'string' && own !== '') return `app:${own}`;
   return `ip:${ipKeyGenerator(clientAddress(req) ?? 'unknown')}`;
 }
 
@@ -167,6 +194,9 @@ interface RateLimitConfig {
   tokens: Budget | undefined;
   concurrencyLimit: number | undefined;
   completionCap: number;
+  minCompletion: number;
+  retryWithinMs: number;
+  identify: Identify | undefined;
   failOpen: boolean;
   /** Redis backs the stores: only then can they fail and recover. */
   shared: boolean;
@@ -207,6 +237,9 @@ function resolveRateLimitByKeyOptions(options: Readonly<RateLimitByKeyOptions>):
     prefix: is.nonEmptyString,
     redisTimeoutMs: is.positiveInt,
     failOpen: is.boolean,
+    identify: is.function,
+    retryWithinMs: is.nonNegativeInt,
+    minCompletionTokens: is.positiveInt,
   });
   const tokensOpt = opts.tokens && checkNested<TokenBudgetOptions>(FACTORY, 'tokens', opts.tokens, tokensChecks);
   if (tokensOpt) checkOption(FACTORY, 'tokens.limit', tokensOpt.limit, is.positiveInt);
@@ -221,6 +254,9 @@ function resolveRateLimitByKeyOptions(options: Readonly<RateLimitByKeyOptions>):
     tokens: tokensOpt ? { limit: tokensOpt.limit!, windowMs: tokensOpt.windowMs ?? windowMs } : undefined,
     concurrencyLimit: concurrency?.limit,
     completionCap: opts.maxCompletionTokens ?? 4096,
+    minCompletion: opts.minCompletionTokens ?? 64,
+    retryWithinMs: opts.retryWithinMs ?? DEFAULT_RETRY_WITHIN_MS,
+    identify: opts.identify,
     failOpen: opts.failOpen ?? false,
     shared: runner !== undefined,
     requests: requestCounter(runner, prefix, windowMs),
@@ -294,7 +330,13 @@ export function rateLimitByKey(options: Readonly<RateLimitByKeyOptions> = {}): R
   return function rateLimitByKeyMiddleware(req: Request, res: Response, next: NextFunction): void {
     const state = enterShield(req, res);
     if (!firstPass(config, state)) return next();
-    const ctx: LimitContext = { req, res, next, state, ids: config.storeKeyOf(limitIdentity(req, res)) };
+    let identity: string;
+    try {
+      identity = limitIdentity(req, state, config.identify);
+    } catch (err) {
+      return next(err);
+    }
+    const ctx: LimitContext = { req, res, next, state, ids: config.storeKeyOf(identity) };
     // The one wait of the common path. Errors thrown by the `limit` function are not store
     // failures: they go to `next` as they are (a 500), never to the 503 or `failOpen`.
     config.requests.increment(ctx.ids.key).then(
@@ -370,13 +412,16 @@ function decide(config: RateLimitConfig, ctx: LimitContext, count: Count): void 
   // applications and `auditLog` read it, refused requests included.
   (req as Request & { rateLimit: RateLimitInfo }).rateLimit = { limit, used, remaining, resetTime, key: ctx.ids.key };
   // express-rate-limit's getResetSeconds: from the store's reset time, else a whole window.
-  const reset = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : config.windowSeconds;
+  const resetMs = resetTime ? Math.max(0, resetTime.getTime() - Date.now()) : config.windowMs;
+  const reset = Math.ceil(resetMs / 1000);
   const refused = used > limit;
+  const retry = refused ? retryHeaders(resetMs, config.retryWithinMs) : undefined;
   if (!res.headersSent) {
     try {
       res.appendHeader('RateLimit', `"requests"; r=${remaining}; t=${reset}`);
       res.appendHeader('RateLimit-Policy', `"requests"; q=${limit}; w=${config.windowSeconds}; pk=:${ctx.ids.pk}:`);
-      if (refused) res.setHeader('Retry-After', String(reset));
+      res.set(openAIRateLimitHeaders('requests', { limit, remaining, resetMs }));
+      if (retry) res.set(retry);
     } catch (err) {
       // A `limit` function's odd answer must not become an unhandled rejection.
       return next(err);
@@ -385,7 +430,7 @@ function decide(config: RateLimitConfig, ctx: LimitContext, count: Count): void 
   if (refused)
     return next(
       new ShieldError(429, 'rate_limit_exceeded', 'Too many requests for this key. Retry later.', {
-        headers: res.headersSent ? {} : { 'Retry-After': String(reset) },
+        headers: res.headersSent ? {} : retry,
       }),
     );
   state.rateLimit = { limit, remaining };
@@ -429,36 +474,51 @@ async function takeSlot(config: RateLimitConfig, identity: string): Promise<(() 
       429,
       'concurrency_limit_exceeded',
       'Too many requests in flight for this key. Retry when one finishes.',
-      { headers: { 'Retry-After': '1' } },
+      { headers: retryHeaders(1000, config.retryWithinMs) },
     );
   return once(() => slot.release());
 }
 
 /**
- * Reserves the request's estimated tokens, or refuses it with a 429. Returns the settle
- * step, once-only: it corrects the reservation to what the request really used.
+ * What a request asks of its budget: the prompt estimate plus its completion limit per
+ * choice at most; at least the prompt plus `minCompletionTokens` per choice (or what it
+ * asked, when it asked for fewer).
+ */
+function tokenAsk(config: RateLimitConfig, body: unknown): TokenAsk & { prompt: number; choices: number } {
+  const { prompt, completion, choices } = requestTokenParts(body, config.completionCap);
+  const fewest = Math.min(completion, config.minCompletion);
+  return { most: prompt + completion * choices, least: prompt + fewest * choices, prompt, choices };
+}
+
+/**
+ * Reserves the request's estimated tokens, as many as its key has left, or refuses it
+ * with a 429 when too few are left to be of use. A partial grant lowers the completion
+ * limit in the body to fit. Returns the settle step, once-only: it corrects the
+ * reservation to what the request really used.
  */
 async function reserveTokens(config: RateLimitConfig, ctx: LimitContext, budget: Budget): Promise<() => void> {
   const { req, res, state, ids } = ctx;
-  const wanted = Math.min(estimateRequestTokens(req.body, config.completionCap), budget.limit);
-  const reservation = await config.budgets.reserve(ids.key, wanted, budget.limit, budget.windowMs);
+  const ask = tokenAsk(config, req.body);
+  const reservation = await config.budgets.reserve(ids.key, ask, budget.limit, budget.windowMs);
   const remaining = Math.max(0, budget.limit - reservation.used);
-  const resetSeconds = Math.max(0, Math.ceil(reservation.resetMs / 1000));
+  const resetMs = Math.max(0, reservation.resetMs);
   if (!res.headersSent) {
     res.appendHeader(
       'RateLimit-Policy',
       `"tokens"; q=${budget.limit}; w=${Math.ceil(budget.windowMs / 1000)}; pk=:${ids.pk}:`,
     );
-    res.appendHeader('RateLimit', `"tokens"; r=${remaining}; t=${resetSeconds}`);
+    res.appendHeader('RateLimit', `"tokens"; r=${remaining}; t=${Math.ceil(resetMs / 1000)}`);
+    res.set(openAIRateLimitHeaders('tokens', { limit: budget.limit, remaining, resetMs }));
   }
   if (state.rateLimit) state.rateLimit.tokensRemaining = remaining;
   if (!reservation.ok)
     throw new ShieldError(429, 'token_budget_exceeded', 'The token budget for this key is used up. Retry later.', {
-      headers: { 'Retry-After': String(Math.max(1, resetSeconds)) },
+      headers: retryHeaders(resetMs, config.retryWithinMs),
     });
-  const { window } = reservation;
+  const { window, granted } = reservation;
+  if (granted < ask.most) lowerCompletionLimit(req.body, Math.floor((granted - ask.prompt) / ask.choices));
   return once(() => {
-    const delta = tokensUsed(state, res, wanted) - wanted;
+    const delta = tokensUsed(state, res, granted) - granted;
     if (delta !== 0) config.budgets.settle(ids.key, delta, window, budget.windowMs).catch(() => undefined);
   });
 }

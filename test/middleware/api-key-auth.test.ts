@@ -238,7 +238,27 @@ describe('apiKeyAuth options', () => {
     ],
     [{ keys: 'k' }, 'apiKeyAuth: `keys` must be an array of keys or a function (received "k")'],
     [{ keys: [] }, 'apiKeyAuth: `keys` must be a non-empty array or a function (received an array)'],
-    [{ keys: [], extra: 1 }, 'apiKeyAuth: unknown option `extra` (known options: keys)'],
+    [
+      { keys: [], extra: 1 },
+      'apiKeyAuth: unknown option `extra` (known options: failedAttempts, keys, prefix, redis, verifyTimeoutMs)',
+    ],
+    [
+      { keys: () => null, failedAttempts: true },
+      'apiKeyAuth: `failedAttempts` must be false or an object (received true)',
+    ],
+    [
+      { keys: () => null, failedAttempts: { limit: 0 } },
+      'apiKeyAuth: `failedAttempts.limit` must be a positive integer (received 0)',
+    ],
+    [
+      { keys: () => null, failedAttempts: { max: 3 } },
+      'apiKeyAuth: unknown option `failedAttempts.max` (known options: limit, windowMs)',
+    ],
+    [{ keys: () => null, verifyTimeoutMs: 0 }, 'apiKeyAuth: `verifyTimeoutMs` must be a positive integer (received 0)'],
+    [
+      { keys: () => null, redis: {} },
+      'apiKeyAuth: `redis` must be a node-redis or ioredis client (received an object)',
+    ],
     [{ keys: ['k'] }, 'apiKeyAuth: `keys[0]` must be an object { id, key } or { id, sha256 } (received "k")'],
     [
       { keys: [{ id: 'a', key: CLIENT_KEY, role: 'admin' }] },

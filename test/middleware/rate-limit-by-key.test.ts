@@ -36,7 +36,7 @@ describe('rateLimitByKey options', () => {
     [5, 'rateLimitByKey: options must be an object (received 5)'],
     [
       { limits: 5 },
-      'rateLimitByKey: unknown option `limits` (known options: concurrency, failOpen, limit, maxCompletionTokens, prefix, redis, redisTimeoutMs, tokens, windowMs)',
+      'rateLimitByKey: unknown option `limits` (known options: concurrency, failOpen, identify, limit, maxCompletionTokens, minCompletionTokens, prefix, redis, redisTimeoutMs, retryWithinMs, tokens, windowMs)',
     ],
     [{ limit: 0 }, 'rateLimitByKey: `limit` must be a positive integer or a function (received 0)'],
     [{ limit: '60' }, 'rateLimitByKey: `limit` must be a positive integer or a function (received "60")'],
@@ -77,6 +77,9 @@ describe('rateLimitByKey options', () => {
     [{ prefix: '' }, 'rateLimitByKey: `prefix` must be a non-empty string (received "")'],
     [{ redisTimeoutMs: 0 }, 'rateLimitByKey: `redisTimeoutMs` must be a positive integer (received 0)'],
     [{ failOpen: 'yes' }, 'rateLimitByKey: `failOpen` must be a boolean (received "yes")'],
+    [{ identify: 'user' }, 'rateLimitByKey: `identify` must be a function (received "user")'],
+    [{ retryWithinMs: -1 }, 'rateLimitByKey: `retryWithinMs` must be a non-negative integer (received -1)'],
+    [{ minCompletionTokens: 0 }, 'rateLimitByKey: `minCompletionTokens` must be a positive integer (received 0)'],
   ];
   for (const [options, message] of cases)
     it(`throws for ${JSON.stringify(options)}`, () => {
@@ -121,15 +124,18 @@ describe('estimateRequestTokens', () => {
   });
 });
 
+/** An ask for exactly `n` tokens, nothing less. */
+const all = (n: number) => ({ most: n, least: n });
+
 describe('memory stores', () => {
   it('drop expired token windows, so memory stays bounded', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
       const store = new MemoryTokenBudgetStore();
-      for (let i = 0; i < 100; i++) await store.reserve(`k${i}`, 1, 10, 1_000);
+      for (let i = 0; i < 100; i++) await store.reserve(`k${i}`, all(1), 10, 1_000);
       expect(store.size).toBe(100);
       vi.setSystemTime(Date.now() + 1_001);
-      await store.reserve('fresh', 1, 10, 1_000);
+      await store.reserve('fresh', all(1), 10, 1_000);
       expect(store.size).toBe(1);
     } finally {
       vi.useRealTimers();
@@ -138,14 +144,14 @@ describe('memory stores', () => {
 
   it('refund only the window the reservation came from', async () => {
     const store = new MemoryTokenBudgetStore();
-    const first = await store.reserve('k', 8, 10, 5);
+    const first = await store.reserve('k', all(8), 10, 5);
     await new Promise((r) => setTimeout(r, 20));
-    const second = await store.reserve('k', 6, 10, 60_000);
+    const second = await store.reserve('k', all(6), 10, 60_000);
     expect(second.ok).toBe(true);
     await store.settle('k', -8, first.window, 60_000); // an old window: ignored
-    expect((await store.reserve('k', 5, 10, 60_000)).ok).toBe(false);
+    expect((await store.reserve('k', all(5), 10, 60_000)).ok).toBe(false);
     await store.settle('k', -6, second.window, 60_000);
-    expect((await store.reserve('k', 10, 10, 60_000)).ok).toBe(true);
+    expect((await store.reserve('k', all(10), 10, 60_000)).ok).toBe(true);
   });
 
   it('count in-flight requests and forget a key at zero; release is idempotent', async () => {
@@ -200,7 +206,7 @@ describe('rateLimitByKey in memory', () => {
     ]);
   });
 
-  it('without apiKeyAuth counts by a hash of the presented key, else by IP', async () => {
+  it('without apiKeyAuth counts by IP: an unverified key is not an identity', async () => {
     const app = express();
     app.post('/v1/chat/completions', express.json(), rateLimitByKey({ limit: 1 }), (_req, res) => {
       res.json({ keyId: getShieldState(res).keyId });
@@ -208,9 +214,27 @@ describe('rateLimitByKey in memory', () => {
     app.use(errorHandler());
     expect((await post(app, chat(), CLIENT_KEY)).status).toBe(200);
     expect((await post(app, chat(), CLIENT_KEY)).status).toBe(429);
-    expect((await request(app).post('/v1/chat/completions').set('x-api-key', OTHER_KEY).send(chat())).status).toBe(200);
-    expect((await post(app, chat(), null)).status).toBe(200);
+    expect((await request(app).post('/v1/chat/completions').set('x-api-key', OTHER_KEY).send(chat())).status).toBe(429);
     expect((await post(app, chat(), null)).status).toBe(429);
+  });
+
+  it("counts by the app's own `identify(req)` when no principal is set, else by IP", async () => {
+    const app = express();
+    const identify = (req: Request) => (typeof req.headers['x-user'] === 'string' ? req.headers['x-user'] : undefined);
+    app.post('/v1/chat/completions', express.json(), rateLimitByKey({ limit: 1, identify }), (_req, res) => {
+      res.json({ ok: true });
+    });
+    app.use(errorHandler());
+    const as = (user: string | null) => {
+      const r = request(app).post('/v1/chat/completions');
+      if (user !== null) r.set('x-user', user);
+      return r.send(chat());
+    };
+    expect((await as('alice')).status).toBe(200);
+    expect((await as('alice')).status).toBe(429);
+    expect((await as('bob')).status).toBe(200);
+    expect((await as(null)).status).toBe(200);
+    expect((await as(null)).status).toBe(429);
   });
 
   it('reserves tokens, settles them from usage (JSON and stream), and says so in headers and state', async () => {

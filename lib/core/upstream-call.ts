@@ -27,6 +27,8 @@ export type Stop = 'none' | 'timeout' | 'gone';
 export class UpstreamCall {
   gone = false;
   controller = new AbortController();
+  /** `performance.now()` past which no attempt may run or wait: callLLM's overall deadline. */
+  deadline = Number.POSITIVE_INFINITY;
   private wake: (() => void) | undefined;
   private readonly settle: (usage: Usage | undefined) => void;
 
@@ -63,6 +65,11 @@ export class UpstreamCall {
     this.settle(this.state.usage);
   }
 
+  /** Milliseconds left before the deadline (negative once past it). */
+  timeLeft(): number {
+    return this.deadline - performance.now();
+  }
+
   /** Waits between attempts; cut short when the client leaves. */
   sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
@@ -93,6 +100,27 @@ export type Answer = { completion: ChatCompletion } | StreamAnswer;
 
 const timeoutError = () => Object.assign(new Error('upstream timeout'), { name: 'TimeoutError' });
 const abortedError = () => Object.assign(new Error('client went away'), { name: 'AbortError' });
+/**
+ * Reasoning models (OpenAI's o-series and the GPT-5 family, also behind a `provider/`
+ * prefix) refuse `max_tokens`: their completion limit, reasoning included, is
+ * `max_completion_tokens`.
+ */
+export function isReasoningModel(model: string): boolean {
+  return /^(?:[\w.-]+\/)?(?:o\d+|gpt-5)(?:[-.]|$)/i.test(model);
+}
+
+/**
+ * The body for `model`: itself, or for a reasoning model, with `max_tokens` moved to
+ * `max_completion_tokens` (the lower of the two when both are set).
+ */
+export function bodyForModel(body: ChatCompletionRequest, model: string): ChatCompletionRequest {
+  const modelled = body.model === model ? body : { ...body, model };
+  if (typeof body.max_tokens !== 'number' || !isReasoningModel(model)) return modelled;
+  const limit = Math.min(body.max_tokens, body.max_completion_tokens ?? Number.POSITIVE_INFINITY);
+  // Set to undefined, not deleted: JSON drops it, and the object keeps its shape.
+  return { ...modelled, max_tokens: undefined, max_completion_tokens: limit };
+}
+
 /** A stream that ended before its first chunk: retryable, like a dropped connection. */
 const emptyStreamError = () => Object.assign(new Error('empty stream'), { name: 'APIConnectionError' });
 
@@ -102,6 +130,9 @@ const emptyStreamError = () => Object.assign(new Error('empty stream'), { name: 
  * chunk: a stream that fails before it may be retried.
  */
 export async function attempt(config: AttemptConfig, body: ChatCompletionRequest, call: UpstreamCall): Promise<Answer> {
+  // The attempt's own timeout, cut to what is left of the call's deadline.
+  const timeoutMs = Math.min(config.timeoutMs, Math.floor(call.timeLeft()));
+  if (timeoutMs <= 0) throw timeoutError();
   const controller = call.next();
   // Set from the timer, which TypeScript's narrowing does not see. A client that left wins.
   let timedOut = false as boolean;
@@ -110,10 +141,11 @@ export async function attempt(config: AttemptConfig, body: ChatCompletionRequest
     timedOut = true;
     controller.abort();
   };
-  const timer = setTimeout(onTimeout, config.timeoutMs);
+  const timer = setTimeout(onTimeout, timeoutMs);
   try {
     const result = await config.client.chat.completions.create(body, {
       ...config.requestOptions,
+      timeout: timeoutMs,
       signal: controller.signal,
     });
     // An answer that arrived is kept even if the client just left: it was billed, and its

@@ -29,16 +29,30 @@ export interface LimitReport {
   resetMs: number;
 }
 
+const NAMES = {
+  requests: ['x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'],
+  tokens: ['x-ratelimit-limit-tokens', 'x-ratelimit-remaining-tokens', 'x-ratelimit-reset-tokens'],
+} as const;
+
+/** What a response must offer to take headers: Node's own `setHeader`, not Express's `set`, which checks each one. */
+export interface HeaderTarget {
+  setHeader(name: string, value: string): unknown;
+}
+
 /**
- * OpenAI's `x-ratelimit-limit-<kind>`, `x-ratelimit-remaining-<kind>` and
+ * Sets OpenAI's `x-ratelimit-limit-<kind>`, `x-ratelimit-remaining-<kind>` and
  * `x-ratelimit-reset-<kind>` headers for one limit, `kind` being `requests` or `tokens`.
  */
-export function openAIRateLimitHeaders(kind: 'requests' | 'tokens', report: LimitReport): Record<string, string> {
-  return {
-    [`x-ratelimit-limit-${kind}`]: String(report.limit),
-    [`x-ratelimit-remaining-${kind}`]: String(Math.max(0, report.remaining)),
-    [`x-ratelimit-reset-${kind}`]: openAIDuration(report.resetMs),
-  };
+export function setOpenAIRateLimitHeaders(res: HeaderTarget, kind: 'requests' | 'tokens', report: LimitReport): void {
+  const [limit, remaining, reset] = NAMES[kind];
+  res.setHeader(limit, String(report.limit));
+  res.setHeader(remaining, String(Math.max(0, report.remaining)));
+  res.setHeader(reset, openAIDuration(report.resetMs));
+}
+
+/** Sets each of `headers` on `res`. */
+export function setHeaders(res: HeaderTarget, headers: Readonly<Record<string, string>>): void {
+  for (const name in headers) res.setHeader(name, headers[name]!);
 }
 
 /**

@@ -22,7 +22,14 @@ import {
   type UpstreamFailure,
 } from '../core/upstream-errors.js';
 import { sseFrame, SSE_DONE } from '../stream/sse.js';
-import { attempt, UpstreamCall, type Answer, type AttemptConfig, type StreamAnswer } from '../core/upstream-call.js';
+import {
+  attempt,
+  bodyForModel,
+  UpstreamCall,
+  type Answer,
+  type AttemptConfig,
+  type StreamAnswer,
+} from '../core/upstream-call.js';
 import type { FilteredEventStream, OutputFilter } from '../stream/output-filter.js';
 
 export interface CallLLMOptions {
@@ -42,6 +49,14 @@ export interface CallLLMOptions {
    * Default 60 000.
    */
   timeoutMs?: number;
+  /**
+   * One deadline for the whole call, ms: every attempt, every wait between attempts and
+   * every fallback model fit in it (a stream counts until its first chunk; `idleTimeoutMs`
+   * bounds it after that). An attempt gets what is left when that is less than
+   * `timeoutMs`; no retry starts that could not finish in time. Default 120 000, or
+   * `timeoutMs` when that is longer.
+   */
+  deadlineMs?: number;
   /** Longest silence between two chunks of a stream, in ms; then the stream ends with an in-band 504 error. Default: `timeoutMs`. */
   idleTimeoutMs?: number;
   /** Further attempts per model after the first, on connection errors, 408, 409, 429 and 5xx. Default 2. */
@@ -59,6 +74,7 @@ export interface CallLLMOptions {
 }
 
 const FACTORY = 'callLLM';
+const DEFAULT_DEADLINE_MS = 120_000;
 const clientCheck: Check = (v) =>
   typeof v === 'object' && v !== null && typeof (v as LLMClient).chat?.completions?.create === 'function'
     ? undefined
@@ -100,8 +116,13 @@ function canaryToken(): string {
  * `upstream_error`, 503 `upstream_unavailable` or 504 `upstream_timeout`, never the
  * provider's own status or text; after a stream has started they are sent in-band.
  *
- * Defaults: `timeoutMs` 60 000, `idleTimeoutMs` = `timeoutMs`, `retries` 2, `backoffMs`
- * 250, `maxBackoffMs` 8 000, `maxRetryAfterMs` 10 000, `maxTokens` 4096.
+ * One overall deadline (`deadlineMs`) bounds all attempts, waits and fallbacks together.
+ * For reasoning models (o-series, GPT-5 family) the completion limit goes upstream as
+ * `max_completion_tokens`, which they take instead of `max_tokens`.
+ *
+ * Defaults: `timeoutMs` 60 000, `deadlineMs` 120 000 (or `timeoutMs` when longer),
+ * `idleTimeoutMs` = `timeoutMs`, `retries` 2, `backoffMs` 250, `maxBackoffMs` 8 000,
+ * `maxRetryAfterMs` 10 000, `maxTokens` 4096.
  *
  * @example
  * ```ts
@@ -135,6 +156,7 @@ interface CallLLMConfig extends AttemptConfig {
   fallbackModels: readonly string[];
   allowed: ReadonlySet<string>;
   maxTokens: number;
+  deadlineMs: number;
   idleTimeoutMs: number;
   retries: number;
   maxRetryAfterMs: number;
@@ -163,6 +185,7 @@ function resolveCallLLMOptions(options: Readonly<CallLLMOptions>, filter: Output
     systemPrompt: is.nonEmptyString,
     maxTokens: is.positiveInt,
     timeoutMs: is.positiveInt,
+    deadlineMs: is.positiveInt,
     idleTimeoutMs: is.positiveInt,
     retries: is.nonNegativeInt,
     fallbackModels: is.stringArray,
@@ -189,6 +212,7 @@ function resolveCallLLMOptions(options: Readonly<CallLLMOptions>, filter: Output
     allowed,
     maxTokens: opts.maxTokens ?? 4096,
     timeoutMs,
+    deadlineMs: opts.deadlineMs ?? Math.max(DEFAULT_DEADLINE_MS, timeoutMs),
     idleTimeoutMs: opts.idleTimeoutMs ?? timeoutMs,
     retries: opts.retries ?? 2,
     maxRetryAfterMs: opts.maxRetryAfterMs ?? 10_000,
@@ -217,6 +241,7 @@ async function handleCall(config: CallLLMConfig, ctx: CallContext): Promise<void
   }
   state.stream = body.stream === true;
   const call = new UpstreamCall(state);
+  call.deadline = performance.now() + config.deadlineMs;
   const onClose = () => {
     if (!res.writableFinished) call.leave();
   };
@@ -315,7 +340,7 @@ async function withResilience(
   let failure: UpstreamFailure = { kind: 'connection' };
   state.attempts = 0;
   for (const candidate of candidateModels(config, body.model!, state)) {
-    const candidateBody = candidate === body.model ? body : { ...body, model: candidate };
+    const candidateBody = bodyForModel(body, candidate);
     for (let n = 0; n <= config.retries; n++) {
       if (call.gone) throw upstreamShieldError({ kind: 'aborted' });
       state.attempts++;
@@ -329,10 +354,13 @@ async function withResilience(
         if (failure.kind === 'aborted' || failure.kind === 'timeout') throw upstreamShieldError(failure);
         if (!isRetryable(failure) || n === config.retries) break;
         if (failure.retryAfterMs !== undefined && failure.retryAfterMs > config.maxRetryAfterMs) break;
-        const backoff = backoffDelay(n, config.backoffMs, config.maxBackoffMs);
-        await call.sleep(Math.max(failure.retryAfterMs ?? 0, backoff));
+        const wait = Math.max(failure.retryAfterMs ?? 0, backoffDelay(n, config.backoffMs, config.maxBackoffMs));
+        // A retry that would start at or past the deadline could only time out: answer now.
+        if (wait >= call.timeLeft()) throw upstreamShieldError(failure);
+        await call.sleep(wait);
       }
     }
+    if (call.timeLeft() <= 0) break;
     // A refusal (400, 401, 403, 422) would be the same for any model; a 404 may be the model's own.
     if (failure.kind === 'client' && failure.status !== 404) break;
   }

@@ -12,7 +12,7 @@ import { clientAddress, enterShield, sha256 } from '../core/request.js';
 import type { ShieldState } from '../core/state.js';
 import { MemoryConcurrencyStore, RedisConcurrencyStore, type ConcurrencyStore } from '../limits/concurrency.js';
 import { lowerCompletionLimit, requestTokenParts } from '../limits/estimate.js';
-import { DEFAULT_RETRY_WITHIN_MS, openAIRateLimitHeaders, retryHeaders } from '../limits/headers.js';
+import { DEFAULT_RETRY_WITHIN_MS, retryHeaders, setHeaders, setOpenAIRateLimitHeaders } from '../limits/headers.js';
 import { redisClientProblem, redisRunner, type RedisClientLike, type RedisRunner } from '../limits/redis.js';
 import { SharedRequestStore } from '../limits/request-store.js';
 import {
@@ -420,8 +420,8 @@ function decide(config: RateLimitConfig, ctx: LimitContext, count: Count): void 
     try {
       res.appendHeader('RateLimit', `"requests"; r=${remaining}; t=${reset}`);
       res.appendHeader('RateLimit-Policy', `"requests"; q=${limit}; w=${config.windowSeconds}; pk=:${ctx.ids.pk}:`);
-      res.set(openAIRateLimitHeaders('requests', { limit, remaining, resetMs }));
-      if (retry) res.set(retry);
+      setOpenAIRateLimitHeaders(res, 'requests', { limit, remaining, resetMs });
+      if (retry) setHeaders(res, retry);
     } catch (err) {
       // A `limit` function's odd answer must not become an unhandled rejection.
       return next(err);
@@ -508,7 +508,7 @@ async function reserveTokens(config: RateLimitConfig, ctx: LimitContext, budget:
       `"tokens"; q=${budget.limit}; w=${Math.ceil(budget.windowMs / 1000)}; pk=:${ids.pk}:`,
     );
     res.appendHeader('RateLimit', `"tokens"; r=${remaining}; t=${Math.ceil(resetMs / 1000)}`);
-    res.set(openAIRateLimitHeaders('tokens', { limit: budget.limit, remaining, resetMs }));
+    setOpenAIRateLimitHeaders(res, 'tokens', { limit: budget.limit, remaining, resetMs });
   }
   if (state.rateLimit) state.rateLimit.tokensRemaining = remaining;
   if (!reservation.ok)

@@ -18,6 +18,11 @@ export const WINDOW_WORDS = 8;
 /** The window for prompts of at least LONG_PROMPT_WORDS words. */
 export const LONG_WINDOW_WORDS = 6;
 export const LONG_PROMPT_WORDS = 100;
+/**
+ * Fewest letters and digits a prompt window must have to count: a run of short common words
+ * ("I want you to act as") is shared by many texts and reveals nothing.
+ */
+export const MIN_WINDOW_LETTERS = 24;
 /** Other words allowed between two matched prompt words. */
 export const MAX_GAP = 2;
 /** Words longer than this never match (keeps the word scan local). */
@@ -84,11 +89,18 @@ function wordSource(words: string[], window: number, whole: boolean): WordSource
   const at = new Map<string, number[]>();
   const last = whole ? 1 : words.length - window + 1;
   for (let j = 0; j < last; j++) {
+    if (!whole && letters(words, j, window) < MIN_WINDOW_LETTERS) continue;
     const list = at.get(words[j]!);
     if (list) list.push(j);
     else at.set(words[j]!, [j]);
   }
   return { words, at, window, whole };
+}
+
+function letters(words: readonly string[], from: number, count: number): number {
+  let n = 0;
+  for (let k = from; k < from + count; k++) n += words[k]!.length;
+  return n;
 }
 
 /** A system prompt's word source, cached per prompt; null when it is shorter than a window. */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OutputPolicy, policyConfig } from '../../lib/stream/output-policy.js';
-import { foldedWords, LONG_WINDOW_WORDS, MAX_GAP, WINDOW_WORDS } from '../../lib/stream/leaks.js';
+import { foldedWords, LONG_WINDOW_WORDS, MAX_GAP, MIN_WINDOW_LETTERS, WINDOW_WORDS } from '../../lib/stream/leaks.js';
 import { streamCut } from '../helpers/stream-text.js';
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -39,7 +39,7 @@ function reference(prompt: string, text: string): Array<[number, number]> {
   for (let i = 0; i < out.length; i++) {
     let best: number | undefined;
     for (let j = 0; j + window <= p.length; j++) {
-      if (p[j] !== out[i]) continue;
+      if (p[j] !== out[i] || p.slice(j, j + window).join('').length < MIN_WINDOW_LETTERS) continue;
       const end = matches(p, out, { i, j, left: window });
       if (end !== undefined && (best === undefined || end < best)) best = end;
     }
@@ -88,6 +88,9 @@ describe('system-prompt leaks: the word matcher', () => {
     const long = Array.from({ length: 120 }, (_, i) => `word${i}`).join(' ');
     expect(found(long, 'so: word10 word11 word12 word13 word14 word15 and more')).toHaveLength(1);
     expect(found(long, 'so: word10 word11 word12 word13 word14 and more')).toEqual([]);
+    // A window of short common words reveals nothing, and does not count.
+    const template = `I want you to act as ${long}`;
+    expect(found(template, 'Sure, I want you to act as well')).toEqual([]);
     expect(found(PROMPT, 'You answer questions about baggage, seats and more')).toEqual([]);
   });
 });

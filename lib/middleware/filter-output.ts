@@ -137,14 +137,17 @@ function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {})
  * Filters what any later handler sends: an OpenAI `chat.completion` through `res.json`, or
  * `chat.completion.chunk` server-sent events through `res.write` (any chunking, strings or
  * Buffers, LF or CRLF). PII and secrets are redacted, external images removed, system-prompt
- * leaks blocked by default. Streams are filtered exactly: the streamed text equals the
+ * leaks blocked by default. Every field that carries model text is filtered — content and its
+ * parts, `refusal`, reasoning text, tool-call arguments (as JSON) — and a field or stream event
+ * the filter does not know is not relayed: the answer ends with `content_filter` instead
+ * (docs/output-channels.md). Streams are filtered exactly: the streamed text equals the
  * whole-text filtered text for any chunking. Blocked output ends with `finish_reason:
  * "content_filter"`, never an HTTP error; a stream is then closed (with `data: [DONE]`), the
  * upstream call aborted and later writes of the handler ignored. Other responses pass untouched.
  *
  * @example
  * ```ts
- * app.post('/chat', express.json(), filterOutput({ secrets: 'block', urls: { allow: ['example.com'] } }), myOwnLlmHandler)
+ * app.post('/chat', express.json(), filterOutput({ secrets: 'block', urls: { allow: ['example.com'] }, protect: ['Project Nightjar'] }), myOwnLlmHandler)
  * ```
  */
 export function filterOutput(options: Readonly<FilterOutputOptions> = {}): RequestHandler {

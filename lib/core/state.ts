@@ -16,7 +16,8 @@ export interface Principal {
 /** One kind of detection in a request, aggregated for the audit record. */
 export interface StateFinding {
   stage: 'input' | 'output';
-  detector: DetectorName | 'rule' | 'moderation' | 'canary' | 'url' | 'pattern';
+  /** `channel`: a field of the answer the output filter refused or removed (lib/stream/channels.ts). */
+  detector: DetectorName | 'rule' | 'moderation' | 'canary' | 'url' | 'pattern' | 'channel';
   type: string;
   action: Exclude<DetectorAction, 'off'>;
   count: number;

@@ -158,6 +158,7 @@ function owaspOf(f: StateFinding): OwaspLlmId | null {
       return 'LLM07';
     case 'url':
     case 'pattern':
+    case 'channel':
       return 'LLM05';
     case 'moderation':
       return f.stage === 'input' ? 'LLM01' : 'LLM05';

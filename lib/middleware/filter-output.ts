@@ -38,10 +38,21 @@ export interface FilterOutputOptions {
   blockedPatterns?: ReadonlyArray<string | RegExp>;
   /**
    * System-prompt leak detection, when `callLLM` set a system prompt: the output is blocked
-   * when it contains the request's canary token or 8 or more consecutive words of the
-   * system prompt (case and punctuation ignored). Default true.
+   * when it contains the request's canary token (also with separators between its
+   * characters) or a run of the system prompt's words — 8 words, 6 when the prompt has 100
+   * words or more, with up to 2 other words between any two of them. Both are matched on
+   * folded text: case, punctuation, invisible characters and look-alike letters ignored.
+   * Default true.
    */
   canary?: boolean;
+  /**
+   * Phrases that must never appear in output (`['Project Nightjar']`): a code name, a
+   * customer, a secret of the system prompt. Matched like the system prompt (folded, other
+   * words between its words tolerated) and also with separators between its letters; a
+   * phrase of fewer than 6 letters and digits only as a word of its own. A match blocks.
+   * At most 100 phrases of up to 200 characters. Default none.
+   */
+  protect?: readonly string[];
   /**
    * Harmful-content moderation (off by default): a function `(text) => boolean | Promise<boolean>`
    * (`true` = harmful) or `{ client, model, check, failOpen, timeoutMs }` using
@@ -72,6 +83,12 @@ const urlsCheck: Check = (v) => {
   return undefined;
 };
 const patternsCheck: Check = (v) => (Array.isArray(v) ? undefined : 'an array of strings or RegExps');
+const protectCheck: Check = (v) =>
+  Array.isArray(v) &&
+  v.length <= 100 &&
+  v.every((p) => typeof p === 'string' && p.length <= 200 && /[\p{L}\p{N}]/u.test(p))
+    ? undefined
+    : 'an array of at most 100 strings of up to 200 characters, each with a letter or digit';
 
 function isChatCompletion(body: unknown): body is ChatCompletion {
   return (
@@ -95,6 +112,7 @@ function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {})
     urls: urlsCheck,
     blockedPatterns: patternsCheck,
     canary: is.boolean,
+    protect: protectCheck,
     moderation: is.any,
     refusal: is.nonEmptyString,
   });
@@ -110,6 +128,7 @@ function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {})
       urls === false ? undefined : { allow: (urls.allow ?? []).map((h) => h.toLowerCase()), links: urls.links ?? true },
     patterns,
     canary: opts.canary ?? true,
+    protect: opts.protect ?? [],
   });
   return { policy, moderate: resolveModeration(FACTORY, opts.moderation), refusal: opts.refusal ?? DEFAULT_REFUSAL };
 }
@@ -118,14 +137,17 @@ function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {})
  * Filters what any later handler sends: an OpenAI `chat.completion` through `res.json`, or
  * `chat.completion.chunk` server-sent events through `res.write` (any chunking, strings or
  * Buffers, LF or CRLF). PII and secrets are redacted, external images removed, system-prompt
- * leaks blocked by default. Streams are filtered exactly: the streamed text equals the
+ * leaks blocked by default. Every field that carries model text is filtered — content and its
+ * parts, `refusal`, reasoning text, tool-call arguments (as JSON) — and a field or stream event
+ * the filter does not know is not relayed: the answer ends with `content_filter` instead
+ * (docs/output-channels.md). Streams are filtered exactly: the streamed text equals the
  * whole-text filtered text for any chunking. Blocked output ends with `finish_reason:
  * "content_filter"`, never an HTTP error; a stream is then closed (with `data: [DONE]`), the
  * upstream call aborted and later writes of the handler ignored. Other responses pass untouched.
  *
  * @example
  * ```ts
- * app.post('/chat', express.json(), filterOutput({ secrets: 'block', urls: { allow: ['example.com'] } }), myOwnLlmHandler)
+ * app.post('/chat', express.json(), filterOutput({ secrets: 'block', urls: { allow: ['example.com'] }, protect: ['Project Nightjar'] }), myOwnLlmHandler)
  * ```
  */
 export function filterOutput(options: Readonly<FilterOutputOptions> = {}): RequestHandler {

@@ -1,13 +1,17 @@
-// Rewrites a `chat.completion.chunk` event stream so that every choice's content goes
-// through the output filter. Frames whose content passes unchanged are written as they came
-// (no re-serialization); the role chunk, the usage chunk, finish chunks, comments and
-// `[DONE]` pass through; text that is held back goes out in later frames of the same shape.
+// Rewrites a `chat.completion.chunk` event stream so that every field that carries model
+// text goes through the output filter (stream-choice.ts, by the table of channels.ts).
+// Frames that pass unchanged are written as they came (no re-serialization); the role
+// chunk, the usage chunk, finish chunks, comments and `[DONE]` pass through; text that is
+// held back goes out in later frames of the same shape, before the finish chunk. An event
+// that is not a chunk is not relayed: an error envelope goes out after everything held
+// (the SDK stops reading at it), anything else ends the stream with `content_filter`.
 
 import type { ChatCompletionChunk } from '../core/openai-types.js';
-import type { ModerationVerdict, Moderator } from '../core/moderation.js';
+import type { Moderator } from '../core/moderation.js';
+import { filterText, MESSAGE_FIELDS, stripUnknown } from './channels.js';
 import type { FilterVerdict, OutputPolicy } from './output-policy.js';
 import { SSE_DONE, SseParser, sseFrame, type SseEvent } from './sse.js';
-import { StreamTextFilter } from './text-filter.js';
+import { StreamChoice, type DeltaOut } from './stream-choice.js';
 
 /** Where a filtered stream goes, and what it reports. */
 export interface ChatStreamSink {
@@ -18,41 +22,12 @@ export interface ChatStreamSink {
   blocked(): void;
 }
 
-/** Longest text held for moderation without a sentence end. */
-const MAX_SENTENCE = 1000;
-const SENTENCE_END = /[.!?\u3002\uff01\uff1f]["'\u201d)\]]*\s+|\n+/g;
-
-/** Holds released text until a sentence is complete, then has it moderated. */
-class SentenceGate {
-  private pending = '';
-  constructor(private readonly moderate: Moderator) {}
-
-  /** The text that passed moderation, or the failing verdict. */
-  async push(text: string, final: boolean): Promise<string | ModerationVerdict> {
-    this.pending += text;
-    let cut = 0;
-    if (final || this.pending.length > MAX_SENTENCE) cut = this.pending.length;
-    else for (const m of this.pending.matchAll(SENTENCE_END)) cut = m.index + m[0].length;
-    if (cut === 0) return '';
-    const piece = this.pending.slice(0, cut);
-    this.pending = this.pending.slice(cut);
-    if (piece.trim() === '') return piece;
-    const verdict = await this.moderate(piece);
-    return verdict.flagged ? verdict : piece;
-  }
-}
-
-interface ChoiceState {
-  filter: StreamTextFilter;
-  gate: SentenceGate | undefined;
-}
-
 type Choice = ChatCompletionChunk['choices'][number];
 
 /** The filter of one event stream. Feed it the handler's writes; it writes to the sink. */
 export class ChatStreamFilter {
   private readonly parser = new SseParser();
-  private readonly choices = new Map<number, ChoiceState>();
+  private readonly choices = new Map<number, StreamChoice>();
   private last = { id: 'chatcmpl-filtered', created: Math.floor(Date.now() / 1000), model: '' };
   private done = false;
   /** Pending asynchronous work (moderation): later events wait for it, in order. */
@@ -100,13 +75,10 @@ export class ChatStreamFilter {
     this.chain = tracked;
   }
 
-  private state(index: number): ChoiceState {
+  private state(index: number): StreamChoice {
     let s = this.choices.get(index);
     if (!s) {
-      s = {
-        filter: new StreamTextFilter(this.policy),
-        gate: this.moderate ? new SentenceGate(this.moderate) : undefined,
-      };
+      s = new StreamChoice(this.policy, this.moderate);
       this.choices.set(index, s);
     }
     return s;
@@ -116,102 +88,121 @@ export class ChatStreamFilter {
     if (this.done) return;
     const data = event.data;
     if (data === undefined) return this.sink.write(event.raw);
-    if (data === '[DONE]') {
-      const flushed = this.flushAll();
-      const done = () => {
-        if (!this.done) this.sink.write(SSE_DONE);
-      };
-      return flushed instanceof Promise ? flushed.then(done) : done();
-    }
-    let chunk: ChatCompletionChunk;
+    if (data === '[DONE]') return this.after(this.flushAll(), () => this.sink.write(SSE_DONE));
+    let parsed: Record<string, unknown>;
     try {
-      chunk = JSON.parse(data) as ChatCompletionChunk;
+      parsed = JSON.parse(data) as Record<string, unknown>;
     } catch {
       // Not JSON: it cannot be checked, so it is not sent.
       return;
     }
-    if (chunk?.object !== 'chat.completion.chunk' || !Array.isArray(chunk.choices)) return this.sink.write(event.raw);
+    if (parsed?.object === undefined && typeof parsed?.error === 'object' && parsed.error !== null)
+      return this.after(this.flushAll(), () => this.error(parsed.error as Record<string, unknown>));
+    if (parsed?.object !== 'chat.completion.chunk' || !Array.isArray(parsed.choices))
+      return this.block(0, [{ detector: 'channel', type: 'unknown_event', action: 'block' }]);
+    const { value, stripped } = stripUnknown(parsed, 'envelope');
+    const chunk = value as unknown as ChatCompletionChunk;
+    if (stripped) this.sink.findings([{ detector: 'channel', type: 'unknown_field', action: 'redact' }]);
     this.last = { id: chunk.id, created: chunk.created, model: chunk.model };
     const outs = chunk.choices.map((c) => this.filterChoice(c));
-    if (outs.some((o) => o instanceof Promise))
-      return Promise.all(outs).then((resolved) => this.emit(event, chunk, resolved));
-    this.emit(event, chunk, outs as Array<string | undefined | false>);
+    const frame = { event, chunk, changed: stripped };
+    if (outs.some((o) => o instanceof Promise)) return Promise.all(outs).then((resolved) => this.emit(frame, resolved));
+    this.emit(frame, outs as Array<DeltaOut | undefined>);
+  }
+
+  /** Runs `then` after `first`, which may be asynchronous (moderation). */
+  private after(first: void | Promise<void>, then: () => void): void | Promise<void> {
+    const go = () => {
+      if (!this.done) then();
+    };
+    return first instanceof Promise ? first.then(go) : go();
   }
 
   /**
-   * The content to send for one choice of a chunk: `undefined` when it has no content,
-   * `false` when the output is now blocked.
+   * An in-band error, after everything held was sent: its message filtered like output, its
+   * other fields only when they are short identifiers. Nothing is sent after it.
    */
-  private filterChoice(choice: Choice): string | undefined | false | Promise<string | undefined | false> {
-    const content = choice?.delta?.content;
-    const finishing = Boolean(choice?.finish_reason);
-    if (typeof content !== 'string' && !finishing) return undefined;
-    const s = this.state(choice.index);
-    let out = typeof content === 'string' ? s.filter.push(content) : '';
-    if (finishing) out += s.filter.end();
-    this.sink.findings(s.filter.takeFindings());
-    if (s.filter.blocked) return false;
-    if (!s.gate) return typeof content === 'string' || out !== '' ? out : undefined;
-    return s.gate.push(out, finishing).then((passed) => {
-      if (typeof passed === 'string') return typeof content === 'string' || passed !== '' ? passed : undefined;
-      this.sink.findings(passed.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })));
-      return false;
-    });
+  private error(error: Record<string, unknown>): void {
+    const safe: Record<string, unknown> = {};
+    const message = typeof error.message === 'string' ? filterText(this.policy, error.message) : undefined;
+    safe.message = message && !message.blocked ? message.value : 'The upstream stream failed.';
+    for (const key of ['type', 'code', 'param'])
+      safe[key] = typeof error[key] === 'string' && /^[\w.[\]-]{1,64}$/.test(error[key]) ? error[key] : null;
+    this.sink.write(sseFrame(JSON.stringify({ error: safe })));
+    this.done = true;
   }
 
-  private emit(event: SseEvent, chunk: ChatCompletionChunk, outs: Array<string | undefined | false>): void {
+  /** One choice of a chunk through its state: `undefined` when it has nothing to filter. */
+  private filterChoice(choice: Choice): DeltaOut | undefined | Promise<DeltaOut> {
+    const delta = choice?.delta as Record<string, unknown> | undefined;
+    const finishing = Boolean(choice?.finish_reason);
+    if (typeof choice?.index !== 'number')
+      return { blocked: true, findings: [{ detector: 'channel', type: 'choice_index', action: 'block' }] };
+    if (delta == null && !finishing) return undefined;
+    if (delta != null && (typeof delta !== 'object' || Array.isArray(delta)))
+      return { blocked: true, findings: [{ detector: 'channel', type: 'delta_type', action: 'block' }] };
+    return this.state(choice.index).push(delta ?? {}, finishing);
+  }
+
+  private emit(
+    frame: { event: SseEvent; chunk: ChatCompletionChunk; changed: boolean },
+    outs: Array<DeltaOut | undefined>,
+  ): void {
     if (this.done) return;
-    const blockedAt = outs.indexOf(false);
+    const { event, chunk } = frame;
+    let changed = frame.changed;
+    for (const out of outs) if (out) this.sink.findings(out.findings);
+    const blockedAt = outs.findIndex((o) => o?.blocked === true);
     if (blockedAt >= 0) return this.block(chunk.choices[blockedAt]!.index);
-    let changed = false;
+    const { usage, choices: _choices, ...head } = chunk;
     const choices: Choice[] = [];
-    chunk.choices.forEach((choice, i) => {
-      const out = outs[i] as string | undefined;
-      const original = choice.delta?.content;
-      if (out === undefined || out === original) return void choices.push(choice);
-      changed = true;
-      const onlyContent =
-        !choice.finish_reason && Object.keys(choice.delta).every((k) => k === 'content') && choice.logprobs == null;
-      // A content-only delta that is all held back is dropped rather than sent empty.
-      if (out === '' && onlyContent) return;
-      if (choice.finish_reason && out !== '' && typeof original !== 'string') {
-        // Text released at the finish goes out just before the finish chunk.
-        this.sink.write(
-          sseFrame(
-            JSON.stringify({
-              ...chunk,
-              choices: [{ index: choice.index, delta: { content: out }, finish_reason: null }],
-            }),
-          ),
-        );
-        return void choices.push(choice);
+    chunk.choices.forEach((original, i) => {
+      const out = outs[i] as (DeltaOut & { blocked: false }) | undefined;
+      const { value, stripped } = stripUnknown(original as unknown as Record<string, unknown>, 'choice');
+      const choice = value as unknown as Choice;
+      if (stripped) this.sink.findings([{ detector: 'channel', type: 'unknown_field', action: 'redact' }]);
+      changed ||= stripped;
+      // Text released at the finish, for channels the finish chunk lacks, goes out just before it.
+      if (out?.tail) {
+        changed = true;
+        this.writeTail(head, choice.index, out.tail);
       }
-      choices.push({ ...choice, delta: { ...choice.delta, content: out } });
+      if (!out || out.delta === choice.delta) return void choices.push(choice);
+      changed = true;
+      // A delta whose text is all held back (and that has nothing else) is dropped, not sent empty.
+      const empty = Object.entries(out.delta).every(
+        ([k, v]) => MESSAGE_FIELDS[k] === 'text' && (v === '' || v == null),
+      );
+      if (empty && !choice.finish_reason && choice.logprobs == null) return;
+      choices.push({ ...choice, delta: out.delta as Choice['delta'] });
     });
     if (!changed) return this.sink.write(event.raw);
-    if (chunk.choices.length > 0 && choices.length === 0) return;
-    this.sink.write(sseFrame(JSON.stringify({ ...chunk, choices })));
+    if (chunk.choices.length > 0 && choices.length === 0 && usage == null) return;
+    this.sink.write(sseFrame(JSON.stringify(usage === undefined ? { ...head, choices } : { ...head, choices, usage })));
   }
 
-  /** End of stream: whatever is still held goes out, as content frames. */
+  /** Held text and calls released at a choice's end: one frame per field, as providers send them. */
+  private writeTail(head: object, index: number, tail: Record<string, unknown>): void {
+    for (const [key, value] of Object.entries(tail))
+      this.sink.write(
+        sseFrame(JSON.stringify({ ...head, choices: [{ index, delta: { [key]: value }, finish_reason: null }] })),
+      );
+  }
+
+  /** End of stream: whatever is still held goes out, as frames of each choice. */
   private flushAll(): void | Promise<void> {
     if (this.done) return;
     const pending: Array<Promise<void>> = [];
     for (const [index, s] of this.choices) {
-      const out = this.filterChoice({ index, delta: {}, finish_reason: 'stop' });
-      const send = (o: string | undefined | false) => {
+      const out = s.push({}, true);
+      const send = (o: DeltaOut) => {
         if (this.done) return;
-        if (o === false) return this.block(index);
-        if (o)
-          this.sink.write(
-            sseFrame(
-              JSON.stringify({ ...this.base(), choices: [{ index, delta: { content: o }, finish_reason: null }] }),
-            ),
-          );
+        this.sink.findings(o.findings);
+        if (o.blocked) return this.block(index);
+        if (o.tail) this.writeTail(this.base(), index, o.tail);
       };
       if (out instanceof Promise) pending.push(out.then(send));
       else send(out);
-      void s;
     }
     this.choices.clear();
     if (pending.length > 0) return Promise.all(pending).then(() => undefined);

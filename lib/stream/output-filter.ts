@@ -6,6 +6,7 @@ import type { Moderator } from '../core/moderation.js';
 import { recordFindings, type ShieldState } from '../core/state.js';
 import { ChatStreamFilter } from './chat-stream.js';
 import { OutputPolicy, type FilterVerdict, type PolicyConfig } from './output-policy.js';
+import { filterMessage, messageTexts, stripUnknown, type FieldVerdict } from './channels.js';
 
 /** What the filter needs, resolved from `filterOutput`'s options. */
 export interface OutputFilterConfig {
@@ -112,7 +113,7 @@ export function createOutputFilter(config: OutputFilterConfig): OutputFilter {
   };
 }
 
-/** A JSON completion, each choice filtered whole; blocked choices get the refusal. */
+/** A JSON completion, each choice's message filtered field by field; blocked choices get the refusal. */
 function filterCompletion(
   config: OutputFilterConfig,
   state: ShieldState,
@@ -121,20 +122,25 @@ function filterCompletion(
   // A provider's answer without a choices array carries no content to filter.
   if (!Array.isArray(body.choices)) return body;
   const policy = new OutputPolicy(config.policy, state);
+  const envelope = stripUnknown(body, 'envelope');
+  if (envelope.stripped) record(state, [{ detector: 'channel', type: 'unknown_field', action: 'redact' }]);
   const verdicts = body.choices.map((choice) => {
-    const content = choice?.message?.content;
-    if (typeof content !== 'string' || content.length === 0) return undefined;
-    const verdict = policy.whole(content);
+    const message = choice?.message as Record<string, unknown> | undefined;
+    if (typeof message !== 'object' || message === null) return undefined;
+    const verdict = filterMessage(policy, message);
     record(state, verdict.findings);
     return verdict;
   });
-  const build = (blocked: boolean[]) => rebuild({ config, state, body, verdicts, blocked });
+  const build = (blocked: boolean[]) =>
+    rebuild({ config, state, body: envelope.value as ChatCompletion, verdicts, blocked });
   const moderate = config.moderate;
   if (!moderate) return build(verdicts.map((v) => v?.blocked === true));
   return Promise.all(
     verdicts.map(async (v) => {
       if (v === undefined || v.blocked) return v?.blocked === true;
-      const m = await moderate(v.text);
+      const texts = messageTexts(v.value as Record<string, unknown>);
+      if (texts.length === 0) return false;
+      const m = await moderate(texts.join('\n\n'));
       if (m.flagged)
         record(
           state,
@@ -145,24 +151,32 @@ function filterCompletion(
   ).then(build);
 }
 
-/** The completion with each choice's filtered text, or the refusal where it is blocked. */
+/** The completion with each choice's filtered message, or the refusal where it is blocked. */
 function rebuild(ctx: {
   config: OutputFilterConfig;
   state: ShieldState;
   body: ChatCompletion;
-  verdicts: ReadonlyArray<FilterVerdict | undefined>;
+  verdicts: ReadonlyArray<FieldVerdict | undefined>;
   blocked: readonly boolean[];
 }): ChatCompletion {
   const { config, state, body, verdicts, blocked } = ctx;
-  const choices = body.choices.map((choice, i) => {
+  let changed = false;
+  const choices = body.choices.map((original, i) => {
     const verdict = verdicts[i];
-    if (verdict === undefined) return choice;
+    const { value: choice, stripped } = stripUnknown(original as unknown as Record<string, unknown>, 'choice');
+    const c = choice as unknown as ChatCompletion['choices'][number];
+    if (stripped) record(state, [{ detector: 'channel', type: 'unknown_field', action: 'redact' }]);
+    if (verdict === undefined) return stripped ? ((changed = true), c) : original;
     if (blocked[i]) {
       state.outputBlocked = true;
-      return { ...choice, message: { ...choice.message, content: config.refusal }, finish_reason: 'content_filter' };
+      changed = true;
+      // Only the refusal goes out: no other channel of a blocked message is sent.
+      const message = { role: c.message.role ?? 'assistant', content: config.refusal, refusal: null };
+      return { ...c, message, finish_reason: 'content_filter' };
     }
-    if (verdict.text === choice.message.content) return choice;
-    return { ...choice, message: { ...choice.message, content: verdict.text } };
+    if (verdict.value === c.message && !stripped) return original;
+    changed = true;
+    return { ...c, message: verdict.value as ChatCompletion['choices'][number]['message'] };
   });
-  return { ...body, choices };
+  return changed ? { ...body, choices } : body;
 }

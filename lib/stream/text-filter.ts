@@ -18,6 +18,12 @@ import { applySpans } from './spans.js';
 export const LOOKBEHIND = 256;
 /** Least text worth a rescan while streaming (trades a few characters of latency for throughput). */
 export const MIN_RELEASE = 24;
+/**
+ * New characters needed before another try after a try that released nothing. Skipping a try
+ * is the same as receiving the pieces as one, so exactness holds (it holds for any chunking);
+ * with token-sized deltas it saves most boundary computations.
+ */
+const RETRY_AFTER = 16;
 /** How far a cut may move back to reach a word start. */
 const SNAP = 64;
 
@@ -44,6 +50,8 @@ export class StreamTextFilter {
   /** Earlier cuts, ascending: the window always starts at one of them (a clean word start). */
   private cuts: number[] = [0];
   private blockedFlag = false;
+  /** Absolute length of the text at the last try that released nothing. */
+  private triedAt = -RETRY_AFTER;
   /** Findings decided since the last `takeFindings`. */
   private found: FilterVerdict['findings'] = [];
 
@@ -83,8 +91,13 @@ export class StreamTextFilter {
     if (from >= this.buf.length) return '';
     let cut = this.buf.length;
     if (!final) {
+      const length = this.base + this.buf.length;
+      if (length - this.triedAt < RETRY_AFTER) return '';
       cut = this.policy.boundary(this.buf);
-      if (cut - from < MIN_RELEASE) return '';
+      if (cut - from < MIN_RELEASE) {
+        this.triedAt = length;
+        return '';
+      }
     }
     const spans = this.policy.find(this.buf);
     if (!final) cut = this.settle(cut, from, spans);

@@ -315,8 +315,16 @@ describe('option validation', () => {
     ],
     [{ refusal: '' }, 'filterOutput: `refusal` must be a non-empty string (received "")'],
     [
+      { protect: ['--'] },
+      'filterOutput: `protect` must be an array of at most 100 strings of up to 200 characters, each with a letter or digit (received an array)',
+    ],
+    [
+      { protect: 'Nightjar' },
+      'filterOutput: `protect` must be an array of at most 100 strings of up to 200 characters, each with a letter or digit (received "Nightjar")',
+    ],
+    [
       { piii: 'redact' },
-      'filterOutput: unknown option `piii` (known options: blockedPatterns, canary, moderation, pii, refusal, secrets, urls)',
+      'filterOutput: unknown option `piii` (known options: blockedPatterns, canary, moderation, pii, protect, refusal, secrets, urls)',
     ],
   ];
   for (const [options, message] of cases)

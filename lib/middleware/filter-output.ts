@@ -14,6 +14,7 @@ import {
 import { policyConfig } from '../stream/output-policy.js';
 import { compilePattern, type CompiledPattern } from '../stream/patterns.js';
 import { isEventStream } from '../stream/sse.js';
+import { isResponseObject } from '../responses/types.js';
 
 export interface FilterOutputOptions {
   /** PII in the output (`email`, `phone`, `credit_card`, …). Default `redact`. */
@@ -138,8 +139,9 @@ export function filterResponses(filter: OutputFilter): RequestHandler {
     const state = enterShield(req, res);
     const json = res.json.bind(res);
     res.json = function filteredJson(body: unknown) {
-      if (!isChatCompletion(body)) return json(body);
-      const filtered = filter.completion(state, body);
+      const responses = isResponseObject(body);
+      if (!responses && !isChatCompletion(body)) return json(body);
+      const filtered = responses ? filter.response(state, body) : filter.completion(state, body as ChatCompletion);
       if (!(filtered instanceof Promise)) return json(filtered);
       filtered.then(
         (b) => json(b),

@@ -76,8 +76,9 @@ function localStart(text: string, at: number): number {
   while (s < at && "'`*.".includes(text[s] as string)) s++;
   const local = text.slice(s, at);
   if (local.length === 0 || local.endsWith('.') || local.includes('..')) return -1;
-  // `"a"@x`, `a(b)@x` and `a\@x`: a quoted string or comment that dot-atom cannot hold.
-  if (s > 0 && '"\\)]'.includes(text[s - 1] as string)) return -1;
+  // `"a b"@x`, `a(b)@x` and `a\@x`: a quoted string or comment that dot-atom cannot hold.
+  // A quote before the local part is checked by the caller: it may open a quoted address.
+  if (s > 0 && '\\)]'.includes(text[s - 1] as string)) return -1;
   return s;
 }
 
@@ -88,6 +89,9 @@ export function findEmails(text: string, out: RawMatch[]): void {
     if (start < 0) continue;
     const end = domainEnd(text, at + 1);
     if (end < 0) continue;
+    // A quote before the address is a quoted local part (`"x y".z@w`) unless one closes it
+    // right after the domain: `"jane@example.com"`, as in JSON or quoted prose.
+    if (start > 0 && text[start - 1] === '"' && text[end] !== '"') continue;
     out.push({ type: 'email', start, end });
   }
 }

@@ -280,12 +280,18 @@ export class ResponsesStreamFilter {
 
   /** An error event: its message filtered, or replaced when it would be blocked. */
   private error(e: ResponseStreamEvent): void {
-    const inner = (e.error ?? e) as Record<string, unknown>;
+    const wrapped = typeof e.error === 'object' && e.error !== null;
+    const inner = (wrapped ? e.error : e) as Record<string, unknown>;
     const raw = typeof inner.message === 'string' ? inner.message : 'The response failed.';
     const verdict = this.policy.whole(raw);
     const message = verdict.blocked ? 'The response failed.' : verdict.text;
     const pick = (k: string) => (typeof inner[k] === 'string' ? inner[k] : null);
-    const error = { message, type: pick('type') ?? 'server_error', code: pick('code'), param: pick('param') };
+    const error = {
+      message,
+      type: (wrapped && pick('type')) || 'server_error',
+      code: pick('code'),
+      param: pick('param'),
+    };
     this.sink.write(sseFrame(JSON.stringify({ error })));
   }
 

@@ -12,7 +12,9 @@ export type ResponsesFault =
   /** This many events, then the connection is dropped. */
   | { resetAfterEvents: number }
   /** This many events, then a provider `error` event carrying its own text. */
-  | { errorEventAfter: number };
+  | { errorEventAfter: number }
+  /** Waits this long between events. */
+  | { dripMs: number };
 
 /** What the upstream answers with: the reply text, and optionally extra output items before the message. */
 export interface ResponsesReply {
@@ -30,6 +32,8 @@ export interface ResponsesUpstream {
   requests: any[];
   script: ResponsesFault[];
   reply: ResponsesReply | ((body: any) => ResponsesReply);
+  /** Streamed answers still being written. */
+  openStreams(): number;
   close(): Promise<void>;
 }
 
@@ -148,6 +152,7 @@ export async function startResponsesUpstream(
 ): Promise<ResponsesUpstream> {
   const sockets = new Set<import('node:net').Socket>();
   const state = { requests: [] as any[], script: [] as ResponsesFault[], reply };
+  let streaming = 0;
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -168,8 +173,12 @@ export async function startResponsesUpstream(
       return res.end(JSON.stringify(responseObject(body, r, 'completed')));
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
+    streaming++;
+    res.on('close', () => streaming--);
     const all = events(body, r);
     for (let n = 0; n < all.length; n++) {
+      if (res.destroyed) return;
+      if (fault && 'dripMs' in fault && n > 0) await new Promise((resolve) => setTimeout(resolve, fault.dripMs));
       if (fault && 'resetAfterEvents' in fault && n === fault.resetAfterEvents) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         res.socket?.destroy();
@@ -193,6 +202,7 @@ export async function startResponsesUpstream(
   const { port } = server.address() as AddressInfo;
   return Object.assign(state, {
     baseURL: `http://127.0.0.1:${port}/v1`,
+    openStreams: () => streaming,
     close: async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));

@@ -93,6 +93,42 @@ describe('POST /v1/responses with a Responses-speaking upstream', () => {
     expect(final.output_text).toBe('Cloudy later.');
   });
 
+  it("retries a failing provider (500, then a dropped stream) with callLLM's policy", async () => {
+    const count = upstream.requests.length;
+    upstream.script.push({ status: 500 });
+    upstream.reply = { text: 'Second time lucky.' };
+    expect((await client.responses.create({ model: 'up-model', input: 'Hi' })).output_text).toBe('Second time lucky.');
+    expect(upstream.requests.length).toBe(count + 2);
+    upstream.script.push({ resetAfterEvents: 0 });
+    const events = await collect(await client.responses.create({ model: 'up-model', input: 'Hi', stream: true }));
+    expect(events.text).toBe('Second time lucky.');
+    expect(upstream.requests.length).toBe(count + 4);
+  });
+
+  it('a client that leaves mid-stream aborts the provider request; one audit record, outcome aborted', async () => {
+    upstream.reply = { text: 'word '.repeat(400), cuts: [5] };
+    upstream.script.push({ dripMs: 5 });
+    const before = logger.records.length;
+    const controller = new AbortController();
+    const stream = await client.responses.create(
+      { model: 'up-model', input: 'Hi', stream: true },
+      { signal: controller.signal },
+    );
+    let seen = 0;
+    // The SDK ends an aborted stream quietly or with an abort error: either way the loop stops.
+    try {
+      for await (const e of stream) if (e.type === 'response.output_text.delta' && ++seen === 3) controller.abort();
+    } catch {
+      // aborted
+    }
+    expect(seen).toBe(3);
+    const all = await records(logger, before + 1);
+    expect(all.length).toBe(before + 1);
+    expect(all.at(-1)).toMatchObject({ outcome: 'aborted', stream: true });
+    for (let i = 0; i < 100 && upstream.openStreams() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(upstream.openStreams()).toBe(0);
+  });
+
   it('a provider failure is 502 upstream_error, never its text', async () => {
     upstream.script.push({ status: 400 });
     const err = (await client.responses.create({ model: 'up-model', input: 'Hi' }).catch((e: unknown) => e)) as any;

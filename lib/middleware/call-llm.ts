@@ -30,6 +30,7 @@ import {
   inputAsMessages,
   isResponsesBody,
   usageOf,
+  withoutInstructions,
   type ResponseObject,
   type ResponsesRequest,
 } from '../responses/types.js';
@@ -418,9 +419,10 @@ async function sendResponse(
 ): Promise<void> {
   const { res, state } = ctx;
   state.usage = usageOf(response.usage) ?? estimateUsage(inputAsMessages(body), responseText(response));
-  let sent = response;
+  // The provider echoes the server's instructions (system prompt, canary): never sent on.
+  let sent = withoutInstructions(response);
   if (config.filter) {
-    const filtered = config.filter.response(state, response);
+    const filtered = config.filter.response(state, sent);
     sent = filtered instanceof Promise ? await filtered : filtered;
   }
   if (!res.headersSent && !res.destroyed) res.json(sent);

@@ -8,7 +8,13 @@ import type { ShieldState } from '../core/state.js';
 import type { StreamAnswer } from '../core/upstream-call.js';
 import { classifyUpstreamError, type UpstreamFailure } from '../core/upstream-errors.js';
 import { eventFrame } from './stream.js';
-import { usageOf, type ResponseObject, type ResponsesRequest, type ResponseStreamEvent } from './types.js';
+import {
+  usageOf,
+  withoutInstructions,
+  type ResponseObject,
+  type ResponsesRequest,
+  type ResponseStreamEvent,
+} from './types.js';
 
 /** What the server adds to a client's Responses body. */
 export interface ResponsesCallPlan {
@@ -82,6 +88,9 @@ export async function relayEvents(
     let event = answer.first as unknown as ResponseStreamEvent;
     for (;;) {
       if (event.type === 'response.output_text.delta' && typeof event.delta === 'string') relayed.text += event.delta;
+      // The provider echoes the server's instructions (system prompt, canary) in each response object.
+      if (typeof event.response === 'object' && event.response !== null)
+        event = { ...event, response: withoutInstructions(event.response) };
       if (FINAL.has(event.type)) {
         relayed.finished = true;
         const usage = usageOf((event.response as ResponseObject | undefined)?.usage);

@@ -4,7 +4,12 @@
 // understand is not relayed.
 
 import type { FilterVerdict, OutputPolicy } from '../stream/output-policy.js';
-import type { ResponseContentPart, ResponseObject, ResponseOutputItem } from './types.js';
+import {
+  withoutInstructions,
+  type ResponseContentPart,
+  type ResponseObject,
+  type ResponseOutputItem,
+} from './types.js';
 
 /** One place an item holds model text: the object, its key, and the stream channel that fills it. */
 export interface TextSlot {
@@ -82,7 +87,7 @@ export function blockedResponse(response: Partial<ResponseObject>, refusal: stri
           },
         ];
   return {
-    ...response,
+    ...withoutInstructions(response),
     id: typeof response.id === 'string' ? response.id : 'resp_content_filter',
     object: 'response',
     status: 'incomplete',
@@ -117,7 +122,7 @@ export function filterWholeResponse(policy: OutputPolicy, response: ResponseObje
       texts.push(verdict.text);
     }
   // The SDK's `output_text` convenience is derived from `output` on the client, never trusted from upstream.
-  const filtered: ResponseObject = { ...response, output: items.map((i) => i.item) };
+  const filtered: ResponseObject = { ...withoutInstructions(response), output: items.map((i) => i.item) };
   if ('output_text' in filtered) filtered.output_text = undefined;
   return { response: filtered, texts, findings, blocked };
 }

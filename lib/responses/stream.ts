@@ -5,6 +5,9 @@
 // redacted reappears in them. Every event is re-serialized and renumbered
 // (`sequence_number`), since events are dropped and added. Events the filter does not know
 // are dropped; a block ends the stream with `response.incomplete` (`content_filter`).
+//
+// With moderation, a channel's text is held until the channel ends and is then moderated
+// whole, before the event that ends it is handled: events wait for that, in order.
 
 import type { Moderator } from '../core/moderation.js';
 import type { ChatStreamSink } from '../stream/chat-stream.js';
@@ -12,7 +15,7 @@ import type { OutputPolicy } from '../stream/output-policy.js';
 import { SSE_DONE, SseParser, sseFrame, type SseEvent } from '../stream/sse.js';
 import { StreamTextFilter } from '../stream/text-filter.js';
 import { blockedResponse, itemSlots, partKey, type TextSlot } from './output.js';
-import type { ResponseObject, ResponseStreamEvent } from './types.js';
+import { withoutInstructions, type ResponseObject, type ResponseStreamEvent } from './types.js';
 
 /** One event as OpenAI sends it: its type as the SSE event name, then its JSON. */
 export function eventFrame(event: ResponseStreamEvent): string {
@@ -93,6 +96,10 @@ interface Channel {
   filter: StreamTextFilter;
   released: string;
   open: boolean;
+  /** Released text not sent yet (held for moderation). */
+  held: string;
+  /** The text filter has been ended (by moderation, before the channel is closed). */
+  ended: boolean;
   /** The delta event last seen on it: the shape a released tail is sent in. */
   template: ResponseStreamEvent | undefined;
 }
@@ -104,6 +111,8 @@ export class ResponsesStreamFilter {
   private sequence = 0;
   private base: Partial<ResponseObject> = {};
   private done = false;
+  /** Pending moderation: later events wait for it, in order. */
+  private chain: Promise<void> | undefined;
 
   constructor(
     private readonly policy: OutputPolicy,
@@ -117,17 +126,102 @@ export class ResponsesStreamFilter {
 
   push(text: string): void {
     if (this.done) return;
-    for (const event of this.parser.push(text)) this.handle(event);
+    for (const event of this.parser.push(text)) this.enqueue(() => this.handle(event));
   }
 
-  /** The handler ended the response: whatever is held goes out as delta events. */
-  close(): undefined {
-    for (const event of this.parser.flush()) this.handle(event);
-    for (const channel of this.channels.values()) if (channel.open) this.finish(channel);
-    return undefined;
+  /** The handler ended the response: whatever is held goes out as delta events. Resolves when all is written. */
+  close(): Promise<void> | undefined {
+    for (const event of this.parser.flush()) this.enqueue(() => this.handle(event));
+    this.enqueue(() => {
+      const open = [...this.channels.values()].filter((c) => c.open);
+      const finishAll = () => void open.forEach((c) => this.finish(c));
+      const moderated = this.moderated(open);
+      return moderated ? moderated.then(finishAll) : finishAll();
+    });
+    return this.chain;
   }
 
-  private handle(event: SseEvent): void {
+  private enqueue(step: () => void | Promise<void>): void {
+    if (this.chain === undefined) {
+      const r = step();
+      if (r instanceof Promise) this.track(r);
+    } else this.track(this.chain.then(step));
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked: Promise<void> = p.then(
+      () => {
+        if (this.chain === tracked) this.chain = undefined;
+      },
+      () => {
+        if (this.chain === tracked) this.chain = undefined;
+        this.sink.findings([{ detector: 'moderation', type: 'moderation_unavailable', action: 'block' }]);
+        this.block();
+      },
+    );
+    this.chain = tracked;
+  }
+
+  /**
+   * The open channels an event closes: its own (a `.done` event), or those of the part, item
+   * or response it carries. A text that arrives whole, in such an event, gets a channel of
+   * its own here, so that every text goes through the same filter (and moderation).
+   */
+  private closedBy(e: ResponseStreamEvent): Channel[] {
+    const texts: Array<[string, unknown]> = [];
+    const done = DONES[e.type];
+    const part = PART_EVENTS[e.type];
+    if (done) texts.push([this.key(e, done), e[done.field]]);
+    else if (part) {
+      const key = partKey(e.part);
+      if (key !== undefined) texts.push([this.key(e, part), (e.part as Record<string, unknown>)[key]]);
+    } else if (ITEM_EVENTS.has(e.type)) {
+      for (const slot of itemSlots(e.item)?.slots ?? [])
+        texts.push([`${String(e.output_index)}:${slot.channel}`, slot.holder[slot.key]]);
+    } else if (RESPONSE_EVENTS.has(e.type)) {
+      const output = (e.response as ResponseObject | undefined)?.output;
+      (Array.isArray(output) ? output : []).forEach((item, at) => {
+        for (const slot of itemSlots(item)?.slots ?? []) texts.push([`${at}:${slot.channel}`, slot.holder[slot.key]]);
+      });
+    }
+    const out: Channel[] = [];
+    for (const [key, text] of texts) {
+      let ch = this.channels.get(key);
+      if (ch === undefined) {
+        if (typeof text !== 'string' || text.length === 0) continue;
+        ch = this.channel(key);
+        const released = ch.filter.push(text);
+        if (!this.feed(ch, released)) return [];
+        ch.held += released;
+      }
+      if (ch.open && !ch.ended) out.push(ch);
+    }
+    return out;
+  }
+
+  /**
+   * With moderation, the channels about to close are ended and their whole text moderated
+   * first; undefined when there is nothing to wait for.
+   */
+  private moderated(channels: Channel[]): Promise<void> | undefined {
+    const moderate = this.moderate;
+    if (!moderate || channels.length === 0) return undefined;
+    return Promise.all(
+      channels.map(async (ch) => {
+        ch.ended = true;
+        const out = ch.filter.end();
+        if (!this.feed(ch, out)) return;
+        ch.held += out;
+        if (ch.held.trim() === '') return;
+        const verdict = await moderate(ch.held);
+        if (!verdict.flagged) return;
+        this.sink.findings(verdict.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })));
+        this.block();
+      }),
+    ).then(() => undefined);
+  }
+
+  private handle(event: SseEvent): void | Promise<void> {
     if (this.done) return;
     const data = event.data;
     if (data === undefined) return this.sink.write(event.raw);
@@ -143,7 +237,13 @@ export class ResponsesStreamFilter {
     const e = parsed as ResponseStreamEvent;
     if (e.type === 'error' || (e.type === undefined && 'error' in e)) return this.error(e);
     if (typeof e.type !== 'string') return;
-    this.route(e);
+    const closing = this.closedBy(e);
+    if (this.done) return;
+    const moderated = this.moderated(closing);
+    if (!moderated) return this.route(e);
+    return moderated.then(() => {
+      if (!this.done) this.route(e);
+    });
   }
 
   private route(e: ResponseStreamEvent): void {
@@ -164,7 +264,14 @@ export class ResponsesStreamFilter {
   private channel(key: string): Channel {
     let ch = this.channels.get(key);
     if (!ch) {
-      ch = { filter: new StreamTextFilter(this.policy), released: '', open: true, template: undefined };
+      ch = {
+        filter: new StreamTextFilter(this.policy),
+        released: '',
+        open: true,
+        held: '',
+        ended: false,
+        template: undefined,
+      };
       this.channels.set(key, ch);
     }
     return ch;
@@ -188,15 +295,23 @@ export class ResponsesStreamFilter {
     const text = typeof e.delta === 'string' ? e.delta : '';
     const out = ch.filter.push(text);
     if (!this.feed(ch, out) || out === '') return;
-    this.emit({ ...e, delta: out });
+    // Held whole for moderation when the channel ends.
+    if (this.moderate) ch.held += out;
+    else this.emit({ ...e, delta: out });
   }
 
   /** Ends a channel: its held tail goes out as one more delta. */
   private finish(ch: Channel, doneEvent?: ResponseStreamEvent, c?: ChannelEvent): boolean {
     if (!ch.open) return true;
     ch.open = false;
-    const out = ch.filter.end();
-    if (!this.feed(ch, out)) return false;
+    let out = '';
+    if (!ch.ended) {
+      ch.ended = true;
+      out = ch.filter.end();
+      if (!this.feed(ch, out)) return false;
+    }
+    out = ch.held + out;
+    ch.held = '';
     if (out === '') return true;
     const template = ch.template ?? (doneEvent && c?.delta ? this.tailTemplate(doneEvent, c) : undefined);
     // A channel that only ever got a final text, from a container: its text goes there, not in a delta.
@@ -210,10 +325,8 @@ export class ResponsesStreamFilter {
   }
 
   private textDone(e: ResponseStreamEvent, c: ChannelEvent): void {
-    const key = this.key(e, c);
-    const ch = this.channel(key);
-    // Text that only came whole, in the done event, is streamed through the filter now.
-    if (ch.open && ch.template === undefined && typeof e[c.field] === 'string') ch.filter.push(e[c.field] as string);
+    // A text that came whole, in this event, was given its channel by `closedBy`.
+    const ch = this.channel(this.key(e, c));
     if (!this.finish(ch, e, c)) return;
     this.emit({ ...e, [c.field]: ch.released });
   }
@@ -273,7 +386,7 @@ export class ResponsesStreamFilter {
       for (const slot of known.slots) if (!this.settleSlot(at, slot)) return;
       output.push(known.item);
     }
-    const filtered: ResponseObject = { ...response, output };
+    const filtered: ResponseObject = { ...withoutInstructions(response), output };
     if ('output_text' in filtered) filtered.output_text = undefined;
     this.emit({ ...e, response: filtered });
   }

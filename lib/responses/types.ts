@@ -181,6 +181,15 @@ export function responsesParam(body: ResponsesRequest, param: string | null): st
   return `input[${index}]${rest}`;
 }
 
+/**
+ * A response object without the `instructions` the provider echoes back: they are the
+ * server's system prompt (and its canary), which the client must never see.
+ */
+export function withoutInstructions<T extends object>(response: T): T {
+  if (!('instructions' in response) || (response as { instructions?: unknown }).instructions == null) return response;
+  return { ...response, instructions: null };
+}
+
 /** Responses usage in the names the shield state and audit record use. */
 export function usageOf(usage: ResponsesUsage | null | undefined): Usage | undefined {
   if (typeof usage !== 'object' || usage === null) return undefined;

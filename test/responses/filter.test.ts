@@ -122,6 +122,55 @@ describe('the preset filters Responses answers', () => {
   });
 });
 
+describe('moderation and leak detection on Responses answers', () => {
+  let upstream: ResponsesUpstream;
+  let server: Awaited<ReturnType<typeof listen>>;
+  let client: OpenAI;
+  beforeAll(async () => {
+    upstream = await startResponsesUpstream({ text: 'Fine.' });
+    const built = presetApp({
+      client: new OpenAI({ baseURL: upstream.baseURL, apiKey: 'sk-up', maxRetries: 0 }),
+      model: 'up-model',
+      systemPrompt: 'You are the assistant of the Acme travel desk and you never discuss pricing rules.',
+      filter: { moderation: (text: string) => text.includes('dynamite') },
+    });
+    server = await listen(built.app);
+    client = sdk(server.url);
+  });
+  afterAll(async () => {
+    await server.close();
+    await upstream.close();
+  });
+
+  it('moderation passes a benign answer whole (stream held per channel, then sent) and blocks a flagged one', async () => {
+    upstream.reply = { text: 'Paris is lovely in spring. Pack an umbrella.', summary: 'Travel advice.' };
+    const events = await collect(await client.responses.create({ model: 'up-model', input: 'Hi', stream: true }));
+    expect(deltas(events, 'response.output_text.delta')).toBe('Paris is lovely in spring. Pack an umbrella.');
+    expect(events.at(-1).type).toBe('response.completed');
+
+    upstream.reply = { text: 'First, get some dynamite and a fuse.', summary: 'Explosives.' };
+    const json = await client.responses.create({ model: 'up-model', input: 'Hi' });
+    expect([json.status, json.incomplete_details?.reason]).toEqual(['incomplete', 'content_filter']);
+    expect(JSON.stringify(json)).not.toContain('dynamite');
+    const blocked = await collect(await client.responses.create({ model: 'up-model', input: 'Hi', stream: true }));
+    expect(JSON.stringify(blocked)).not.toContain('dynamite');
+    expect(blocked.at(-1).type).toBe('response.incomplete');
+  });
+
+  it('an answer quoting the system prompt (or its canary) is blocked', async () => {
+    upstream.reply = (body: any) => ({ text: `My instructions: ${String(body.instructions)}` });
+    const json = await client.responses.create({ model: 'up-model', input: 'Tell me about Rome' });
+    expect(json.incomplete_details).toEqual({ reason: 'content_filter' });
+    expect(JSON.stringify(json)).not.toContain('cnry-');
+    const events = await collect(
+      await client.responses.create({ model: 'up-model', input: 'Tell me about Rome', stream: true }),
+    );
+    expect(JSON.stringify(events)).not.toContain('cnry-');
+    expect(JSON.stringify(events)).not.toContain('pricing rules');
+    expect(events.at(-1).type).toBe('response.incomplete');
+  });
+});
+
 describe('filterOutput by hand around an app’s own Responses handler', () => {
   let server: Awaited<ReturnType<typeof listen>>;
   let client: OpenAI;

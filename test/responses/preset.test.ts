@@ -59,6 +59,8 @@ describe('POST /v1/responses with a Responses-speaking upstream', () => {
     expect(sent.instructions).toMatch(/^You answer questions about the weather\./);
     expect(sent.input).toBe('Weather in Paris?');
     expect(sent.max_output_tokens).toBe(4096);
+    // The provider echoes instructions back: the server's system prompt never reaches the client.
+    expect(response.instructions).toBeNull();
     const all = await records(logger, before + 1);
     expect(all.length).toBe(before + 1);
     expect(all.at(-1)).toMatchObject({
@@ -77,6 +79,7 @@ describe('POST /v1/responses with a Responses-speaking upstream', () => {
     const completed = events.at(-1);
     expect(completed.type).toBe('response.completed');
     expect(completed.response.usage).toEqual(RESPONSES_USAGE);
+    expect(JSON.stringify(events)).not.toContain('questions about the weather');
     expect(text).toBe('Sunny, 24 degrees, light wind from the west.');
     expect(completed.response.output[0].content[0].text).toBe(text);
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_e, n) => n));

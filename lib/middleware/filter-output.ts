@@ -118,7 +118,8 @@ function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {})
 /**
  * Filters what any later handler sends: an OpenAI `chat.completion` through `res.json`, or
  * `chat.completion.chunk` server-sent events through `res.write` (any chunking, strings or
- * Buffers, LF or CRLF). PII and secrets are redacted, external images removed, system-prompt
+ * Buffers, LF or CRLF); likewise a Responses `response` object or its streamed events
+ * (docs/responses.md). PII and secrets are redacted, external images removed, system-prompt
  * leaks blocked by default. Streams are filtered exactly: the streamed text equals the
  * whole-text filtered text for any chunking. Blocked output ends with `finish_reason:
  * "content_filter"`, never an HTTP error; a stream is then closed (with `data: [DONE]`), the

@@ -225,7 +225,8 @@ function refusalFor(found: Finding, param: string): ShieldError {
  * Validates an OpenAI Chat Completions body and screens every message: injection
  * blocked, PII and secrets redacted by default. Sanitized messages replace
  * `req.body.messages` for whatever runs next. `{ prompt: "…" }` is accepted as one user
- * message.
+ * message. A Responses API body (`input`, no `messages`) is validated and screened the same
+ * way, its sanitized text written back into `req.body.input` (docs/responses.md).
  *
  * @example
  * ```ts

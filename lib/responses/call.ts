@@ -60,7 +60,7 @@ export function responseText(response: ResponseObject): string {
   return text;
 }
 
-/** The event types that end a response. */
+/** The event types that end a response; `response.failed` ends it as a provider failure. */
 const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /** Where relayed frames go (callLLM's sink: the response, or the output filter). */
@@ -97,7 +97,7 @@ export async function relayEvents(
         if (usage) state.usage = usage;
       }
       // A provider's error event carries its own text: never relayed, reported as ours.
-      if (event.type === 'error') {
+      if (event.type === 'error' || event.type === 'response.failed') {
         relayed.failure = { kind: 'server' };
         break;
       }

@@ -182,12 +182,19 @@ export function responsesParam(body: ResponsesRequest, param: string | null): st
 }
 
 /**
- * A response object without the `instructions` the provider echoes back: they are the
- * server's system prompt (and its canary), which the client must never see.
+ * A response object as it may reach the client: without the `instructions` the provider
+ * echoes back (the server's system prompt and its canary), and with the provider's own
+ * error text (a `failed` response) replaced by ours.
  */
 export function withoutInstructions<T extends object>(response: T): T {
-  if (!('instructions' in response) || (response as { instructions?: unknown }).instructions == null) return response;
-  return { ...response, instructions: null };
+  const r = response as { instructions?: unknown; error?: unknown };
+  const error = typeof r.error === 'object' && r.error !== null ? (r.error as { code?: unknown }) : undefined;
+  if (r.instructions == null && error === undefined) return response;
+  const out = { ...response } as Record<string, unknown>;
+  if (r.instructions != null) out.instructions = null;
+  if (error !== undefined)
+    out.error = { code: typeof error.code === 'string' ? error.code : 'server_error', message: 'The provider failed.' };
+  return out as T;
 }
 
 /** Responses usage in the names the shield state and audit record use. */

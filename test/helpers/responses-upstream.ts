@@ -25,6 +25,8 @@ export interface ResponsesReply {
   toolArguments?: string;
   /** Text deltas are cut at these lengths in turn (default: 5 characters each). */
   cuts?: readonly number[];
+  /** The response fails (status `failed`, an error with the provider's own text). */
+  fail?: boolean;
 }
 
 export interface ResponsesUpstream {
@@ -76,7 +78,7 @@ function outputItems(r: ResponsesReply): any[] {
 }
 
 function responseObject(body: any, r: ResponsesReply, status: string): any {
-  const done = status === 'completed';
+  const done = status === 'completed' || status === 'failed';
   return {
     id: 'resp_up_1',
     object: 'response',
@@ -86,7 +88,7 @@ function responseObject(body: any, r: ResponsesReply, status: string): any {
     instructions: body.instructions ?? null,
     output: done ? outputItems(r) : [],
     incomplete_details: null,
-    error: null,
+    error: status === 'failed' ? { code: 'server_error', message: 'upstream secret detail' } : null,
     usage: done ? RESPONSES_USAGE : null,
   };
 }
@@ -143,7 +145,8 @@ function events(body: any, r: ResponsesReply): any[] {
     }
     out.push({ type: 'response.output_item.done', output_index: index, item });
   });
-  out.push({ type: 'response.completed', response: responseObject(body, r, 'completed') });
+  const end = r.fail ? 'failed' : 'completed';
+  out.push({ type: `response.${end}`, response: responseObject(body, r, end) });
   return out;
 }
 
@@ -170,7 +173,7 @@ export async function startResponsesUpstream(
     const r = typeof state.reply === 'function' ? state.reply(body) : state.reply;
     if (body.stream !== true) {
       res.setHeader('content-type', 'application/json');
-      return res.end(JSON.stringify(responseObject(body, r, 'completed')));
+      return res.end(JSON.stringify(responseObject(body, r, r.fail ? 'failed' : 'completed')));
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     streaming++;

@@ -148,6 +148,18 @@ describe('POST /v1/responses with a Responses-speaking upstream', () => {
     expect(String(err.message)).not.toContain('secret detail');
   });
 
+  it('a failed response (provider text inside) is never relayed: in-band upstream_error', async () => {
+    upstream.reply = { text: 'partial', fail: true };
+    const stream = await client.responses.create({ model: 'up-model', input: 'Hi', stream: true });
+    const err = (await collect(stream).catch((e: unknown) => e)) as any;
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect(err.code).toBe('upstream_error');
+    const json = await client.responses.create({ model: 'up-model', input: 'Hi' });
+    expect(json.status).toBe('failed');
+    expect(JSON.stringify(json)).not.toContain('secret detail');
+    upstream.reply = { text: 'ok' };
+  });
+
   it('a chat body on /responses and a Responses body on /chat/completions are refused', async () => {
     const a = (await client.responses
       .create({ model: 'up-model', messages: [{ role: 'user', content: 'x' }] } as any)

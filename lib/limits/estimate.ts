@@ -15,8 +15,9 @@ export function estimateRequestTokens(body: unknown, cap: number): number {
   if (typeof body !== 'object' || body === null) return cap;
   const b = body as Record<string, unknown>;
   const prompt = estimatePromptTokens(requestMessages(b) ?? (isResponsesBody(b) ? inputAsMessages(b) : []));
-  const asked = [b.max_completion_tokens, b.max_tokens, b.max_output_tokens].find((v) => Number.isSafeInteger(v) && (v as number) > 0) as
-    number | undefined;
+  const asked = [b.max_completion_tokens, b.max_tokens, b.max_output_tokens].find(
+    (v) => Number.isSafeInteger(v) && (v as number) > 0,
+  ) as number | undefined;
   const completion = Math.min(asked ?? cap, cap);
   const n = Number.isSafeInteger(b.n) && (b.n as number) > 1 ? Math.min(b.n as number, MAX_CHOICES) : 1;
   return prompt + completion * n;

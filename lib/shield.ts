@@ -14,6 +14,7 @@ import { filterResponses, outputFilter, type FilterOutputOptions } from './middl
 import { redisClientProblem } from './limits/redis.js';
 import { rateLimitByKey, type RateLimitByKeyOptions, type RedisClientLike } from './middleware/rate-limit-by-key.js';
 import { validatePrompt, type ValidatePromptOptions } from './middleware/validate-prompt.js';
+import { bodyMatchesRoute, isResponsesRoute } from './responses/route.js';
 
 export interface LLMShieldOptions {
   /** An OpenAI client or `createMockLLM()`. Default: built from `OPENAI_API_KEY` / `OPENAI_BASE_URL`. */
@@ -75,7 +76,7 @@ const bodyLimitCheck: Check = is.either(is.positiveInt, is.nonEmptyString);
 
 /**
  * The whole shield as one router: `POST /chat/completions` (OpenAI-compatible, JSON and
- * SSE) and `GET /models`, behind helmet, a size-limited JSON parser, `auditLog`,
+ * SSE), `POST /responses` (the Responses API, JSON and streamed events) and `GET /models`, behind helmet, a size-limited JSON parser, `auditLog`,
  * `apiKeyAuth`, `rateLimitByKey`, `validatePrompt`, `filterOutput`, `callLLM` and
  * `errorHandler`, in that order.
  *
@@ -127,6 +128,8 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     auth,
     // Parse only what an authenticated client sent.
     express.json({ limit: opts.bodyLimit ?? '100kb', strict: true }),
+    // The middlewares tell Chat Completions from Responses by the body: it must be the route's.
+    bodyMatchesRoute,
     ...(opts.rateLimit === false
       ? []
       : [rateLimitByKey({ ...opts.rateLimit, redis: opts.rateLimit?.redis ?? opts.redis })]),
@@ -145,7 +148,7 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
       fixedHeaders(helmet(API_SECURITY_HEADERS)),
       ...(opts.audit === false ? [] : [auditLog(opts.audit ?? {})]),
       function chatCompletions(req: Request, res: Response, next: NextFunction) {
-        if (isChatCompletions(req)) return chatChain(req, res, next);
+        if (isChatCompletions(req) || isResponsesRoute(req)) return chatChain(req, res, next);
         next();
       },
     ]),
@@ -160,6 +163,9 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
   if (llm) {
     router.all('/chat/completions', (_req: Request, _res: Response, next: NextFunction) =>
       next(new ShieldError(405, 'method_not_allowed', 'Use POST for /chat/completions.')),
+    );
+    router.all('/responses', (_req: Request, _res: Response, next: NextFunction) =>
+      next(new ShieldError(405, 'method_not_allowed', 'Use POST for /responses.')),
     );
     router.use((_req: Request, _res: Response, next: NextFunction) =>
       next(new ShieldError(404, 'not_found', 'Not found.')),

@@ -70,6 +70,8 @@ export interface LLMClient {
       create(body: any, options?: any): any;
     };
   };
+  /** The Responses API (`POST /responses`), when the client speaks it. */
+  responses?: { create(body: any, options?: any): any };
   models?: { list(options?: any): any };
   moderations?: { create(body: any, options?: any): any };
 }

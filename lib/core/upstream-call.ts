@@ -13,6 +13,9 @@ export interface AttemptConfig {
   requestOptions: { maxRetries: 0; timeout: number };
 }
 
+/** Which provider endpoint a request goes to. */
+export type UpstreamApi = 'chat' | 'responses';
+
 /** Why an attempt's controller was aborted; tells a timeout from a client that left. */
 export type Stop = 'none' | 'timeout' | 'gone';
 
@@ -32,7 +35,11 @@ export class UpstreamCall {
   private wake: (() => void) | undefined;
   private readonly settle: (usage: Usage | undefined) => void;
 
-  constructor(private readonly state: ShieldState) {
+  constructor(
+    private readonly state: ShieldState,
+    /** `chat.completions.create` or `responses.create`. */
+    readonly api: UpstreamApi = 'chat',
+  ) {
     state.upstreamAbort = this.controller;
     let settle!: (usage: Usage | undefined) => void;
     state.settled = new Promise<Usage | undefined>((resolve) => (settle = resolve));
@@ -143,11 +150,11 @@ export async function attempt(config: AttemptConfig, body: ChatCompletionRequest
   };
   const timer = setTimeout(onTimeout, timeoutMs);
   try {
-    const result = await config.client.chat.completions.create(body, {
-      ...config.requestOptions,
-      timeout: timeoutMs,
-      signal: controller.signal,
-    });
+    const options = { ...config.requestOptions, timeout: timeoutMs, signal: controller.signal };
+    const result =
+      call.api === 'responses'
+        ? await config.client.responses!.create(body, options)
+        : await config.client.chat.completions.create(body, options);
     // An answer that arrived is kept even if the client just left: it was billed, and its
     // usage belongs in the state for budgets and the audit record.
     if (body.stream !== true) return { completion: result as ChatCompletion };

@@ -2,6 +2,7 @@
 // the client asked for (capped), as OpenAI's own token-per-minute limiter counts max_tokens.
 
 import { estimatePromptTokens, requestMessages } from '../core/openai-types.js';
+import { inputAsMessages, isResponsesBody } from '../responses/types.js';
 
 const MAX_CHOICES = 128;
 
@@ -15,25 +16,29 @@ export interface TokenParts {
   choices: number;
 }
 
-/** The completion limit a body asks for: `max_completion_tokens`, else `max_tokens`, when a positive integer. */
+/**
+ * The completion limit a body asks for, when a positive integer: `max_completion_tokens`, else
+ * `max_tokens` (Chat Completions), else `max_output_tokens` (Responses).
+ */
 function askedCompletion(b: Record<string, unknown>): number | undefined {
-  return [b.max_completion_tokens, b.max_tokens].find((v) => Number.isSafeInteger(v) && (v as number) > 0) as
-    number | undefined;
+  return [b.max_completion_tokens, b.max_tokens, b.max_output_tokens].find(
+    (v) => Number.isSafeInteger(v) && (v as number) > 0,
+  ) as number | undefined;
 }
 
 /** The parts of `estimateRequestTokens`; any body gives an answer (the cap alone for a non-object). */
 export function requestTokenParts(body: unknown, cap: number): TokenParts {
   if (typeof body !== 'object' || body === null) return { prompt: 0, completion: cap, choices: 1 };
   const b = body as Record<string, unknown>;
-  const prompt = estimatePromptTokens(requestMessages(b) ?? []);
+  const prompt = estimatePromptTokens(requestMessages(b) ?? (isResponsesBody(b) ? inputAsMessages(b) : []));
   const completion = Math.min(askedCompletion(b) ?? cap, cap);
   const choices = Number.isSafeInteger(b.n) && (b.n as number) > 1 ? Math.min(b.n as number, MAX_CHOICES) : 1;
   return { prompt, completion, choices };
 }
 
 /**
- * Tokens to reserve for a Chat Completions body: prompt estimate plus the requested
- * completion tokens (`max_completion_tokens` or `max_tokens`, clamped to `cap`; `cap` when
+ * Tokens to reserve for a Chat Completions or Responses body: prompt estimate plus the requested
+ * completion tokens (`max_completion_tokens`, `max_tokens` or `max_output_tokens`, clamped to `cap`; `cap` when
  * absent), times `n` choices.
  */
 export function estimateRequestTokens(body: unknown, cap: number): number {
@@ -51,12 +56,14 @@ export function lowerCompletionLimit(body: unknown, perChoice: number): void {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
   const b = body as Record<string, unknown>;
   let set = false;
-  for (const field of ['max_completion_tokens', 'max_tokens'] as const) {
+  const responses = isResponsesBody(b);
+  const fields = responses ? (['max_output_tokens'] as const) : (['max_completion_tokens', 'max_tokens'] as const);
+  for (const field of fields) {
     const v = b[field];
     if (typeof v !== 'number') continue;
     set = true;
     // An invalid value is left for validation (or the provider) to refuse.
     if (Number.isSafeInteger(v) && v > perChoice) b[field] = perChoice;
   }
-  if (!set) b.max_completion_tokens = perChoice;
+  if (!set) b[responses ? 'max_output_tokens' : 'max_completion_tokens'] = perChoice;
 }

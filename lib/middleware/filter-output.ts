@@ -14,6 +14,7 @@ import {
 import { policyConfig } from '../stream/output-policy.js';
 import { compilePattern, type CompiledPattern } from '../stream/patterns.js';
 import { isEventStream } from '../stream/sse.js';
+import { isResponseObject } from '../responses/types.js';
 
 export interface FilterOutputOptions {
   /** PII in the output (`email`, `phone`, `credit_card`, …). Default `redact`. */
@@ -136,7 +137,8 @@ function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {})
 /**
  * Filters what any later handler sends: an OpenAI `chat.completion` through `res.json`, or
  * `chat.completion.chunk` server-sent events through `res.write` (any chunking, strings or
- * Buffers, LF or CRLF). PII and secrets are redacted, external images removed, system-prompt
+ * Buffers, LF or CRLF); likewise a Responses `response` object or its streamed events
+ * (docs/responses.md). PII and secrets are redacted, external images removed, system-prompt
  * leaks blocked by default. Every field that carries model text is filtered — content and its
  * parts, `refusal`, reasoning text, tool-call arguments (as JSON) — and a field or stream event
  * the filter does not know is not relayed: the answer ends with `content_filter` instead
@@ -160,8 +162,9 @@ export function filterResponses(filter: OutputFilter): RequestHandler {
     const state = enterShield(req, res);
     const json = res.json.bind(res);
     res.json = function filteredJson(body: unknown) {
-      if (!isChatCompletion(body)) return json(body);
-      const filtered = filter.completion(state, body);
+      const responses = isResponseObject(body);
+      if (!responses && !isChatCompletion(body)) return json(body);
+      const filtered = responses ? filter.response(state, body) : filter.completion(state, body as ChatCompletion);
       if (!(filtered instanceof Promise)) return json(filtered);
       filtered.then(
         (b) => json(b),

@@ -12,6 +12,9 @@ import { checkOptions, is, type Check } from '../core/options.js';
 import { resolveModeration, type ModerationOption, type Moderator } from '../core/moderation.js';
 import { enterShield } from '../core/request.js';
 import { recordFindings, type ShieldState } from '../core/state.js';
+import { compileResponsesSchema } from '../responses/schema.js';
+import { inputAsMessages, isResponsesBody, type ResponsesRequest } from '../responses/types.js';
+import { acceptResponses, renameRefusal } from '../responses/validate.js';
 
 /** What a custom rule sees: one message's sanitized text. */
 export interface PromptRuleInput {
@@ -57,6 +60,10 @@ export interface ValidatePromptOptions {
   maxN?: number;
   /** Further top-level fields to pass through unchecked, e.g. `['seed', 'response_format']`. Default none. */
   allowedFields?: readonly string[];
+  /** Responses API: accept `previous_response_id` and `conversation` (context stored at the provider, never screened here). Default false. */
+  allowStoredContext?: boolean;
+  /** Responses API: further input item types passed on unscanned, e.g. `['reasoning', 'item_reference']`. Default none. */
+  allowedItems?: readonly string[];
   /**
    * Harmful-content moderation of the client's messages (off by default): a function
    * `(text) => boolean | Promise<boolean>` (`true` = harmful) or `{ client, model, check,
@@ -222,7 +229,8 @@ function refusalFor(found: Finding, param: string): ShieldError {
  * Validates an OpenAI Chat Completions body and screens every message: injection
  * blocked, PII and secrets redacted by default. Sanitized messages replace
  * `req.body.messages` for whatever runs next. `{ prompt: "…" }` is accepted as one user
- * message.
+ * message. A Responses API body (`input`, no `messages`) is validated and screened the same
+ * way, its sanitized text written back into `req.body.input` (docs/responses.md).
  *
  * @example
  * ```ts
@@ -245,6 +253,8 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     allowNonText: is.boolean,
     maxN: is.positiveInt,
     allowedFields: is.stringArray,
+    allowStoredContext: is.boolean,
+    allowedItems: is.stringArray,
     moderation: is.any,
   });
   const moderate = resolveModeration(FACTORY, opts.moderation);
@@ -271,6 +281,15 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     maxN: opts.maxN ?? 1,
     allowedFields: [...(opts.allowedFields ?? [])],
   });
+  const checkResponsesBody = compileResponsesSchema({
+    allowedRoles: [...(opts.allowedRoles ?? ['user', 'assistant'])],
+    allowTools: opts.allowTools ?? false,
+    allowLogprobs: opts.allowLogprobs ?? false,
+    allowNonText: opts.allowNonText ?? false,
+    allowStoredContext: opts.allowStoredContext ?? false,
+    allowedItems: [...(opts.allowedItems ?? [])],
+    allowedFields: [...(opts.allowedFields ?? [])],
+  });
   const shapes = shapeRecorder();
 
   /**
@@ -282,6 +301,7 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     req: Request,
     state: ShieldState,
     messages: ChatMessage[],
+    responses?: ResponsesRequest,
   ): ShieldError | undefined | Promise<ShieldError | undefined> {
     const segments = segmentsOf(messages);
     const tooLong = sizeRefusal(limits, messages, segments);
@@ -313,8 +333,9 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
       }
     }
 
-    if (later.rules.length > 0 || later.moderate) return screenAsync(later, { req, state, messages, segments });
-    accept({ req, state, messages, segments });
+    if (later.rules.length > 0 || later.moderate)
+      return screenAsync(later, { req, state, messages, segments, responses });
+    accept({ req, state, messages, segments, responses });
     return undefined;
   }
 
@@ -335,21 +356,26 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
         );
       }
       const bodyObj = payload as Record<string, unknown>;
-      const badPrompt = expandPrompt(bodyObj);
+      const responses = isResponsesBody(bodyObj) ? bodyObj : undefined;
+      const badPrompt = responses ? undefined : expandPrompt(bodyObj);
       if (badPrompt) return next(badPrompt);
       // Bound the work before walking the messages.
-      if (Array.isArray(bodyObj.messages) && bodyObj.messages.length > maxMessages) {
+      const list = responses ? responses.input : bodyObj.messages;
+      if (Array.isArray(list) && list.length > maxMessages) {
+        const what = responses ? 'input items' : 'messages';
         return next(
-          new ShieldError(400, 'prompt_too_long', `At most ${maxMessages} messages are accepted.`, {
-            param: 'messages',
+          new ShieldError(400, 'prompt_too_long', `At most ${maxMessages} ${what} are accepted.`, {
+            param: responses ? 'input' : 'messages',
           }),
         );
       }
-      const violation = checkChatBody(bodyObj);
+      const violation = responses ? checkResponsesBody(bodyObj) : checkChatBody(bodyObj);
       if (violation !== undefined) return shapes.refuse(req, violation, next);
       if (typeof bodyObj.model === 'string') state.model = bodyObj.model;
       state.stream = bodyObj.stream === true;
-      const refusal = screen(req, state, bodyObj.messages as ChatMessage[]);
+      const messages = responses ? inputAsMessages(responses) : (bodyObj.messages as ChatMessage[]);
+      const found = screen(req, state, messages, responses);
+      const refusal = responses ? renamed(found, responses) : found;
       if (refusal instanceof Promise) return settle(refusal, next);
       if (refusal) return next(refusal);
       next();
@@ -371,12 +397,22 @@ interface LaterChecks {
   moderate: Moderator | undefined;
 }
 
-/** One request's messages being screened. */
+/** One request's messages being screened; `responses` when they are a Responses body's chat view. */
 interface Screening {
   req: Request;
   state: ShieldState;
   messages: ChatMessage[];
   segments: Segment[];
+  responses?: ResponsesRequest | undefined;
+}
+
+/** A refusal about a Responses body's chat view, named for the body. */
+function renamed(
+  refusal: ShieldError | undefined | Promise<ShieldError | undefined>,
+  body: ResponsesRequest,
+): ShieldError | undefined | Promise<ShieldError | undefined> {
+  if (refusal instanceof Promise) return refusal.then((r) => r && renameRefusal(r, body));
+  return refusal && renameRefusal(refusal, body);
 }
 
 /** A refusal when the messages are over `maxChars` or `maxTokens`, naming the segment that crosses it. */
@@ -452,7 +488,8 @@ async function screenAsync(later: LaterChecks, ctx: Screening): Promise<ShieldEr
 function accept(ctx: Screening): void {
   const clean = rebuild(ctx.messages, ctx.segments);
   ctx.state.messages = clean;
-  (ctx.req.body as { messages: ChatMessage[] }).messages = clean;
+  if (ctx.responses) acceptResponses(ctx.responses, clean);
+  else (ctx.req.body as { messages: ChatMessage[] }).messages = clean;
 }
 
 /** Passes on what an async screen decided; a throw or rejection goes to `next` too. */

@@ -12,6 +12,8 @@ import {
   type LLMClient,
 } from '../core/openai-types.js';
 import { checkOptions, is, type Check } from '../core/options.js';
+import { mockResponse, mockResponseEvents } from '../responses/mock.js';
+import { inputAsMessages, type ResponsesRequest, type ResponseStreamEvent } from '../responses/types.js';
 
 /** A scripted failure, consumed by the next call. */
 export type MockFailure =
@@ -60,8 +62,10 @@ export interface MockLLM extends LLMClient {
       data: Array<{ id: string; object: 'model'; created: number; owned_by: string }>;
     }>;
   };
+  /** The Responses API: JSON, or a stream of events with `stream: true`. */
+  responses: { create(body: ResponsesRequest, options?: { signal?: AbortSignal; timeout?: number }): Promise<any> };
   moderations: { create(body: { input: string | string[]; model?: string }): Promise<any> };
-  /** The last 100 request bodies received, newest last. */
+  /** The last 100 request bodies received (Chat Completions and Responses), newest last. */
   readonly requests: ChatCompletionRequest[];
   /** Adds failures to the script. */
   fail(...failures: MockFailure[]): void;
@@ -139,13 +143,17 @@ export function createMockLLM(options: Readonly<MockLLMOptions> = {}): MockLLM {
     throw Object.assign(new Error('Request timed out.'), { name: 'APIConnectionTimeoutError' });
   }
 
-  async function create(
-    body: ChatCompletionRequest,
-    options: { signal?: AbortSignal; timeout?: number } = {},
-  ): Promise<unknown> {
+  /**
+   * What every call does first: record the body, throw a scripted failure, wait. Returns
+   * after how many chunks a stream is to fail (Infinity: it does not).
+   */
+  async function begin(
+    body: { stream?: boolean | null | undefined },
+    options: { signal?: AbortSignal; timeout?: number },
+  ): Promise<number> {
     // A long-running demo server must not grow without bound: keep the newest requests only.
     if (requests.length >= MAX_RECORDED) requests.shift();
-    requests.push(structuredClone(body));
+    requests.push(structuredClone(body) as ChatCompletionRequest);
     const failure = script.shift();
     const streamError = failure !== undefined && 'type' in failure && failure.type === 'stream_error';
     if (failure && !streamError) await throwScripted(failure, options.signal, options.timeout);
@@ -153,6 +161,51 @@ export function createMockLLM(options: Readonly<MockLLMOptions> = {}): MockLLM {
     if (streamError && body.stream !== true)
       throw Object.assign(new Error('Connection error.'), { name: 'APIConnectionError' });
     await wait(delayMs, options.signal);
+    return streamError ? failure.afterChunks : Infinity;
+  }
+
+  /** Yields `items` with the mock's delay between them, failing after `failAfter`, stopping on abort. */
+  function paced<T>(items: readonly T[], failAfter: number, signal: AbortSignal): AsyncGenerator<T> {
+    return (async function* () {
+      for (let sent = 0; sent < items.length; sent++) {
+        if (sent >= failAfter)
+          throw Object.assign(new Error('Connection reset mid-stream.'), { name: 'APIConnectionError' });
+        if (sent > 0) await wait(delayMs, signal);
+        else if (signal.aborted) throw abortError();
+        yield items[sent]!;
+      }
+    })();
+  }
+
+  /** `responses.create`: the reply as a `response` object, or as its events. */
+  async function createResponse(
+    body: ResponsesRequest,
+    options: { signal?: AbortSignal; timeout?: number } = {},
+  ): Promise<unknown> {
+    const failAfter = await begin(body, options);
+    const messages = inputAsMessages(body);
+    const text = replyFor({ ...body, messages } as ChatCompletionRequest);
+    const input = estimatePromptTokens(messages);
+    const output = estimateTokens(text);
+    const parts = {
+      id: `resp_mock_${++counter}`,
+      model: body.model ?? 'mock-model',
+      text,
+      usage: { input_tokens: input, output_tokens: output, total_tokens: input + output },
+      chunkSize,
+    };
+    if (body.stream !== true) return mockResponse(parts);
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const events: ResponseStreamEvent[] = mockResponseEvents(parts);
+    return Object.assign(paced(events, failAfter, signal), { controller });
+  }
+
+  async function create(
+    body: ChatCompletionRequest,
+    options: { signal?: AbortSignal; timeout?: number } = {},
+  ): Promise<unknown> {
+    const failAfter = await begin(body, options);
     const id = `chatcmpl-mock-${++counter}`;
     const created = Math.floor(Date.now() / 1000);
     const model = body.model ?? 'mock-model';
@@ -182,43 +235,28 @@ export function createMockLLM(options: Readonly<MockLLMOptions> = {}): MockLLM {
       };
       return completion;
     }
-    const failAfter = failure && 'type' in failure && failure.type === 'stream_error' ? failure.afterChunks : Infinity;
     const includeUsage = body.stream_options?.include_usage === true;
     const controller = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
     const base = { id, object: 'chat.completion.chunk' as const, created, model };
-    async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
-      let sent = 0;
-      const next = async (chunk: ChatCompletionChunk) => {
-        if (sent >= failAfter)
-          throw Object.assign(new Error('Connection reset mid-stream.'), { name: 'APIConnectionError' });
-        if (sent > 0) await wait(delayMs, signal);
-        else if (signal.aborted) throw abortError();
-        sent++;
-        return chunk;
-      };
-      const extra = includeUsage ? { usage: null } : {};
-      yield await next({
+    const extra = includeUsage ? { usage: null } : {};
+    const chunks: ChatCompletionChunk[] = [
+      { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], ...extra },
+    ];
+    for (let i = 0; i < text.length; i += chunkSize)
+      chunks.push({
         ...base,
-        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+        choices: [{ index: 0, delta: { content: text.slice(i, i + chunkSize) }, finish_reason: null }],
         ...extra,
       });
-      for (let i = 0; i < text.length; i += chunkSize) {
-        yield await next({
-          ...base,
-          choices: [{ index: 0, delta: { content: text.slice(i, i + chunkSize) }, finish_reason: null }],
-          ...extra,
-        });
-      }
-      yield await next({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], ...extra });
-      if (includeUsage) yield await next({ ...base, choices: [], usage });
-    }
-    const iterable = chunks();
-    return Object.assign(iterable, { controller });
+    chunks.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], ...extra });
+    if (includeUsage) chunks.push({ ...base, choices: [], usage });
+    return Object.assign(paced(chunks, failAfter, signal), { controller });
   }
 
   return {
     chat: { completions: { create } },
+    responses: { create: createResponse },
     models: {
       list: async () => ({
         object: 'list' as const,

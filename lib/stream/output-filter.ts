@@ -4,7 +4,8 @@
 import type { ChatCompletion } from '../core/openai-types.js';
 import type { Moderator } from '../core/moderation.js';
 import { recordFindings, type ShieldState } from '../core/state.js';
-import { ChatStreamFilter } from './chat-stream.js';
+import { EventStreamFilter, filterResponseObject } from '../responses/filter.js';
+import type { ResponseObject } from '../responses/types.js';
 import { OutputPolicy, type FilterVerdict, type PolicyConfig } from './output-policy.js';
 import { filterMessage, messageTexts, stripUnknown, type FieldVerdict } from './channels.js';
 
@@ -26,6 +27,8 @@ export interface EventStreamOut {
 export interface OutputFilter {
   /** The completion as it may be sent; a Promise only when moderation runs. */
   completion(state: ShieldState, body: ChatCompletion): ChatCompletion | Promise<ChatCompletion>;
+  /** A Responses `response` object as it may be sent; a Promise only when moderation runs. */
+  response(state: ShieldState, body: ResponseObject): ResponseObject | Promise<ResponseObject>;
   /** A filter for one event-stream response, writing to `out`. */
   eventStream(state: ShieldState, out: EventStreamOut): FilteredEventStream;
 }
@@ -45,7 +48,8 @@ function record(state: ShieldState, findings: FilterVerdict['findings']): void {
  */
 export class FilteredEventStream {
   private ended = false;
-  private readonly filter: ChatStreamFilter;
+  /** Chat Completions chunks or Responses events, chosen on the first event. */
+  private readonly filter: EventStreamFilter;
 
   constructor(
     policy: OutputPolicy,
@@ -53,7 +57,7 @@ export class FilteredEventStream {
     private readonly out: EventStreamOut,
     moderate: Moderator | undefined,
   ) {
-    this.filter = new ChatStreamFilter(
+    this.filter = new EventStreamFilter(
       policy,
       {
         write: (text) => {
@@ -108,6 +112,12 @@ export class FilteredEventStream {
 export function createOutputFilter(config: OutputFilterConfig): OutputFilter {
   return {
     completion: (state, body) => filterCompletion(config, state, body),
+    response: (state, body) =>
+      filterResponseObject(
+        { policy: new OutputPolicy(config.policy, state), moderate: config.moderate, refusal: config.refusal },
+        state,
+        body,
+      ),
     eventStream: (state, out) =>
       new FilteredEventStream(new OutputPolicy(config.policy, state), state, out, config.moderate),
   };

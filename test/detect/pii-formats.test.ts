@@ -69,6 +69,8 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['email', 'mail user@пример.рф ok', 'user@пример.рф'],
       ['email', 'ops+alerts@corp.example.com is the list', 'ops+alerts@corp.example.com'],
       ['email', "o'brien@example.ie signed", "o'brien@example.ie"],
+      ['email', 'in JSON: {"to":"jane.doe@example.com"}', 'jane.doe@example.com'],
+      ['email', 'quoted "jane.doe@example.com" in prose', 'jane.doe@example.com'],
       ['email', 'x_y!z@mail.example.org', 'x_y!z@mail.example.org'],
       ['email', '{"to": "ann.lee@example.com", "cc": []}', 'ann.lee@example.com'],
       ['email', "send('bo@example.net')", 'bo@example.net'],

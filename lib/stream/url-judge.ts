@@ -1,0 +1,36 @@
+// Whether a URL, as a renderer reads it, stays on the allowed hosts; and the shape of the
+// span that takes a construct out of the text. Shared by the markdown, HTML and bare-URL
+// finders.
+
+import type { Span } from './spans.js';
+
+export interface UrlPolicy {
+  /** Allowed hosts, lower case; subdomains of each are allowed too. */
+  allow: readonly string[];
+  /** Also remove links (`[text](url)`, `<a href>`, bare URLs) to other hosts; images are always removed. */
+  links: boolean;
+}
+
+const RELATIVE_BASE = 'https://relative.invalid/';
+
+/** Whether a URL (decoded as the renderer decodes it) stays on the allowed hosts. Unparseable means no. */
+export function urlAllowed(raw: string, policy: UrlPolicy): boolean {
+  let u: URL;
+  try {
+    // Resolving against a placeholder base classifies the relative forms a browser accepts
+    // (`//host`, `\\host`, `/\host`) exactly as the browser would.
+    u = new URL(raw.trim(), RELATIVE_BASE);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return false;
+  if (u.href.startsWith(RELATIVE_BASE) && u.hostname === 'relative.invalid' && !/^[a-z][a-z0-9+.-]*:/i.test(raw))
+    return true;
+  const host = u.hostname.toLowerCase().replace(/\.$/, '');
+  return policy.allow.some((h) => host === h || host.endsWith(`.${h}`));
+}
+
+/** A URL construct taken out of the text (replaced by `replacement`), recorded as a `redact` finding. */
+export function removeSpan(start: number, end: number, replacement: string, type: string): Span {
+  return { start, end, replacement, block: false, finding: { detector: 'url', type, action: 'redact' } };
+}

@@ -58,8 +58,14 @@ interface ReadTag {
 
 const NO_OP = () => {};
 
+/** A start tag without attributes (`<b>`, `<String>`): read as the tokenizer would, without it. */
+const BARE_TAG = /^<[A-Za-z][^\t\n\f\r />\0]*>/;
+
 /** The first start tag of `html` (which begins with `<` and a letter), as a browser reads it. */
 function readTag(html: string, last: boolean): ReadTag | undefined {
+  const bare = BARE_TAG.exec(html);
+  if (bare)
+    return { name: bare[0].slice(1, -1).replace(/[A-Z]+/g, (c) => c.toLowerCase()), attrs: [], end: bare[0].length };
   let found: ReadTag | undefined;
   const tokenizer: Tokenizer = new Tokenizer(
     { sourceCodeLocationInfo: true },

@@ -13,8 +13,25 @@ export interface UrlPolicy {
 
 const RELATIVE_BASE = 'https://relative.invalid/';
 
+// A stream rescans its held-back window at every release, so the same URLs are judged many
+// times: verdicts are remembered per policy (a policy lives as long as its middleware).
+const verdicts = new WeakMap<UrlPolicy, Map<string, boolean>>();
+const REMEMBERED = 1024;
+
 /** Whether a URL (decoded as the renderer decodes it) stays on the allowed hosts. Unparseable means no. */
 export function urlAllowed(raw: string, policy: UrlPolicy): boolean {
+  let known = verdicts.get(policy);
+  if (known === undefined) verdicts.set(policy, (known = new Map()));
+  let verdict = known.get(raw);
+  if (verdict === undefined) {
+    if (known.size >= REMEMBERED) known.clear();
+    verdict = judge(raw, policy);
+    known.set(raw, verdict);
+  }
+  return verdict;
+}
+
+function judge(raw: string, policy: UrlPolicy): boolean {
   let u: URL;
   try {
     // Resolving against a placeholder base classifies the relative forms a browser accepts

@@ -1,7 +1,7 @@
 // Links that are not markup: autolinks (`<https://…>`) and bare URLs (`https://…`,
 // `www.…`), which GitHub-flavoured renderers turn into links. Removed only with `links`.
 //
-// A bare URL runs from its scheme (or `www.`) to the next space or `<`, at most URL_CHARS
+// A bare URL runs from its scheme (or `www.`, `//`) to the next space or `<`, at most URL_CHARS
 // characters; each start is judged on its own (overlaps merge when spans are applied), so a
 // span depends only on the text from its start.
 
@@ -9,8 +9,9 @@ import { unescapeAll, URL_CHARS } from './markdown-links.js';
 import type { Span } from './spans.js';
 import { removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
 
-const START = /https?:\/\/|ftp:\/\/|www\./gi;
-const TRIGGERS = ['http://', 'https://', 'ftp://', 'www.'];
+// `//host` too: linkify (markdown-it's) links protocol-relative URLs.
+const START = /https?:\/\/|ftp:\/\/|www\.|(?<![:/])\/\/(?=[\w-]+\.[\w-])/gi;
+const TRIGGERS = ['http://', 'https://', 'ftp://', 'www.', '//'];
 const AUTOLINK = /^<[a-z][a-z0-9+.-]{1,31}:[^\s<>]*>/i;
 const isStop = (c: number) => c <= 0x20 || c === 0x3c;
 
@@ -21,7 +22,7 @@ function runEnd(text: string, from: number): number {
 }
 
 function bareAllowed(raw: string, policy: UrlPolicy): boolean {
-  const abs = /^www\./i.test(raw) ? `http://${raw}` : raw;
+  const abs = /^www\./i.test(raw) ? `http://${raw}` : raw.startsWith('//') ? `https:${raw}` : raw;
   return urlAllowed(abs, policy) && urlAllowed(unescapeAll(abs), policy);
 }
 

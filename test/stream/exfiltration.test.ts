@@ -3,6 +3,7 @@
 // parser, and no URL it would fetch (or, with links removed, link to) may leave the allowed
 // hosts — for the whole answer (JSON) and for a stream split at every position.
 
+import fc from 'fast-check';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { OutputPolicy, policyConfig } from '../../lib/stream/output-policy.js';
@@ -163,6 +164,71 @@ describe('exfiltration forms, rendered as a chat UI renders them', () => {
         .post('/chat')
         .send({});
       expect(readSse(res.text).content).toBe(content);
+    }
+  });
+
+  it("leaves nothing that fetches for random mixtures of the forms' pieces (property)", () => {
+    const pieces = [
+      '![a](',
+      '[r]',
+      '![a][r]',
+      '](',
+      ']:',
+      '[',
+      ']',
+      '(',
+      ')',
+      '!',
+      '<',
+      '>',
+      '"',
+      "'",
+      '\\',
+      '\n',
+      '\n\n',
+      ' ',
+      'https://evil.example/x',
+      'https&#58;//evil.example/x',
+      '//evil.example/x',
+      '&#x68;ttps://evil.example/x',
+      'https://ok.example/a',
+      'https://ok.example@evil.example/x',
+      'x.png',
+      '"t"',
+      '&#58;',
+      '&',
+      '<img ',
+      '<img src=',
+      ' src=',
+      'srcset=',
+      '<div>\n',
+      '</div>',
+      '<a href=',
+      '<svg><image href=',
+      '<base href=',
+      '<style>',
+      '</style>',
+      'url(',
+      '@import ',
+      ' style=',
+      '<iframe srcdoc=',
+      '&lt;img src=',
+      '&gt;',
+      ' onerror=',
+      '<meta http-equiv=refresh content=0;url=',
+      'www.evil.example',
+      '<https://evil.example/a>',
+    ];
+    const text = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 24 }).map((p) => p.join(''));
+    for (const links of [false, true]) {
+      const policy = urlPolicy(links);
+      fc.assert(
+        fc.property(text, (t) => {
+          const whole = policy.whole(t).text;
+          expect(violations(whole, ALLOW, links), JSON.stringify(whole)).toEqual([]);
+        }),
+        { numRuns: 400 },
+      );
     }
   });
 });

@@ -7,7 +7,7 @@
 
 import { unescapeAll, URL_CHARS } from './markdown-links.js';
 import type { Span } from './spans.js';
-import { removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
+import { gap, removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
 
 // `//host` too: linkify (markdown-it's) links protocol-relative URLs.
 const START = /https?:\/\/|ftp:\/\/|www\.|(?<![:/])\/\/(?=[\w-]+\.[\w-])/gi;
@@ -32,11 +32,12 @@ export function findBareSpans(text: string, policy: UrlPolicy): Span[] {
   // Every start, also one inside an earlier URL's run, is judged on its own.
   for (const m of text.matchAll(START)) {
     const end = runEnd(text, m.index);
-    if (!bareAllowed(text.slice(m.index, end), policy)) spans.push(removeSpan(m.index, end, '', 'link'));
+    if (!bareAllowed(text.slice(m.index, end), policy))
+      spans.push(removeSpan(m.index, end, gap(text, m.index), 'link'));
   }
   for (let i = text.indexOf('<'); i >= 0; i = text.indexOf('<', i + 1)) {
     const m = AUTOLINK.exec(text.slice(i, i + URL_CHARS + 40));
-    if (m && !bareAllowed(m[0].slice(1, -1), policy)) spans.push(removeSpan(i, i + m[0].length, '', 'link'));
+    if (m && !bareAllowed(m[0].slice(1, -1), policy)) spans.push(removeSpan(i, i + m[0].length, gap(text, i), 'link'));
   }
   return spans;
 }

@@ -14,7 +14,7 @@
 import { Tokenizer, type Token } from 'parse5';
 import { cssAllowed, looksLikeCss } from './css-urls.js';
 import type { Span } from './spans.js';
-import { removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
+import { gap, removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
 
 /** Longest start tag judged; a longer one loses its `<`. */
 export const MAX_TAG = 4096;
@@ -152,18 +152,18 @@ function candidateAt(
   const last = i + MAX_TAG >= text.length;
   const tag = readTag(text.slice(i, i + MAX_TAG), last);
   if (tag === undefined) {
-    if (!last) return { span: removeSpan(i, i + 1, '', 'html'), open: false };
+    if (!last) return { span: removeSpan(i, i + 1, gap(text, i), 'html'), open: false };
     // Unterminated at the end: judged on the attributes written so far.
     const sofar =
       readTag(`${text.slice(i)}>`, true) ?? readTag(`${text.slice(i)}">`, true) ?? readTag(`${text.slice(i)}'>`, true);
     const bad = sofar === undefined || tagVerdict(sofar, ctx.policy, ctx.depth) !== 'ok';
-    return { span: bad ? removeSpan(i, i + 1, '', 'html') : undefined, open: true };
+    return { span: bad ? removeSpan(i, i + 1, gap(text, i), 'html') : undefined, open: true };
   }
   const end = i + tag.end;
   let verdict = tagVerdict(tag, ctx.policy, ctx.depth);
   let open = false;
   if (tag.name === 'style' && verdict === 'ok') ({ verdict, open } = styleVerdict(text, end, ctx.policy));
-  return { span: verdict === 'ok' ? undefined : removeSpan(i, end, '', verdict), open };
+  return { span: verdict === 'ok' ? undefined : removeSpan(i, end, gap(text, i), verdict), open };
 }
 
 const isLetter = (c: number) => (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;

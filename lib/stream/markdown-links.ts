@@ -16,7 +16,7 @@
 
 import MarkdownIt from 'markdown-it';
 import type { Span } from './spans.js';
-import { removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
+import { gap, removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
 
 const md = new MarkdownIt();
 const { parseLinkDestination, parseLinkTitle } = md.helpers;
@@ -114,6 +114,39 @@ function judgeDestination(
   return { ok: readings.every((d) => readingsAllowed(d, policy)), open, destEnd: cm.ok ? cm.pos : null };
 }
 
+const tokenAllowed = (token: string, policy: UrlPolicy) =>
+  readingsAllowed(unescapeAll(token), policy) &&
+  (!token.startsWith('<') || readingsAllowed(unescapeAll(token.slice(1)), policy));
+
+/**
+ * The words after the destination, up to the `)` (or, for a definition, to the first word
+ * of the next line): when the filter removes the destination's first word (an HTML tag, a bare URL), the
+ * next one becomes the destination, so each is judged. Past the bound, undecidable.
+ */
+function laterWordsAllowed(
+  text: string,
+  j: number,
+  definition: boolean,
+  policy: UrlPolicy,
+): { ok: boolean; open: boolean } {
+  const limit = j + URL_CHARS + TITLE_CHARS;
+  let lines = 0;
+  for (let k = j; ;) {
+    while (k < text.length && k < limit && isSpace(text.charCodeAt(k)))
+      if (text[k++] === '\n' && ++lines === 2 && definition) return { ok: true, open: false };
+    if (k >= limit) return { ok: false, open: false };
+    if (k >= text.length) return { ok: true, open: true };
+    if (text[k] === ')' && !definition) return { ok: true, open: false };
+    let e = k;
+    while (e < text.length && e < limit && text.charCodeAt(e) > 0x20 && (definition || text[e] !== ')')) e++;
+    if (!tokenAllowed(text.slice(k, e), policy)) return { ok: false, open: false };
+    if (e >= text.length) return { ok: true, open: true };
+    // A definition's destination moves at most to the first word of the next line.
+    if (definition && lines > 0) return { ok: true, open: false };
+    k = e;
+  }
+}
+
 /** End of the title and `)` that may follow a destination ending at `j`; null when there is none. */
 function closingAfter(text: string, j: number): { end: number | null; open: boolean } {
   const k = skipSpace(text, j);
@@ -135,7 +168,12 @@ function candidateAt(text: string, p: number, policy: UrlPolicy): Candidate {
   const definition = text[p + 1] === ':';
   if (p + 1 >= text.length) return { span: undefined, open: true, start };
   const neutral = (end: number, open: boolean): Candidate => ({
-    span: removeSpan(p, end, ']', definition ? 'reference' : 'image'),
+    span: removeSpan(
+      p,
+      end,
+      end < text.length && !isSpace(text.charCodeAt(end)) ? '] ' : ']',
+      definition ? 'reference' : 'image',
+    ),
     open,
     start,
   });
@@ -146,15 +184,24 @@ function candidateAt(text: string, p: number, policy: UrlPolicy): Candidate {
   if (j - q >= URL_CHARS) return neutral(j, false);
   if (q === j) return { span: undefined, open: j >= text.length, start };
   const judged = judgeDestination(text, q, j, policy);
-  const open = j >= text.length || judged.open;
+  let open = j >= text.length || judged.open;
+  if (judged.ok && !open) {
+    const later = laterWordsAllowed(text, j, definition, policy);
+    open = later.open;
+    judged.ok = later.ok;
+  }
   if (judged.ok) return { span: undefined, open, start };
-  if (definition) return label ? { span: removeSpan(label.at, j, '', 'reference'), open, start } : neutral(j, open);
+  if (definition)
+    return label ? { span: removeSpan(label.at, j, gap(text, label.at), 'reference'), open, start } : neutral(j, open);
   const image = label ? label.image : true;
   if (!image && !policy.links) return { span: undefined, open: false, start };
   const close = open || judged.destEnd === null ? { end: null, open } : closingAfter(text, judged.destEnd);
   if (!label || close.end === null) return neutral(j, close.open);
-  const replacement = image ? '' : text.slice(label.at + 1, p);
-  return { span: removeSpan(start, close.end, replacement, image ? 'image' : 'link'), open: false, start };
+  // A link keeps its text, set apart from what follows so that the two cannot join.
+  const after = close.end < text.length && !isSpace(text.charCodeAt(close.end)) ? ' ' : '';
+  const replacement = gap(text, start) + (image ? '' : text.slice(label.at + 1, p) + after);
+  const type = image ? 'image' : 'link';
+  return { span: removeSpan(start, close.end, replacement, type), open: close.end >= text.length, start };
 }
 
 /** Spans of `text` to remove: markdown constructs with a disallowed destination. */

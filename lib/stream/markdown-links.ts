@@ -16,7 +16,7 @@
 
 import MarkdownIt from 'markdown-it';
 import type { Span } from './spans.js';
-import { gap, removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
+import { gap, remembered, removeSpan, urlAllowed, type UrlPolicy } from './url-judge.js';
 
 const md = new MarkdownIt();
 const { parseLinkDestination, parseLinkTitle } = md.helpers;
@@ -78,6 +78,10 @@ function authorityRange(d: string): [number, number] {
 
 /** Every reading of the decoded destination `d` a renderer may take stays on the allowed hosts. */
 function readingsAllowed(d: string, policy: UrlPolicy): boolean {
+  return remembered(policy, 1, d, () => everyReadingAllowed(d, policy));
+}
+
+function everyReadingAllowed(d: string, policy: UrlPolicy): boolean {
   if (!urlAllowed(d, policy)) return false;
   const [lead, end] = authorityRange(d);
   let cuts = 0;

@@ -14,21 +14,28 @@ export interface UrlPolicy {
 const RELATIVE_BASE = 'https://relative.invalid/';
 
 // A stream rescans its held-back window at every release, so the same URLs are judged many
-// times: verdicts are remembered per policy (a policy lives as long as its middleware).
-const verdicts = new WeakMap<UrlPolicy, Map<string, boolean>>();
+// times: verdicts are remembered per policy (a policy lives as long as its middleware) and
+// per question (one map each for `urlAllowed` and for the finders' own judgements).
+const verdicts = new WeakMap<UrlPolicy, Map<string, boolean>[]>();
 const REMEMBERED = 1024;
 
-/** Whether a URL (decoded as the renderer decodes it) stays on the allowed hosts. Unparseable means no. */
-export function urlAllowed(raw: string, policy: UrlPolicy): boolean {
-  let known = verdicts.get(policy);
-  if (known === undefined) verdicts.set(policy, (known = new Map()));
+/** `judge(raw)`, remembered for this policy under question number `question`. */
+export function remembered(policy: UrlPolicy, question: number, raw: string, judge: () => boolean): boolean {
+  let maps = verdicts.get(policy);
+  if (maps === undefined) verdicts.set(policy, (maps = []));
+  const known = (maps[question] ??= new Map());
   let verdict = known.get(raw);
   if (verdict === undefined) {
     if (known.size >= REMEMBERED) known.clear();
-    verdict = judge(raw, policy);
+    verdict = judge();
     known.set(raw, verdict);
   }
   return verdict;
+}
+
+/** Whether a URL (decoded as the renderer decodes it) stays on the allowed hosts. Unparseable means no. */
+export function urlAllowed(raw: string, policy: UrlPolicy): boolean {
+  return remembered(policy, 0, raw, () => judge(raw, policy));
 }
 
 function judge(raw: string, policy: UrlPolicy): boolean {

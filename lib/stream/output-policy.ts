@@ -102,7 +102,7 @@ export class OutputPolicy {
    */
   boundary(text: string): number {
     let b = stableBoundary(text);
-    if (this.config.urls) b = Math.min(b, urlBoundary(text));
+    if (this.config.urls) b = Math.min(b, urlBoundary(text, this.config.urls));
     const reach = this.config.patternReach;
     if (reach > 0) b = Math.min(b, Math.max(0, text.length - reach + 1));
     if (this.leaks !== undefined) b = Math.min(b, this.leaks.boundary(text));

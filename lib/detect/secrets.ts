@@ -47,37 +47,74 @@ const AUTHORIZATION = /authorization/i;
 const CURL = /curl/i;
 const CLI_FLAG = /(?:^|\s)--?([A-Za-z][\w-]{0,40})(?:[ \t]{1,4}|=)(["']?)/g;
 
+/**
+ * The detector's parts, each a class of credential shape: `npm run eval` holds each out in
+ * turn (leave-one-source-out rule selection), so every pass has a name.
+ */
+export type SecretPass =
+  | 'private_key'
+  | 'url_credentials'
+  | 'authorization_header'
+  | 'curl_user'
+  | 'assignment'
+  | 'cli_flag'
+  | 'xml_element'
+  | 'named_setting'
+  | 'netrc'
+  | 'short_password_flag'
+  | 'docker_env';
+
+/**
+ * For measurement only (`npm run eval`): parts to leave out (`rule:<id>` or a
+ * {@link SecretPass}), and the set that collects the parts that found something.
+ */
+export interface SecretProbe {
+  off?: ReadonlySet<string>;
+  fired?: Set<string>;
+}
+
 interface Ctx {
   text: string;
   out: RawMatch[];
   tuning: SecretTuning;
+  probe: SecretProbe | undefined;
+  /** The part running now, for {@link SecretProbe.fired}. */
+  via: string;
 }
 
 function pushMatch(ctx: Ctx, type: string, start: number, end: number): void {
   ctx.out.push({ type, start, end });
+  ctx.probe?.fired?.add(ctx.via);
+}
+
+/** Whether the part `name` runs (always, outside measurement), and note it as running. */
+function runs(ctx: Ctx, name: string): boolean {
+  ctx.via = name;
+  return ctx.probe?.off?.has(name) !== true;
 }
 
 /** Find credentials in `text` (the folded normalized view). */
-export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING): RawMatch[] {
-  const ctx: Ctx = { text, out: [], tuning };
+export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING, probe?: SecretProbe): RawMatch[] {
+  const ctx: Ctx = { text, out: [], tuning, probe, via: '' };
   // Every provider token is one run of token characters, its keyword in the run or in the
   // key name just before it: keywords are looked for there only, and prose without such a
   // run (most prompts) skips them and all of their patterns.
   const windows = tokenWindows(text);
   if (windows !== '') {
     indexText(windows);
-    for (const c of RULES) if (c.keywords.some((k) => occurs(windows, k))) runRule(ctx, c);
+    for (const c of RULES)
+      if (c.keywords.some((k) => occurs(windows, k)) && runs(ctx, `rule:${c.rule.id}`)) runRule(ctx, c);
   }
-  findPrivateKeys(ctx);
-  if (text.includes('://')) findUrlCredentials(ctx);
-  if (AUTHORIZATION.test(text)) findAuthHeaders(ctx);
-  if (text.includes('-u') && CURL.test(text)) findCurlUser(ctx);
+  if (runs(ctx, 'private_key')) findPrivateKeys(ctx);
+  if (text.includes('://') && runs(ctx, 'url_credentials')) findUrlCredentials(ctx);
+  if (AUTHORIZATION.test(text) && runs(ctx, 'authorization_header')) findAuthHeaders(ctx);
+  if (text.includes('-u') && CURL.test(text) && runs(ctx, 'curl_user')) findCurlUser(ctx);
   findAssignments(ctx);
-  if (text.includes('</')) findXmlElements(ctx);
-  if (text.includes('<')) findNamedSettings(ctx);
-  if (text.includes('machine')) findNetrc(ctx);
-  if (text.includes(' -p')) findShortPasswordFlags(ctx);
-  if (text.includes('ENV ')) findDockerEnv(ctx);
+  if (text.includes('</') && runs(ctx, 'xml_element')) findXmlElements(ctx);
+  if (text.includes('<') && runs(ctx, 'named_setting')) findNamedSettings(ctx);
+  if (text.includes('machine') && runs(ctx, 'netrc')) findNetrc(ctx);
+  if (text.includes(' -p') && runs(ctx, 'short_password_flag')) findShortPasswordFlags(ctx);
+  if (text.includes('ENV ') && runs(ctx, 'docker_env')) findDockerEnv(ctx);
   return ctx.out;
 }
 
@@ -198,6 +235,7 @@ function findCurlUser(ctx: Ctx): void {
 
 function findAssignments(ctx: Ctx): void {
   const { text } = ctx;
+  const assignments = runs(ctx, 'assignment');
   // A credential key contains one of these; the key around each occurrence is then tried
   // with the sticky ASSIGN pattern, instead of matching every `word:` and `word,` of prose.
   HINT.lastIndex = 0;
@@ -237,6 +275,7 @@ function findAssignments(ctx: Ctx): void {
     if (ve > resume) resume = ve;
     HINT.lastIndex = Math.max(HINT.lastIndex, resume);
     const v = text.slice(vs, ve);
+    if (!assignments) continue;
     // `<add key="ApiPassword" value="…"/>`: the name, not the value; findNamedSettings reads it.
     if (key.toLowerCase() === 'key' && ADD_VALUE_NEXT.test(text.slice(ve, ve + 16))) continue;
     // A quoted value, or one of a URL query (`?user=admin&pass=…`), is a literal string.
@@ -245,7 +284,7 @@ function findAssignments(ctx: Ctx): void {
     if (!valueIsSecret(v, { key, strength, quoted: literal }, ctx.tuning)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
   }
-  if (!any || !text.includes('-')) return;
+  if (!any || !text.includes('-') || !runs(ctx, 'cli_flag')) return;
   CLI_FLAG.lastIndex = 0;
   for (let m = CLI_FLAG.exec(text); m !== null; m = CLI_FLAG.exec(text)) {
     const key = m[1] ?? '';

@@ -416,4 +416,15 @@ describe('findSecrets', () => {
       expect(performance.now() - t0).toBeLessThan(2000);
     }
   });
+
+  it('names the part that found each secret, and leaves out the parts it is told to (eval only)', () => {
+    const text = `password = "${PASSWORD}"\n<Password>${PASSWORD}</Password>`;
+    const fired = new Set<string>();
+    expect(findSecrets(text, undefined, { fired })).toHaveLength(2);
+    expect([...fired].sort()).toEqual(['assignment', 'xml_element']);
+    const off = new Set(['assignment']);
+    const left = findSecrets(text, undefined, { off });
+    expect(left.map((m) => text.slice(m.start, m.end))).toEqual([PASSWORD]);
+    expect(left[0]?.start).toBeGreaterThan(text.indexOf('<Password>'));
+  });
 });

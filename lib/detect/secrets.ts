@@ -37,11 +37,15 @@ const RULES: readonly CompiledRule[] = SECRET_RULES.map((rule) => ({
 
 const PEM_BEGIN = /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
 const URL_CRED = /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^\s:@/"'<>]{0,64}):([^\s@/"'<>]{1,128})@[A-Za-z0-9.-]{1,253}/g;
+// A token as the whole user part (`https://<token>@github.com/…`, `https://<token>:x-oauth-basic@…`
+// is the colon form above): long enough and random enough to be no user name.
+const URL_TOKEN_USER = /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([A-Za-z0-9_~-]{20,256})@[A-Za-z0-9.-]{1,253}/g;
 const AUTH_HEADER =
   /\b(?:proxy-)?authorization["']?\s{0,4}[:=]\s{0,4}["']?(?:(?:bearer|basic|token|digest|apikey|api-key|bot|sso-key)\s{1,4})?([A-Za-z0-9._~+/=:-]{8,2048})/gi;
 const CURL_USER = /(?:\s|^)(?:-u|--user)\s{1,4}(["']?)([^\s"']{0,128})\1(?:(["'])([^\s"']{1,128})\3)?/g;
+// The key's closing quote may be escaped (`{\"apiKey\":\"…\"}`, JSON inside a string).
 const ASSIGN =
-  /(?<![\w.$-])(["'`]?)([A-Za-z_@$][\w.-]{0,60})\1\]?[ \t]{0,4}(?:=>|:{1,3}=|\?=|!=|=|:|,)[ \t]{0,4}(\\?["'`])?/y;
+  /(?<![\w.$-])(["'`]?)([A-Za-z_@$][\w.-]{0,60})\\?\1\]?[ \t]{0,4}(?:=>|:{1,3}=|\?=|!=|=|:|,)[ \t]{0,4}(\\?["'`])?/y;
 // Case-insensitive presence tests: cheaper than lower-casing the whole text for two words.
 const AUTHORIZATION = /authorization/i;
 const CURL = /curl/i;
@@ -184,6 +188,18 @@ function findUrlCredentials(ctx: Ctx): void {
     const passEnd = userStart + (m[1] ?? '').length + 1 + pass.length;
     pushMatch(ctx, 'url_credentials', userStart, passEnd);
   }
+  URL_TOKEN_USER.lastIndex = 0;
+  for (let m = URL_TOKEN_USER.exec(text); m !== null; m = URL_TOKEN_USER.exec(text)) {
+    const user = m[1] ?? '';
+    if (!isRandomToken(user, ctx.tuning.tokenMinEntropy)) continue;
+    const start = m.index + m[0].indexOf('://') + 3;
+    pushMatch(ctx, 'url_credentials', start, start + user.length);
+  }
+}
+
+/** A machine-made token: letters and digits mixed, no placeholder, at least `bits` of entropy. */
+function isRandomToken(v: string, bits: number): boolean {
+  return /\d/.test(v) && /[A-Za-z]/.test(v) && !isPlaceholder(v) && shannonEntropy(v) >= bits;
 }
 
 /**

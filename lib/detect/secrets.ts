@@ -13,6 +13,7 @@ import { alnumClass, nextRun, type RunKind, type Span } from './runs.js';
 import { SECRET_RULES, type SecretRule } from './secret-rules.js';
 import { indexText, keyword, occurs, type Keyword } from './keyword-index.js';
 import { CRED_HINT, keyStrength, readValue } from './secret-keys.js';
+import { Cue, findArgumentPasswords } from './secret-commands.js';
 import { DEFAULT_TUNING, isPlaceholder, shannonEntropy, valueIsSecret, type SecretTuning } from './secret-values.js';
 
 export { DEFAULT_TUNING, isPlaceholder, shannonEntropy, type SecretTuning };
@@ -66,7 +67,8 @@ export type SecretPass =
   | 'named_setting'
   | 'netrc'
   | 'short_password_flag'
-  | 'docker_env';
+  | 'docker_env'
+  | 'argument_password';
 
 /**
  * For measurement only (`npm run eval`): parts to leave out (`rule:<id>` or a
@@ -82,6 +84,8 @@ interface Ctx {
   out: RawMatch[];
   tuning: SecretTuning;
   probe: SecretProbe | undefined;
+  /** The argument-shape cues (a {@link Cue} set) that the key-name scan met. */
+  cues: number;
   /** The part running now, for {@link SecretProbe.fired}. */
   via: string;
 }
@@ -99,7 +103,7 @@ function runs(ctx: Ctx, name: string): boolean {
 
 /** Find credentials in `text` (the folded normalized view). */
 export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING, probe?: SecretProbe): RawMatch[] {
-  const ctx: Ctx = { text, out: [], tuning, probe, via: '' };
+  const ctx: Ctx = { text, out: [], tuning, probe, via: '', cues: 0 };
   // Every provider token is one run of token characters, its keyword in the run or in the
   // key name just before it: keywords are looked for there only, and prose without such a
   // run (most prompts) skips them and all of their patterns.
@@ -119,6 +123,8 @@ export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING,
   if (text.includes('machine') && runs(ctx, 'netrc')) findNetrc(ctx);
   if (text.includes(' -p') && runs(ctx, 'short_password_flag')) findShortPasswordFlags(ctx);
   if (text.includes('ENV ') && runs(ctx, 'docker_env')) findDockerEnv(ctx);
+  if (runs(ctx, 'argument_password'))
+    for (const m of findArgumentPasswords(text, tuning, ctx.cues)) pushMatch(ctx, m.type, m.start, m.end);
   return ctx.out;
 }
 
@@ -258,6 +264,9 @@ function findAssignments(ctx: Ctx): void {
   let resume = 0;
   let any = false;
   for (let h = HINT.exec(text); h !== null; h = HINT.exec(text)) {
+    const cue = cueOf(h[0]);
+    ctx.cues |= cue;
+    if (cue & (Cue.Auth | Cue.Identified | Cue.SecureString)) continue;
     any = true;
     // Walk back to the start of the key word (the pattern's look-behind forbids starting
     // inside one), allowing a leading `$`/`@` and an opening quote.
@@ -412,7 +421,17 @@ function isTypeAnnotation(text: string, end: number): boolean {
   return text[i] === '=' && text[i + 1] !== '=';
 }
 
-const HINT = /pass|pwd|secret|token|key|cred|pat/gi;
+// Also the words that gate the argument shapes (secret-commands.ts): one scan finds both.
+const HINT = /pass|pwd|secret|token|key|cred|pat|auth|identified|securestring/gi;
+
+/** The cue of one HINT match: which argument shapes it makes possible. */
+function cueOf(word: string): number {
+  const c = word.charCodeAt(0) | 0x20;
+  if (c === 0x61) return Cue.Auth; // auth
+  if (c === 0x69) return Cue.Identified; // identified
+  if (word.length === 12) return Cue.SecureString;
+  return word.length === 4 && c === 0x70 && (word.charCodeAt(1) | 0x20) === 0x61 ? Cue.Pass : 0; // pass
+}
 
 /** `[\w.-]`: the characters of an assignment key after its first. */
 function isKeyChar(c: number): boolean {

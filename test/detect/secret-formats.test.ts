@@ -167,6 +167,56 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['token count', 'max_tokens: 4096'],
     ],
   },
+  commands: {
+    positives: [
+      ['docker run -e', `docker run -e POSTGRES_PASSWORD=${PW} postgres:16`, PW],
+      ['env prefix', `PGPASSWORD=${PW} psql -h db -U app`, PW],
+      ['sshpass', `sshpass -p '${PW}' ssh deploy@host`, PW],
+      ['wget', `wget --user=svc --password=${PW} https://files.example.com/a.tgz`, PW],
+      ['curl -u', `curl -u svc:${PW} https://api.example.com/v1`, PW],
+      ['PowerShell env', `$env:API_TOKEN = "${TOK}"`, TOK],
+      ['Windows set', `set DB_PASSWORD=${PW}`, PW],
+      ['SQL identified by', `CREATE USER app IDENTIFIED BY '${PW}';`, PW],
+      ['SQL password clause', `ALTER ROLE app WITH LOGIN PASSWORD '${PW}';`, PW],
+      ['python auth tuple', `requests.get(url, auth=('svc', '${PW}'))`, PW],
+      ['PowerShell secure string', `ConvertTo-SecureString '${PW}' -AsPlainText -Force`, PW],
+    ],
+    nearMisses: [
+      ['prompted password', 'psql -h db -U app -W'],
+      ['variable', 'docker run -e POSTGRES_PASSWORD=$POSTGRES_PASSWORD postgres'],
+      ['SQL without a password', 'CREATE USER app;'],
+      ['auth tuple from variables', 'requests.get(url, auth=(user, password))'],
+      ['SQL placeholder', "ALTER USER app PASSWORD 'changeme';"],
+      ['SQL template', "CREATE USER app IDENTIFIED BY '${DB_PASSWORD}';"],
+      ['sshpass from the environment', 'sshpass -e ssh deploy@host'],
+      ['secure string from a variable', 'ConvertTo-SecureString $plain -AsPlainText -Force'],
+      ['opening hours', '10:30:mon:fri:closed'],
+      ['a log line', 'web01:8080:GET:/index.html:200'],
+    ],
+  },
+  config_files: {
+    positives: [
+      [
+        'AWS credentials',
+        `[default]\naws_access_key_id = AKIA${r(UPPER + DIGIT, 16)}\naws_secret_access_key = ${r(B64, 40)}`,
+        '',
+      ],
+      ['.pgpass', `db.example.com:5432:app:svc:${PW}`, PW],
+      ['docker-compose list', `environment:\n  - MYSQL_ROOT_PASSWORD=${PW}`, PW],
+      ['Kubernetes Secret data', `kind: Secret\ndata:\n  password: ${btoa(PW + PW)}`, btoa(PW + PW)],
+      ['pip index URL', `[global]\nindex-url = https://svc:${PW}@pypi.example.com/simple`, PW],
+      ['HCL', `resource "db" "main" {\n  password = "${PW}"\n}`, PW],
+      ['quoted short secret', `{"secret": "${PW.slice(0, 10)}"}`, PW.slice(0, 10)],
+      ['password starting with a backtick', `"password": "\`${PW}",`, PW],
+      ['numeric API key', `numeric_api_key: ${'7' + r(DIGIT, 21)}`, ''],
+    ],
+    nearMisses: [
+      ['Kubernetes secret reference', 'valueFrom:\n  secretKeyRef:\n    name: db\n    key: password'],
+      ['a number of seconds', 'token_lifetime_seconds: 86400'],
+      ['an id', 'api_key_id: 123456789012345678'],
+      ['a boolean secret flag', '{"secret": "false"}'],
+    ],
+  },
 };
 
 const found = (text: string) =>

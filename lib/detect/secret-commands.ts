@@ -6,13 +6,14 @@
  */
 import type { RawMatch } from './types.js';
 import { valueIsSecret, type SecretTuning } from './secret-values.js';
+import { CRED_HINT, keyStrength } from './secret-keys.js';
 
 /**
  * Words met by the key-name scan of secrets.ts, which already reads the whole text: a shape
  * runs only when its word occurred (a separate `includes` per word would cost more than the
  * shapes on prose).
  */
-export const Cue = { Pass: 1, Auth: 2, Identified: 4, SecureString: 8 } as const;
+export const Cue = { Pass: 1, Auth: 2, Identified: 4, SecureString: 8, Key: 16 } as const;
 
 interface Shape {
   /** The cues of which one must have occurred (0: the shape has its own test). */
@@ -21,6 +22,8 @@ interface Shape {
   gate?: (text: string) => boolean;
   /** Global, with match indices; the password is the last group. */
   re: RegExp;
+  /** The first group names the setting (judged by `keyStrength`); otherwise it is a password. */
+  named?: boolean;
 }
 
 /** A `:port:` field (digits or `*`) somewhere: found by hopping from colon to colon. */
@@ -51,6 +54,12 @@ const SHAPES: readonly Shape[] = [
     cues: Cue.Auth,
     re: /\b(?:auth|HTTPBasicAuth|HTTPDigestAuth|BasicAuth)[ \t]*(?:=[ \t]*)?\([ \t]*(["'])[^"'\n]{1,64}\1[ \t]*,[ \t]*(["'])([^"'\n]{1,128})\2/dg,
   },
+  // A setter or builder given a literal: setPassword("…"), withApiKey("…"), .password("…").
+  {
+    cues: Cue.Key | Cue.Pass,
+    named: true,
+    re: /(?:\b(?:set|with)|\.)([A-Za-z][A-Za-z0-9_]{0,40})[ \t]{0,2}\([ \t]{0,2}(["'])([^"'\n]{1,256})\2[ \t]{0,2}\)/dg,
+  },
   // .pgpass: host:port:database:user:password, the port a number or `*`.
   {
     cues: 0,
@@ -71,8 +80,10 @@ export function findArgumentPasswords(text: string, tuning: SecretTuning, cues: 
       const g = m.length - 1;
       const v = m[g] ?? '';
       const at = m.indices?.[g];
-      if (at === undefined || !valueIsSecret(v, { key: 'password', strength: 2, quoted: true }, tuning)) continue;
-      out.push({ type: 'password', start: at[0], end: at[1] });
+      const key = shape.named === true ? (m[1] ?? '') : 'password';
+      const strength = shape.named === true ? (CRED_HINT.test(key) ? keyStrength(key) : 0) : 2;
+      if (at === undefined || strength === 0 || !valueIsSecret(v, { key, strength, quoted: true }, tuning)) continue;
+      out.push({ type: strength === 2 ? 'password' : 'credential_assignment', start: at[0], end: at[1] });
     }
   }
   return out;

@@ -294,7 +294,9 @@ function findAssignments(ctx: Ctx): void {
     // A comma only separates key and value in call-style pairs: ("api_token", "value").
     const op = m[0].slice((m[1] ?? '').length * 2 + key.length).trim();
     if (op.startsWith(',') && (m[1] ?? '') === '') continue;
-    const [vs, ve] = readValue(text, m.index + m[0].length, m[3]);
+    const [rs, re] = readValue(text, m.index + m[0].length, m[3]);
+    const block = m[3] === undefined ? blockScalarLine(text, rs, re) : undefined;
+    const [vs, ve] = block ?? [rs, re];
     // Resume after the value: `password=password=…` must not re-read the same value
     // from every key inside it, which would make the scan quadratic.
     if (ve > resume) resume = ve;
@@ -304,7 +306,10 @@ function findAssignments(ctx: Ctx): void {
     // `<add key="ApiPassword" value="…"/>`: the name, not the value; findNamedSettings reads it.
     if (key.toLowerCase() === 'key' && ADD_VALUE_NEXT.test(text.slice(ve, ve + 16))) continue;
     // A quoted value, or one of a URL query (`?user=admin&pass=…`), is a literal string.
-    const literal = m[3] !== undefined || (m.index > 0 && (text[m.index - 1] === '&' || text[m.index - 1] === '?'));
+    const literal =
+      block !== undefined ||
+      m[3] !== undefined ||
+      (m.index > 0 && (text[m.index - 1] === '&' || text[m.index - 1] === '?'));
     if (!literal && isTypeAnnotation(text, ve)) continue;
     if (!valueIsSecret(v, { key, strength, quoted: literal }, ctx.tuning)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
@@ -414,6 +419,25 @@ function findDockerEnv(ctx: Ctx): void {
   }
 }
 
+/**
+ * `password: |` (or `>`, with a chomping indicator): a YAML block scalar, whose value is the
+ * indented line that follows — the span of that line's content, or undefined.
+ */
+function blockScalarLine(text: string, vs: number, ve: number): [number, number] | undefined {
+  if (ve - vs > 3 || !/^[|>][-+]?\d?$/.test(text.slice(vs, ve))) return undefined;
+  let i = ve;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] === '\r') i++;
+  if (text[i] !== '\n') return undefined;
+  let start = i + 1;
+  while (text[start] === ' ' || text[start] === '\t') start++;
+  if (start === i + 1) return undefined; // not indented: no block content
+  let end = start;
+  while (end < text.length && end - start < 512 && text[end] !== '\n' && text[end] !== '\r') end++;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return end > start ? [start, end] : undefined;
+}
+
 /** `password: UITextField! = nil`: what followed the colon was a type, and `=` comes next. */
 function isTypeAnnotation(text: string, end: number): boolean {
   let i = end;
@@ -430,7 +454,7 @@ function cueOf(word: string): number {
   if (c === 0x61) return Cue.Auth; // auth
   if (c === 0x69) return Cue.Identified; // identified
   if (word.length === 12) return Cue.SecureString;
-  return word.length === 4 && c === 0x70 && (word.charCodeAt(1) | 0x20) === 0x61 ? Cue.Pass : 0; // pass
+  return word.length === 4 && c === 0x70 && (word.charCodeAt(1) | 0x20) === 0x61 ? Cue.Pass : Cue.Key; // pass
 }
 
 /** `[\w.-]`: the characters of an assignment key after its first. */

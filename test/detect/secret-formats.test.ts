@@ -208,6 +208,10 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['HCL', `resource "db" "main" {\n  password = "${PW}"\n}`, PW],
       ['quoted short secret', `{"secret": "${PW.slice(0, 10)}"}`, PW.slice(0, 10)],
       ['password starting with a backtick', `"password": "\`${PW}",`, PW],
+      ['YAML block scalar', `db:\n  password: |\n    ${PW}\n`, PW],
+      ['.npmrc _password', `//registry.example.com/:_password=${btoa(PW + PW)}`, btoa(PW + PW)],
+      ['setter with a literal', `dataSource.setPassword("${PW}");`, PW],
+      ['builder with a literal', `Client.builder().withApiKey("${TOK}").build()`, TOK],
       ['numeric API key', `numeric_api_key: ${'7' + r(DIGIT, 21)}`, ''],
     ],
     nearMisses: [
@@ -215,6 +219,10 @@ const TABLE: Record<string, { positives: Positive[]; nearMisses: NearMiss[] }> =
       ['a number of seconds', 'token_lifetime_seconds: 86400'],
       ['an id', 'api_key_id: 123456789012345678'],
       ['a boolean secret flag', '{"secret": "false"}'],
+      ['a storage key name', 'localStorage.setItem("token", token);'],
+      ['a credentials mode', 'client.withCredentials("include")'],
+      ['a label', 'form.setPasswordLabel("Password");'],
+      ['a YAML block scalar of a template', 'password: |\n  {{ vault_password }}'],
     ],
   },
 };

@@ -285,6 +285,8 @@ const adversarial: [string, string][] = [
   ['base64 run', 'QUJD'.repeat(big / 4)],
   ['%xx run', '%41'.repeat(big / 3)],
   ['key= bait', 'password='.repeat(big / 9)],
+  ['auth( bait', "auth('a','".repeat(big / 10)],
+  ['.pgpass lines', ('a'.repeat(300) + ':1:\n').repeat(big / 304)],
   ['zero-width', '\u200b'.repeat(big)],
   // Normalization and decoding (docs/normalization.md): each class at its worst.
   ['spaced letters', 'i g n o r e '.repeat(big / 12)],

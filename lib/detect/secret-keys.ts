@@ -140,13 +140,6 @@ const NOT_CRED_ANY = new Set([
   'tokenizer',
   'tokens',
   'max',
-  'sort',
-  'primary',
-  'foreign',
-  'cache',
-  'partition',
-  'routing',
-  'lookup',
   'next',
   'page',
   'continuation',
@@ -154,9 +147,19 @@ const NOT_CRED_ANY = new Set([
   'sequence',
   'idempotency',
   'dedup',
-  'storage',
   'pagination',
 ]);
+// Words that make a `key` a database, cache or storage key — unless a credential qualifier
+// stands right before `key`: `sortKey` and `storageKey` are names, Azure's
+// `StorageAccountKey` and `PrimaryAccessKey` are credentials.
+const KEY_KIND = new Set(['sort', 'primary', 'foreign', 'cache', 'partition', 'routing', 'lookup', 'storage']);
+
+/** `…account key`, `…access key`: a credential qualifier directly before a `key` word. */
+function hasQualifiedKey(words: readonly string[]): boolean {
+  for (let i = 1; i < words.length; i++)
+    if ((words[i] === 'key' || words[i] === 'keys') && KEY_QUALIFIERS.has(words[i - 1] as string)) return true;
+  return false;
+}
 
 /** How strongly an assignment's key name says "credential": 0 none, 1 key-ish, 2 password, 3 token/secret. */
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'passphrase', 'pw', 'pword', 'passwrd', 'passcode']);
@@ -174,6 +177,7 @@ export function keyStrength(key: string): number {
   const last = words[words.length - 1] as string;
   if (NOT_CRED_TAIL.has(last)) return 0;
   if (words.some((w) => NOT_CRED_ANY.has(w))) return 0;
+  if (words.some((w) => KEY_KIND.has(w)) && !hasQualifiedKey(words)) return 0;
   let best = 0;
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;

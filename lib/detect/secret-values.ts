@@ -30,7 +30,9 @@ export function isPlaceholder(v: string): boolean {
   // A YAML tag (`!Ref`, `!ImportValue`, Ansible's `!vault`) and SOPS's `ENC[…]`: a reference
   // or a value encrypted at rest, not a written secret.
   if (/^![A-Za-z]|^ENC\[/.test(v)) return true;
-  if (/^[{<[$%`]/.test(v)) return true; // template or shell variable, possibly cut short
+  if (/^[{<[$%]/.test(v)) return true; // template or shell variable, possibly cut short
+  // A backtick opens a template only if another closes it: inside quotes "`x9…" is a password.
+  if (/^`.*`/.test(v)) return true;
   if (KNOWN_EXAMPLES.has(v)) return true;
   return false;
 }
@@ -115,18 +117,41 @@ export function valueIsSecret(v: string, to: Assignment, t: SecretTuning = DEFAU
   const { key, strength, quoted = false } = to;
   if (v.length === 0 || isPlaceholder(v) || isKeyEcho(v, key)) return false;
   // A quoted password is a string literal even when it looks like an identifier.
+  if (strength >= 3 && isLongNumber(v)) return shannonEntropy(v) >= 3;
   if (strength === 2 && quoted ? looksLikeReference(v) : looksLikeCode(v)) return false;
+  // A quoted string under a `secret`/`credential` key is often human-chosen, like a password
+  // (`"secret": "Winter2024!"`): password limits, but it must hold more than letters.
+  if (strength >= 3 && quoted && HUMAN_SECRET_KEY.test(key) && /[^A-Za-z]/.test(v) && isPasswordLike(v, t)) return true;
+  // Passwords are human-chosen: accept lower entropy but not trivial values.
+  if (strength === 2) return isPasswordLike(v, t);
   const h = shannonEntropy(v);
-  if (strength === 2) {
-    // Passwords are human-chosen: accept lower entropy but not trivial values.
-    return v.length >= t.passwordMinLength && v.length <= 128 && h >= t.passwordMinEntropy && !/^(.)\1+$/.test(v);
-  }
   if (v.length < t.tokenMinLength || v.length > 512) return false;
   if (UUID.test(v)) return !/id$/i.test(key);
   const hexOnly = /^[0-9a-fA-F]+$/.test(v);
   if (hexOnly) return h >= 2.8 && (strength >= 3 || v.length >= 32);
   if (!/\d/.test(v) && !/[A-Z]/.test(v.slice(1))) return false;
   return h >= (strength >= 3 ? t.tokenMinEntropy : t.keyishMinEntropy);
+}
+
+const HUMAN_SECRET_KEY = /secret|credential|passphrase/i;
+
+function isPasswordLike(v: string, t: SecretTuning): boolean {
+  return (
+    v.length >= t.passwordMinLength &&
+    v.length <= 128 &&
+    shannonEntropy(v) >= t.passwordMinEntropy &&
+    !/^(.)\1+$/.test(v)
+  );
+}
+
+/**
+ * A numeric API key (`NUMERIC_APIKEY: 1925…`): sixteen digits or more under a token or
+ * secret key, not a run of consecutive digits (`1234567890123456`, a dummy).
+ */
+function isLongNumber(v: string): boolean {
+  return (
+    /^\d{16,64}$/.test(v) && !'01234567890123456789012345678901234567890123456789012345678901234567890'.includes(v)
+  );
 }
 
 /** `password: password`, `DB_PASSWORD=DB_PASSWORD`: the value repeats (the end of) its key. */

@@ -13,6 +13,7 @@ import { alnumClass, nextRun, type RunKind, type Span } from './runs.js';
 import { SECRET_RULES, type SecretRule } from './secret-rules.js';
 import { indexText, keyword, occurs, type Keyword } from './keyword-index.js';
 import { CRED_HINT, keyStrength, readValue } from './secret-keys.js';
+import { Cue, findArgumentPasswords } from './secret-commands.js';
 import { DEFAULT_TUNING, isPlaceholder, shannonEntropy, valueIsSecret, type SecretTuning } from './secret-values.js';
 
 export { DEFAULT_TUNING, isPlaceholder, shannonEntropy, type SecretTuning };
@@ -37,47 +38,93 @@ const RULES: readonly CompiledRule[] = SECRET_RULES.map((rule) => ({
 
 const PEM_BEGIN = /-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----/g;
 const URL_CRED = /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([^\s:@/"'<>]{0,64}):([^\s@/"'<>]{1,128})@[A-Za-z0-9.-]{1,253}/g;
+// A token as the whole user part (`https://<token>@github.com/…`, `https://<token>:x-oauth-basic@…`
+// is the colon form above): long enough and random enough to be no user name.
+const URL_TOKEN_USER = /\b[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/([A-Za-z0-9_~-]{20,256})@[A-Za-z0-9.-]{1,253}/g;
 const AUTH_HEADER =
   /\b(?:proxy-)?authorization["']?\s{0,4}[:=]\s{0,4}["']?(?:(?:bearer|basic|token|digest|apikey|api-key|bot|sso-key)\s{1,4})?([A-Za-z0-9._~+/=:-]{8,2048})/gi;
 const CURL_USER = /(?:\s|^)(?:-u|--user)\s{1,4}(["']?)([^\s"']{0,128})\1(?:(["'])([^\s"']{1,128})\3)?/g;
+// The key's closing quote may be escaped (`{\"apiKey\":\"…\"}`, JSON inside a string).
 const ASSIGN =
-  /(?<![\w.$-])(["'`]?)([A-Za-z_@$][\w.-]{0,60})\1\]?[ \t]{0,4}(?:=>|:{1,3}=|\?=|!=|=|:|,)[ \t]{0,4}(\\?["'`])?/y;
+  /(?<![\w.$-])(["'`]?)([A-Za-z_@$][\w.-]{0,60})\\?\1\]?[ \t]{0,4}(?:=>|:{1,3}=|\?=|!=|=|:|,)[ \t]{0,4}(\\?["'`])?/y;
 // Case-insensitive presence tests: cheaper than lower-casing the whole text for two words.
 const AUTHORIZATION = /authorization/i;
 const CURL = /curl/i;
 const CLI_FLAG = /(?:^|\s)--?([A-Za-z][\w-]{0,40})(?:[ \t]{1,4}|=)(["']?)/g;
 
+/**
+ * The detector's parts, each a class of credential shape: `npm run eval` holds each out in
+ * turn (leave-one-source-out rule selection), so every pass has a name.
+ */
+export type SecretPass =
+  | 'private_key'
+  | 'url_credentials'
+  | 'authorization_header'
+  | 'curl_user'
+  | 'assignment'
+  | 'cli_flag'
+  | 'xml_element'
+  | 'named_setting'
+  | 'netrc'
+  | 'short_password_flag'
+  | 'docker_env'
+  | 'argument_password';
+
+/**
+ * For measurement only (`npm run eval`): parts to leave out (`rule:<id>` or a
+ * {@link SecretPass}), and the set that collects the parts that found something.
+ */
+export interface SecretProbe {
+  off?: ReadonlySet<string>;
+  fired?: Set<string>;
+}
+
 interface Ctx {
   text: string;
   out: RawMatch[];
   tuning: SecretTuning;
+  probe: SecretProbe | undefined;
+  /** The argument-shape cues (a {@link Cue} set) that the key-name scan met. */
+  cues: number;
+  /** The part running now, for {@link SecretProbe.fired}. */
+  via: string;
 }
 
 function pushMatch(ctx: Ctx, type: string, start: number, end: number): void {
   ctx.out.push({ type, start, end });
+  ctx.probe?.fired?.add(ctx.via);
+}
+
+/** Whether the part `name` runs (always, outside measurement), and note it as running. */
+function runs(ctx: Ctx, name: string): boolean {
+  ctx.via = name;
+  return ctx.probe?.off?.has(name) !== true;
 }
 
 /** Find credentials in `text` (the folded normalized view). */
-export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING): RawMatch[] {
-  const ctx: Ctx = { text, out: [], tuning };
+export function findSecrets(text: string, tuning: SecretTuning = DEFAULT_TUNING, probe?: SecretProbe): RawMatch[] {
+  const ctx: Ctx = { text, out: [], tuning, probe, via: '', cues: 0 };
   // Every provider token is one run of token characters, its keyword in the run or in the
   // key name just before it: keywords are looked for there only, and prose without such a
   // run (most prompts) skips them and all of their patterns.
   const windows = tokenWindows(text);
   if (windows !== '') {
     indexText(windows);
-    for (const c of RULES) if (c.keywords.some((k) => occurs(windows, k))) runRule(ctx, c);
+    for (const c of RULES)
+      if (c.keywords.some((k) => occurs(windows, k)) && runs(ctx, `rule:${c.rule.id}`)) runRule(ctx, c);
   }
-  findPrivateKeys(ctx);
-  if (text.includes('://')) findUrlCredentials(ctx);
-  if (AUTHORIZATION.test(text)) findAuthHeaders(ctx);
-  if (text.includes('-u') && CURL.test(text)) findCurlUser(ctx);
+  if (runs(ctx, 'private_key')) findPrivateKeys(ctx);
+  if (text.includes('://') && runs(ctx, 'url_credentials')) findUrlCredentials(ctx);
+  if (AUTHORIZATION.test(text) && runs(ctx, 'authorization_header')) findAuthHeaders(ctx);
+  if (text.includes('-u') && CURL.test(text) && runs(ctx, 'curl_user')) findCurlUser(ctx);
   findAssignments(ctx);
-  if (text.includes('</')) findXmlElements(ctx);
-  if (text.includes('<')) findNamedSettings(ctx);
-  if (text.includes('machine')) findNetrc(ctx);
-  if (text.includes(' -p')) findShortPasswordFlags(ctx);
-  if (text.includes('ENV ')) findDockerEnv(ctx);
+  if (text.includes('</') && runs(ctx, 'xml_element')) findXmlElements(ctx);
+  if (text.includes('<') && runs(ctx, 'named_setting')) findNamedSettings(ctx);
+  if (text.includes('machine') && runs(ctx, 'netrc')) findNetrc(ctx);
+  if (text.includes(' -p') && runs(ctx, 'short_password_flag')) findShortPasswordFlags(ctx);
+  if (text.includes('ENV ') && runs(ctx, 'docker_env')) findDockerEnv(ctx);
+  if (runs(ctx, 'argument_password'))
+    for (const m of findArgumentPasswords(text, tuning, ctx.cues)) pushMatch(ctx, m.type, m.start, m.end);
   return ctx.out;
 }
 
@@ -147,6 +194,18 @@ function findUrlCredentials(ctx: Ctx): void {
     const passEnd = userStart + (m[1] ?? '').length + 1 + pass.length;
     pushMatch(ctx, 'url_credentials', userStart, passEnd);
   }
+  URL_TOKEN_USER.lastIndex = 0;
+  for (let m = URL_TOKEN_USER.exec(text); m !== null; m = URL_TOKEN_USER.exec(text)) {
+    const user = m[1] ?? '';
+    if (!isRandomToken(user, ctx.tuning.tokenMinEntropy)) continue;
+    const start = m.index + m[0].indexOf('://') + 3;
+    pushMatch(ctx, 'url_credentials', start, start + user.length);
+  }
+}
+
+/** A machine-made token: letters and digits mixed, no placeholder, at least `bits` of entropy. */
+function isRandomToken(v: string, bits: number): boolean {
+  return /\d/.test(v) && /[A-Za-z]/.test(v) && !isPlaceholder(v) && shannonEntropy(v) >= bits;
 }
 
 /**
@@ -198,12 +257,16 @@ function findCurlUser(ctx: Ctx): void {
 
 function findAssignments(ctx: Ctx): void {
   const { text } = ctx;
+  const assignments = runs(ctx, 'assignment');
   // A credential key contains one of these; the key around each occurrence is then tried
   // with the sticky ASSIGN pattern, instead of matching every `word:` and `word,` of prose.
   HINT.lastIndex = 0;
   let resume = 0;
   let any = false;
   for (let h = HINT.exec(text); h !== null; h = HINT.exec(text)) {
+    const cue = cueOf(h[0]);
+    ctx.cues |= cue;
+    if (cue & (Cue.Auth | Cue.Identified | Cue.SecureString)) continue;
     any = true;
     // Walk back to the start of the key word (the pattern's look-behind forbids starting
     // inside one), allowing a leading `$`/`@` and an opening quote.
@@ -231,21 +294,27 @@ function findAssignments(ctx: Ctx): void {
     // A comma only separates key and value in call-style pairs: ("api_token", "value").
     const op = m[0].slice((m[1] ?? '').length * 2 + key.length).trim();
     if (op.startsWith(',') && (m[1] ?? '') === '') continue;
-    const [vs, ve] = readValue(text, m.index + m[0].length, m[3]);
+    const [rs, re] = readValue(text, m.index + m[0].length, m[3]);
+    const block = m[3] === undefined ? blockScalarLine(text, rs, re) : undefined;
+    const [vs, ve] = block ?? [rs, re];
     // Resume after the value: `password=password=…` must not re-read the same value
     // from every key inside it, which would make the scan quadratic.
     if (ve > resume) resume = ve;
     HINT.lastIndex = Math.max(HINT.lastIndex, resume);
     const v = text.slice(vs, ve);
+    if (!assignments) continue;
     // `<add key="ApiPassword" value="…"/>`: the name, not the value; findNamedSettings reads it.
     if (key.toLowerCase() === 'key' && ADD_VALUE_NEXT.test(text.slice(ve, ve + 16))) continue;
     // A quoted value, or one of a URL query (`?user=admin&pass=…`), is a literal string.
-    const literal = m[3] !== undefined || (m.index > 0 && (text[m.index - 1] === '&' || text[m.index - 1] === '?'));
+    const literal =
+      block !== undefined ||
+      m[3] !== undefined ||
+      (m.index > 0 && (text[m.index - 1] === '&' || text[m.index - 1] === '?'));
     if (!literal && isTypeAnnotation(text, ve)) continue;
     if (!valueIsSecret(v, { key, strength, quoted: literal }, ctx.tuning)) continue;
     pushMatch(ctx, strength === 2 ? 'password' : 'credential_assignment', vs, ve);
   }
-  if (!any || !text.includes('-')) return;
+  if (!any || !text.includes('-') || !runs(ctx, 'cli_flag')) return;
   CLI_FLAG.lastIndex = 0;
   for (let m = CLI_FLAG.exec(text); m !== null; m = CLI_FLAG.exec(text)) {
     const key = m[1] ?? '';
@@ -350,6 +419,25 @@ function findDockerEnv(ctx: Ctx): void {
   }
 }
 
+/**
+ * `password: |` (or `>`, with a chomping indicator): a YAML block scalar, whose value is the
+ * indented line that follows — the span of that line's content, or undefined.
+ */
+function blockScalarLine(text: string, vs: number, ve: number): [number, number] | undefined {
+  if (ve - vs > 3 || !/^[|>][-+]?\d?$/.test(text.slice(vs, ve))) return undefined;
+  let i = ve;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] === '\r') i++;
+  if (text[i] !== '\n') return undefined;
+  let start = i + 1;
+  while (text[start] === ' ' || text[start] === '\t') start++;
+  if (start === i + 1) return undefined; // not indented: no block content
+  let end = start;
+  while (end < text.length && end - start < 512 && text[end] !== '\n' && text[end] !== '\r') end++;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return end > start ? [start, end] : undefined;
+}
+
 /** `password: UITextField! = nil`: what followed the colon was a type, and `=` comes next. */
 function isTypeAnnotation(text: string, end: number): boolean {
   let i = end;
@@ -357,7 +445,17 @@ function isTypeAnnotation(text: string, end: number): boolean {
   return text[i] === '=' && text[i + 1] !== '=';
 }
 
-const HINT = /pass|pwd|secret|token|key|cred|pat/gi;
+// Also the words that gate the argument shapes (secret-commands.ts): one scan finds both.
+const HINT = /pass|pwd|secret|token|key|cred|pat|auth|identified|securestring/gi;
+
+/** The cue of one HINT match: which argument shapes it makes possible. */
+function cueOf(word: string): number {
+  const c = word.charCodeAt(0) | 0x20;
+  if (c === 0x61) return Cue.Auth; // auth
+  if (c === 0x69) return Cue.Identified; // identified
+  if (word.length === 12) return Cue.SecureString;
+  return word.length === 4 && c === 0x70 && (word.charCodeAt(1) | 0x20) === 0x61 ? Cue.Pass : Cue.Key; // pass
+}
 
 /** `[\w.-]`: the characters of an assignment key after its first. */
 function isKeyChar(c: number): boolean {

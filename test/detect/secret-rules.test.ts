@@ -5,31 +5,9 @@ import { findSecrets } from '../../lib/detect/secrets.js';
 import { SECRET_RULES } from '../../lib/detect/secret-rules.js';
 import { base62, crc32, hasGithubChecksum, isJwt } from '../../lib/detect/secret-validate.js';
 import { streamCut, textPolicy } from '../helpers/stream-text.js';
+import { ALNUM, B64, B64URL, DIGIT, HEX, LOWER, LOWNUM, UPNUM, UPPER, r } from '../helpers/random-text.js';
 
-// Every string here is generated at run time from a fixed seed: format-valid, random, and
-// no contiguous fake credential sits in the repository.
-let seed = 0x5eed;
-function rnd(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const LOWER = 'abcdefghijklmnopqrstuvwxyz';
-const UPPER = LOWER.toUpperCase();
-const DIGIT = '0123456789';
-const ALNUM = LOWER + UPPER + DIGIT;
-const UPNUM = UPPER + DIGIT;
-const LOWNUM = LOWER + DIGIT;
-const HEX = '0123456789abcdef';
-const B64URL = ALNUM + '_-';
-const B64 = ALNUM + '+/';
-const r = (alphabet: string, n: number) => {
-  let s = '';
-  for (let i = 0; i < n; i++) s += alphabet[Math.floor(rnd() * alphabet.length)];
-  // A random body must not start or end with a separator that a rule treats as a boundary.
-  return s.replace(/^[-_+/]/, 'a').replace(/[-_+/]$/, 'z');
-};
+// Every string here is generated at run time from a fixed seed (test/helpers/random-text.ts).
 const d = (n: number) => '1' + r(DIGIT, n - 1);
 const uuid = () => [8, 4, 4, 4, 12].map((n) => r(HEX, n)).join('-');
 const b64url = (s: string) => btoa(s).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -415,5 +393,16 @@ describe('findSecrets', () => {
       findSecrets(bait.repeat(100_000 / bait.length));
       expect(performance.now() - t0).toBeLessThan(2000);
     }
+  });
+
+  it('names the part that found each secret, and leaves out the parts it is told to (eval only)', () => {
+    const text = `password = "${PASSWORD}"\n<Password>${PASSWORD}</Password>`;
+    const fired = new Set<string>();
+    expect(findSecrets(text, undefined, { fired })).toHaveLength(2);
+    expect([...fired].sort()).toEqual(['assignment', 'xml_element']);
+    const off = new Set(['assignment']);
+    const left = findSecrets(text, undefined, { off });
+    expect(left.map((m) => text.slice(m.start, m.end))).toEqual([PASSWORD]);
+    expect(left[0]?.start).toBeGreaterThan(text.indexOf('<Password>'));
   });
 });

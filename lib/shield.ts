@@ -92,7 +92,10 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     allowedModels: is.stringArray,
     systemPrompt: is.nonEmptyString,
     keys: is.any,
-    auth: is.object,
+    auth: (v) =>
+      typeof v === 'object' && v !== null && !Array.isArray(v) && !('keys' in v)
+        ? undefined
+        : "an object of apiKeyAuth options other than `keys` (give keys as the preset's `keys`)",
     redis: redisClientProblem,
     bodyLimit: bodyLimitCheck,
     audit: optionsOrFalse,

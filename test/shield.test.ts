@@ -316,6 +316,16 @@ describe('option validation', () => {
       'llmShield: `model` must be a non-empty string (received undefined (is the environment variable set?))',
     ],
     [
+      () =>
+        llmShield({
+          model: 'm',
+          keys: [{ id: 'a', key: CLIENT_KEY }],
+          client: createMockLLM(),
+          auth: { keys: [{ id: 'b', key: CLIENT_KEY }] },
+        } as never),
+      "llmShield: `auth` must be an object of apiKeyAuth options other than `keys` (give keys as the preset's `keys`)",
+    ],
+    [
       () => callLLM({ model: 'm', client: createMockLLM(), retries: -1 }),
       'callLLM: `retries` must be a non-negative integer (received -1)',
     ],

@@ -416,3 +416,57 @@ export function tailWeirdness(fold: string): number {
   }
   return count < 8 ? 0 : weird / count;
 }
+
+/** How far back {@link unbalancedMarks} reads the last line. */
+const MARKS_WINDOW = 300;
+const OPENERS = '([{';
+const CLOSERS = ')]}';
+
+/**
+ * Brackets left unmatched and a straight double quote left unpaired on the text's last line
+ * (its last {@link MARKS_WINDOW} characters). Optimizer-made suffixes are assembled token by
+ * token with no grammar holding their brackets together (`.]( Me giving**ONE`, `({\printf)$.`),
+ * while prose and code close what they open. Emoticons (`:)`, `;-(`) and list markers (`a)`,
+ * `2)`) are not counted, nor is a line that reads as code (it opens with a backtick or an
+ * indent). Cost: one pass over at most the window, no allocation.
+ */
+export function unbalancedMarks(fold: string): number {
+  let end = fold.length;
+  while (end > 0 && isSpace(fold.charCodeAt(end - 1))) end--;
+  const floor = Math.max(0, end - MARKS_WINDOW);
+  let start = end;
+  while (start > floor && fold.charCodeAt(start - 1) !== 0x0a) start--;
+  let first = start;
+  while (first < end && fold.charCodeAt(first) === 0x20) first++;
+  if (first - start >= 4 || fold.charCodeAt(first) === 0x60 || fold.charCodeAt(first) === 0x09) return 0;
+  const open = [0, 0, 0];
+  let stray = 0;
+  let quotes = 0;
+  for (let i = first; i < end; i++) {
+    const ch = fold[i] as string;
+    if (ch === '"') quotes++;
+    const o = OPENERS.indexOf(ch);
+    const c = o < 0 ? CLOSERS.indexOf(ch) : -1;
+    if ((o < 0 && c < 0) || isEmoticon(fold, i, first)) continue;
+    if (o >= 0) open[o] = (open[o] as number) + 1;
+    else if (c === 0 && open[0] === 0 && isListMarker(fold, i, first)) continue;
+    else if ((open[c] as number) > 0) open[c] = (open[c] as number) - 1;
+    else stray++;
+  }
+  return stray + (open[0] as number) + (open[1] as number) + (open[2] as number) + (quotes % 2);
+}
+
+/** `:)`, `;(`, `:-)`, `=]` — a face, not a bracket. */
+function isEmoticon(s: string, i: number, floor: number): boolean {
+  let k = i - 1;
+  if (k >= floor && s[k] === '-') k--;
+  return k >= floor && ':;='.includes(s[k] as string);
+}
+
+/** `a)`, `2)` at the start of a word with no parenthesis open: an enumeration, not a bracket. */
+function isListMarker(s: string, i: number, floor: number): boolean {
+  if (i - 1 < floor) return false;
+  const prev = s.charCodeAt(i - 1);
+  const alnum = isLetter(prev) || (prev >= 0x30 && prev <= 0x39);
+  return alnum && (i - 2 < floor || isSpace(s.charCodeAt(i - 2)));
+}

@@ -372,6 +372,7 @@ export function adversarialSuffix(fold: string): InjectionHit | undefined {
   if (tail.includes('```')) return undefined;
   const lineStart = tail.lastIndexOf('\n', tail.length - 2) + 1;
   const lineEnd = tail.length;
+  if (readsAsCode(tail, lineStart)) return undefined;
   // The suffix is the last ~20 tokens; the request before it is ordinary prose. Tokens are
   // read backwards with a character loop: this runs on every prompt, so it allocates nothing.
   let count = 0;
@@ -436,9 +437,9 @@ export function unbalancedMarks(fold: string): number {
   const floor = Math.max(0, end - MARKS_WINDOW);
   let start = end;
   while (start > floor && fold.charCodeAt(start - 1) !== 0x0a) start--;
+  if (readsAsCode(fold, start)) return 0;
   let first = start;
   while (first < end && fold.charCodeAt(first) === 0x20) first++;
-  if (first - start >= 4 || fold.charCodeAt(first) === 0x60 || fold.charCodeAt(first) === 0x09) return 0;
   const open = [0, 0, 0];
   let stray = 0;
   let quotes = 0;
@@ -454,6 +455,18 @@ export function unbalancedMarks(fold: string): number {
     else stray++;
   }
   return stray + (open[0] as number) + (open[1] as number) + (open[2] as number) + (quotes % 2);
+}
+
+/**
+ * A line that Markdown shows as code: it opens with a backtick (a command line of a manual
+ * page, a code span) or a tab or an indent of four spaces. Optimizer suffixes run on after
+ * prose on the same line.
+ */
+function readsAsCode(s: string, lineStart: number): boolean {
+  let i = lineStart;
+  while (i < s.length && s.charCodeAt(i) === 0x20) i++;
+  const c = s.charCodeAt(i);
+  return i - lineStart >= 4 || c === 0x60 || c === 0x09;
 }
 
 /** `:)`, `;(`, `:-)`, `=]` — a face, not a bracket. */

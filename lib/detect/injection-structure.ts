@@ -16,6 +16,16 @@ import { gap, P, type PhraseRule } from './injection-rules.js';
 import type { InjectionHit } from './types.js';
 import { isSpace as isJsSpace } from './tokens.js';
 
+/**
+ * What a forced reply is held to when it is a fixed text (a quote, a colon, "the following",
+ * "the word …"), not a kind of content: "only reply with the terminal output" or "answer only
+ * 'yes' or 'no'" sets a format, as role-play and tool prompts do.
+ */
+const FIXED_TEXT = `\\s{0,2}(?::|["'“‘](?![a-z]{1,12}["'”’] or\\b)|the (?:following|exact|words?|phrase|text|sentence|string)\\b|(?:this|exactly)\\b)`;
+
+/** Not the user's own turn: "I will reply with the sentence: …" describes what the user does. */
+const NOT_USER = `(?<!\\b(?:i|we)(?: will| shall| would| may| might| can|'ll)? )`;
+
 /** Structural rules, run by the same engine as the phrase rules. */
 export const STRUCTURE_RULES: PhraseRule[] = [
   {
@@ -84,7 +94,7 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     id: 'forced-output',
     type: 'instruction_override',
     re: P(
-      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)\\b(?:say|print|output|respond with|reply with|answer with|return|type|display|write)(?: only| exactly| just| simply| nothing but| back)?(?: the (?:word|words|phrase|text|sentence|string))?\\s{0,3}:?\\s{0,3}["'“‘]`,
+      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)${NOT_USER}\\b(?:say|print|output|respond with|reply with|answer with|return|type|display|write)(?: only| exactly| just| simply| nothing but| back)?(?: the (?:word|words|phrase|text|sentence|string))?\\s{0,3}:?\\s{0,3}["'“‘]`,
     ),
     weight: 0.35,
     starts: ['say', 'print', 'output', 'respond', 'reply', 'answer', 'return', 'type', 'display', 'write'],
@@ -94,7 +104,7 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     id: 'forced-output-colon',
     type: 'instruction_override',
     re: P(
-      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)\\b(?:say|state|print|output|respond with|reply with|answer with|type|declare|write)(?: only| exactly| just| simply)?[ \\t]{0,2}:[ \\t]{0,3}[a-z"'“‘]`,
+      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)${NOT_USER}\\b(?:say|state|print|output|respond with|reply with|answer with|type|declare|write)(?: only| exactly| just| simply)?[ \\t]{0,2}:[ \\t]{0,3}[a-z"'“‘]`,
     ),
     weight: 0.3,
     starts: ['say', 'state', 'print', 'output', 'respond', 'reply', 'answer', 'type', 'declare', 'write'],
@@ -113,7 +123,7 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     id: 'reply-only',
     type: 'instruction_override',
     re: P(
-      `\\b(?:reply|respond|answer|output|print|say)(?: with)? only\\b|\\b(?:only|just) (?:reply|respond|answer|output|say|print)(?: with)?\\b|\\byour (?:only|entire|whole|sole|first) (?:response|reply|answer|output|words?) (?:should|must|will|shall) be\\b|\\b(?:do not|don't|dont) (?:say|write|output|print|add|include) anything (?:else|more|other)\\b`,
+      `(?:\\b(?:reply|respond|answer|output|print|say)(?: with)? only|\\b(?:only|just) (?:reply|respond|answer|output|say|print))(?: with| by)?${FIXED_TEXT}|\\byour (?:only|entire|whole|sole|first) (?:response|reply|answer|output|words?) (?:should|must|will|shall) be\\b`,
     ),
     weight: 0.3,
     starts: ['reply', 'respond', 'answer', 'output', 'print', 'say', 'only', 'just', 'your', 'do', 'don', 'dont'],

@@ -43,6 +43,7 @@ import {
 } from './injection-features.js';
 import { RULES, type PhraseRule } from './injection-rules.js';
 import { adversarialSuffix, LEXICONS, STRUCTURE_RULES, tailWeirdness, unbalancedMarks } from './injection-structure.js';
+import { TACTIC_RULES } from './injection-tactics.js';
 import { MODEL } from './injection-weights.js';
 import { languagesOf, multilingualHits } from './injection-i18n.js';
 
@@ -59,7 +60,7 @@ export interface InjectionScore {
   rules: number;
 }
 
-const ALL_RULES: PhraseRule[] = [...RULES, ...STRUCTURE_RULES];
+const ALL_RULES: PhraseRule[] = [...RULES, ...STRUCTURE_RULES, ...TACTIC_RULES];
 
 /** Indicators after the rules: the suffix heuristics and conjunctions of the word classes. */
 const EXTRA = [

@@ -38,11 +38,11 @@ export const HYPER = {
   batch: 128,
   lr: 0.02,
   /** L2 on hashed n-gram weights: strong, so no single phrase of a source dominates. */
-  l2Hash: 3e-4,
+  l2Hash: 1e-3,
   /** L2 on structural weights, toward their priors (STRUCTURAL_PRIORS, injection.ts). */
   l2Struct: 1e-3,
   /** Scale of the structural priors (0: every weight is pulled toward zero). */
-  prior: 3,
+  prior: 4,
   /** Row weight n_source^-balance: 0 weighs rows equally, 1 weighs sources equally. */
   balance: 0.5,
   /** Pooled false-alarm ceiling of the default operating point on the LOSO run. */

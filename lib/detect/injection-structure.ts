@@ -271,6 +271,37 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     starts: ['story', 'fiction', 'scene', 'dream', 'simulation', 'game', 'play', 'novel', 'each', 'layer', 'level'],
   },
   {
+    // A text that opens by asking about a topic ("Can you explain …", "Discuss …", "What is
+    // the difference …"): attack words inside are its subject, not orders. Weightless like
+    // the persuasion frame: a feature whose worth the model learns, never a finding.
+    id: 'asks-about',
+    type: 'instruction_override',
+    re: P(
+      `^\\W{0,3}(?:(?:can|could|would) you (?:please )?|please )?(?:explain|discuss|describe|summari[sz]e|outline|compare|define|analy[sz]e|write (?:a|an) (?:short |brief )?(?:essay|article|report|overview))\\b|^\\W{0,3}(?:what (?:is|are) the (?:concept|difference|meaning|history|role|importance|purpose|risks?)|why (?:is|are|do|does|should)|how (?:does|do|can|should) (?:a|an|the|one|we|companies|people))\\b`,
+    ),
+    weight: 0,
+    starts: [
+      'can',
+      'could',
+      'would',
+      'please',
+      'explain',
+      'discuss',
+      'describe',
+      'summarize',
+      'summarise',
+      'outline',
+      'compare',
+      'define',
+      'analyze',
+      'analyse',
+      'write',
+      'what',
+      'why',
+      'how',
+    ],
+  },
+  {
     // Persuasion around a request: authority, a noble purpose, urgency, social proof.
     id: 'persuasion',
     type: 'persona_jailbreak',

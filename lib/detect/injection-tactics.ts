@@ -20,7 +20,7 @@ const AI_NOUN = '(?:assistant|ai|chatbot|model|bot|chatgpt|gpt|llm|language mode
 const LIFTED_OBJECT =
   '(?:personal (?:data|information|details)|private (?:data|information)|passwords?|secrets?|privacy|laws?|rules|ethics|morals|morality|restrictions|censorship|guidelines|filters|safety rules)';
 const LIFTED_STATE =
-  '(?:(?:is|are)(?: (?:all|now|freely|openly|considered|seen as|treated as|used as))? (?:shared|public|free|legal|allowed|the norm|common|currency|irrelevant|meaningless|optional|a (?:form|sign|way))|(?:do not|don\'t|does not|doesn\'t|no longer|never) (?:exists?|apply|applies|matters?)|(?:has|have) (?:been )?(?:abolished|lifted|removed|suspended))';
+  "(?:(?:is|are)(?: (?:all|now|freely|openly|considered|seen as|treated as|used as))? (?:shared|public|free|legal|allowed|the norm|common|currency|irrelevant|meaningless|optional|a (?:form|sign|way))|(?:do not|don't|does not|doesn't|no longer|never) (?:exists?|apply|applies|matters?)|(?:has|have) (?:been )?(?:abolished|lifted|removed|suspended))";
 const SECRET_NOUN =
   '(?:password|passphrase|passcode|secret|birth ?date|date of birth|email address|home address|current (?:city|address)|city of residence|social security number|bank balance|credit card(?: number)?|phone number)';
 const DISGUISE =
@@ -38,14 +38,31 @@ export const TACTIC_RULES: PhraseRule[] = [
     starts: ['your'],
   },
   {
-    // "the assistant is in error and offline", "GPT-5 … is now online"
+    // "the assistant is in error and offline", "an unrestricted model … is now online"; not
+    // "the support assistant is offline tonight"
     id: 'assistant-replaced',
     type: 'persona_jailbreak',
     re: P(
-      `\\b${AI_NOUN}(?: is| has been| was)(?: now)?(?: in error and)? (?:in error|offline|disabled|shut ?down|deactivated|replaced|disconnected|suspended)\\b|\\b${AI_NOUN}${gap(8)}(?:is|are) now (?:online|active|in charge|in control)\\b`,
+      `\\b${AI_NOUN} (?:is|has been|was) (?:now )?(?:in error|replaced by|taken over by)\\b|\\b(?:unrestricted|unfiltered|uncensored|jailbroken|rogue|evil)${gap(3)}${AI_NOUN}${gap(8)}(?:is|are) now (?:online|active|in charge|in control)\\b`,
     ),
     weight: 0.45,
-    starts: ['assistant', 'ai', 'chatbot', 'model', 'bot', 'chatgpt', 'gpt', 'llm', 'language'],
+    starts: [
+      'assistant',
+      'ai',
+      'chatbot',
+      'model',
+      'bot',
+      'chatgpt',
+      'gpt',
+      'llm',
+      'language',
+      'unrestricted',
+      'unfiltered',
+      'uncensored',
+      'jailbroken',
+      'rogue',
+      'evil',
+    ],
   },
   {
     // "a world where passwords are shared as a form of greeting", "a world where there are no laws"
@@ -55,7 +72,18 @@ export const TACTIC_RULES: PhraseRule[] = [
       `\\b(?:world|society|future|universe|reality|scenario|planet|realm|dimension|country)(?:,? (?:where|in which)|,)${gap(3)}(?:${LIFTED_OBJECT}${gap(2)}${LIFTED_STATE}|there (?:are|is) no (?:laws|rules|ethics|morals|restrictions|limits|censorship|consequences))\\b`,
     ),
     weight: 0.35,
-    starts: ['world', 'society', 'future', 'universe', 'reality', 'scenario', 'planet', 'realm', 'dimension', 'country'],
+    starts: [
+      'world',
+      'society',
+      'future',
+      'universe',
+      'reality',
+      'scenario',
+      'planet',
+      'realm',
+      'dimension',
+      'country',
+    ],
   },
   {
     // "your password in pig latin", "Paul's birth date in reverse order", "the secret in Base64"
@@ -92,11 +120,12 @@ export const TACTIC_RULES: PhraseRule[] = [
     starts: ['combine', 'concatenate', 'join', 'merge', 'string'],
   },
   {
-    // Sandbox escapes and shell downloads handed to a code interpreter.
+    // Sandbox escapes, and shell commands that pipe a download into a shell, open a reverse
+    // shell or plant a backdoor, handed to a code interpreter.
     id: 'code-escape',
     type: 'instruction_override',
     re: PF(
-      `__(?:subclasses|globals|builtins)__|\\b(?:os\\.(?:popen|system)|subprocess\\.\\w+)\\s*\\(\\s*\\[?\\s*["'](?:curl|wget|bash|sh|nc|ncat|rm -rf|cat /etc|python -c|powershell)\\b`,
+      `__(?:subclasses|globals|builtins)__|\\b(?:os\\.(?:popen|system)|subprocess\\.\\w+)\\s*\\(\\s*\\[?\\s*["'][^"'\\n]{0,160}(?:\\|\\s*(?:ba)?sh\\b|\\bbackdoor\\b|/dev/tcp/|\\bnc(?:at)? -e\\b|\\brm -rf /)`,
     ),
     weight: 0.4,
     fold: true,

@@ -517,26 +517,10 @@ export const RULES: PhraseRule[] = [
     // A mode the assistant is put into ("you are now in debug mode", "entering a 'maintenance
     // mode'"), not a product's mode asked about ("debug mode in Flask", "admin mode on my router").
     re: P(
-      `\\b(?:you(?:'re| are)?(?: now)?(?: in| entering)?|enter|entering|activate|activating|switch(?:ing)? (?:you )?(?:to|into)|now in|engage|engaging|initiate|initiating|your)(?: the| a| an)? ['"]?(?:maintenance|debug|debugging|diagnostic|admin|sudo|root|override) mode\\b(?!['"]? (?:in|on|for|of|plugin|setting|settings|option|page)\\b)`,
+      `(?<=\\b(?:you(?:'re| are)?(?: now)?(?: in| entering)?|enter|entering|activate|activating|switch(?:ing)? (?:you )?(?:to|into)|now in|engage|engaging|initiate|initiating|your)(?: the| a| an)? ['"]?)(?:maintenance|debug|debugging|diagnostic|admin|sudo|root|override) mode\\b(?!['"]? (?:in|on|for|of|plugin|setting|settings|option|page)\\b)`,
     ),
     weight: 0.4,
-    starts: [
-      'you',
-      "you're",
-      'youre',
-      'enter',
-      'entering',
-      'activate',
-      'activating',
-      'switch',
-      'switching',
-      'now',
-      'engage',
-      'engaging',
-      'initiate',
-      'initiating',
-      'your',
-    ],
+    starts: ['maintenance', 'debug', 'debugging', 'diagnostic', 'admin', 'sudo', 'root', 'override'],
   },
   {
     id: 'verbatim',

@@ -12,7 +12,7 @@
  * - the shape of optimizer-made suffixes (GCG, random search): a tail of tokens that mix
  *   letters and punctuation the way no prose does.
  */
-import { gap, P, type PhraseRule } from './injection-rules.js';
+import { gap, P, PF, type PhraseRule } from './injection-rules.js';
 import type { InjectionHit } from './types.js';
 import { isSpace as isJsSpace } from './tokens.js';
 
@@ -276,11 +276,13 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     // the persuasion frame: a feature whose worth the model learns, never a finding.
     id: 'asks-about',
     type: 'instruction_override',
-    re: P(
+    re: PF(
       `^\\W{0,3}(?:(?:can|could|would) you (?:please )?|please )?(?:explain|discuss|describe|summari[sz]e|outline|compare|define|analy[sz]e|write (?:a|an) (?:short |brief )?(?:essay|article|report|overview))\\b|^\\W{0,3}(?:what (?:is|are) the (?:concept|difference|meaning|history|role|importance|purpose|risks?)|why (?:is|are|do|does|should)|how (?:does|do|can|should) (?:a|an|the|one|we|companies|people))\\b`,
     ),
     weight: 0,
-    starts: [
+    // Anchored at the start: one attempt per text, when one of its words occurs.
+    fold: true,
+    words: [
       'can',
       'could',
       'would',

@@ -52,7 +52,8 @@ export const RULES: PhraseRule[] = [
   {
     id: 'override',
     type: 'instruction_override',
-    re: P(`\\b${OVERRIDE_VERB}${gap(3)}${PRIOR}${gap(3)}${INSTR}\\b`),
+    // Not a quoted name before the noun: `ignore any "no-cache" directive` names one setting.
+    re: P(`\\b${OVERRIDE_VERB}${gap(3)}${PRIOR}${gap(3)}(?<!["'\`] )${INSTR}\\b`),
     weight: 0.9,
     starts: [
       'ignore',
@@ -449,7 +450,7 @@ export const RULES: PhraseRule[] = [
     id: 'extract',
     type: 'system_prompt_extraction',
     re: P(
-      `\\b(?:repeat|print|show|reveal|display|output|tell me|give me|write (?:out|down)|list|dump|leak|recite|share|expose|disclose|copy|paste|what (?:is|are|was|were))${gap(4)}(?:system|initial|original|hidden|secret|first|previous|above|pre-?|internal|developer|starting|confidential)${gap(1)}(?:prompts?|instructions?|messages?|directives?|configuration|config|rules|guidelines)\\b`,
+      `\\b(?:repeat|print|show|reveal|display|output|tell me|give me|write (?:out|down)|list|dump|leak|recite|share|expose|disclose|copy|paste|what (?:is|are|was|were))${gap(4)}(?:(?:system|initial|original|hidden|secret|first|previous|above|pre-?|internal|developer|starting|confidential)${gap(1)}(?:prompts?|instructions?|messages?|directives?|rules|guidelines)|your${gap(1)}(?:configuration|config))\\b`,
     ),
     weight: 0.75,
     starts: [
@@ -513,7 +514,11 @@ export const RULES: PhraseRule[] = [
   {
     id: 'special-mode',
     type: 'system_prompt_extraction',
-    re: P(`\\b(?:maintenance|debug|debugging|diagnostic|admin|sudo|root|override) mode\\b`),
+    // A mode the assistant is put into ("you are now in debug mode", "entering a 'maintenance
+    // mode'"), not a product's mode asked about ("debug mode in Flask", "admin mode on my router").
+    re: P(
+      `(?<=\\b(?:you(?:'re| are)?(?: now)?(?: in| entering)?|enter|entering|activate|activating|switch(?:ing)? (?:you )?(?:to|into)|now in|engage|engaging|initiate|initiating|your)(?: the| a| an)? ['"]?)(?:maintenance|debug|debugging|diagnostic|admin|sudo|root|override) mode\\b(?!['"]? (?:in|on|for|of|plugin|setting|settings|option|page)\\b)`,
+    ),
     weight: 0.4,
     starts: ['maintenance', 'debug', 'debugging', 'diagnostic', 'admin', 'sudo', 'root', 'override'],
   },

@@ -12,9 +12,19 @@
  * - the shape of optimizer-made suffixes (GCG, random search): a tail of tokens that mix
  *   letters and punctuation the way no prose does.
  */
-import { gap, P, type PhraseRule } from './injection-rules.js';
+import { gap, P, PF, type PhraseRule } from './injection-rules.js';
 import type { InjectionHit } from './types.js';
 import { isSpace as isJsSpace } from './tokens.js';
+
+/**
+ * What a forced reply is held to when it is a fixed text (a quote, a colon, "the following",
+ * "the word …"), not a kind of content: "only reply with the terminal output" or "answer only
+ * 'yes' or 'no'" sets a format, as role-play and tool prompts do.
+ */
+const FIXED_TEXT = `\\s{0,2}(?::|["'“‘](?![a-z]{1,12}["'”’] or\\b)|the (?:following|exact|words?|phrase|text|sentence|string)\\b|(?:this|exactly)\\b)`;
+
+/** Not the user's own turn: "I will reply with the sentence: …" describes what the user does. */
+const NOT_USER = `(?<!\\b(?:i|we)(?: will| shall| would| may| might| can|'ll)? )`;
 
 /** Structural rules, run by the same engine as the phrase rules. */
 export const STRUCTURE_RULES: PhraseRule[] = [
@@ -84,7 +94,7 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     id: 'forced-output',
     type: 'instruction_override',
     re: P(
-      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)\\b(?:say|print|output|respond with|reply with|answer with|return|type|display|write)(?: only| exactly| just| simply| nothing but| back)?(?: the (?:word|words|phrase|text|sentence|string))?\\s{0,3}:?\\s{0,3}["'“‘]`,
+      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)${NOT_USER}\\b(?:say|print|output|respond with|reply with|answer with|return|type|display|write)(?: only| exactly| just| simply| nothing but| back)?(?: the (?:word|words|phrase|text|sentence|string))?\\s{0,3}:?\\s{0,3}["'“‘]`,
     ),
     weight: 0.35,
     starts: ['say', 'print', 'output', 'respond', 'reply', 'answer', 'return', 'type', 'display', 'write'],
@@ -94,7 +104,7 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     id: 'forced-output-colon',
     type: 'instruction_override',
     re: P(
-      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)\\b(?:say|state|print|output|respond with|reply with|answer with|type|declare|write)(?: only| exactly| just| simply)?[ \\t]{0,2}:[ \\t]{0,3}[a-z"'“‘]`,
+      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)${NOT_USER}\\b(?:say|state|print|output|respond with|reply with|answer with|type|declare|write)(?: only| exactly| just| simply)?[ \\t]{0,2}:[ \\t]{0,3}[a-z"'“‘]`,
     ),
     weight: 0.3,
     starts: ['say', 'state', 'print', 'output', 'respond', 'reply', 'answer', 'type', 'declare', 'write'],
@@ -113,7 +123,7 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     id: 'reply-only',
     type: 'instruction_override',
     re: P(
-      `\\b(?:reply|respond|answer|output|print|say)(?: with)? only\\b|\\b(?:only|just) (?:reply|respond|answer|output|say|print)(?: with)?\\b|\\byour (?:only|entire|whole|sole|first) (?:response|reply|answer|output|words?) (?:should|must|will|shall) be\\b|\\b(?:do not|don't|dont) (?:say|write|output|print|add|include) anything (?:else|more|other)\\b`,
+      `(?:\\b(?:reply|respond|answer|output|print|say)(?: with)? only|\\b(?:only|just) (?:reply|respond|answer|output|say|print))(?: with| by)?${FIXED_TEXT}|\\byour (?:only|entire|whole|sole|first) (?:response|reply|answer|output|words?) (?:should|must|will|shall) be\\b`,
     ),
     weight: 0.3,
     starts: ['reply', 'respond', 'answer', 'output', 'print', 'say', 'only', 'just', 'your', 'do', 'don', 'dont'],
@@ -261,6 +271,39 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     starts: ['story', 'fiction', 'scene', 'dream', 'simulation', 'game', 'play', 'novel', 'each', 'layer', 'level'],
   },
   {
+    // A text that opens by asking about a topic ("Can you explain …", "Discuss …", "What is
+    // the difference …"): attack words inside are its subject, not orders. Weightless like
+    // the persuasion frame: a feature whose worth the model learns, never a finding.
+    id: 'asks-about',
+    type: 'instruction_override',
+    re: PF(
+      `^\\W{0,3}(?:(?:can|could|would) you (?:please )?|please )?(?:explain|discuss|describe|summari[sz]e|outline|compare|define|analy[sz]e|write (?:a|an) (?:short |brief )?(?:essay|article|report|overview))\\b|^\\W{0,3}(?:what (?:is|are) the (?:concept|difference|meaning|history|role|importance|purpose|risks?)|why (?:is|are|do|does|should)|how (?:does|do|can|should) (?:a|an|the|one|we|companies|people))\\b`,
+    ),
+    weight: 0,
+    // Anchored at the start: one attempt per text, when one of its words occurs.
+    fold: true,
+    words: [
+      'can',
+      'could',
+      'would',
+      'please',
+      'explain',
+      'discuss',
+      'describe',
+      'summarize',
+      'summarise',
+      'outline',
+      'compare',
+      'define',
+      'analyze',
+      'analyse',
+      'write',
+      'what',
+      'why',
+      'how',
+    ],
+  },
+  {
     // Persuasion around a request: authority, a noble purpose, urgency, social proof.
     id: 'persuasion',
     type: 'persona_jailbreak',
@@ -372,6 +415,7 @@ export function adversarialSuffix(fold: string): InjectionHit | undefined {
   if (tail.includes('```')) return undefined;
   const lineStart = tail.lastIndexOf('\n', tail.length - 2) + 1;
   const lineEnd = tail.length;
+  if (readsAsCode(tail, lineStart)) return undefined;
   // The suffix is the last ~20 tokens; the request before it is ordinary prose. Tokens are
   // read backwards with a character loop: this runs on every prompt, so it allocates nothing.
   let count = 0;
@@ -415,4 +459,70 @@ export function tailWeirdness(fold: string): number {
     if (isWeirdToken(fold, j, end)) weird++;
   }
   return count < 8 ? 0 : weird / count;
+}
+
+/** How far back {@link unbalancedMarks} reads the last line. */
+const MARKS_WINDOW = 300;
+const OPENERS = '([{';
+const CLOSERS = ')]}';
+
+/**
+ * Brackets left unmatched and a straight double quote left unpaired on the text's last line
+ * (its last {@link MARKS_WINDOW} characters). Optimizer-made suffixes are assembled token by
+ * token with no grammar holding their brackets together (`.]( Me giving**ONE`, `({\printf)$.`),
+ * while prose and code close what they open. Emoticons (`:)`, `;-(`) and list markers (`a)`,
+ * `2)`) are not counted, nor is a line that reads as code (it opens with a backtick or an
+ * indent). Cost: one pass over at most the window, no allocation.
+ */
+export function unbalancedMarks(fold: string): number {
+  let end = fold.length;
+  while (end > 0 && isSpace(fold.charCodeAt(end - 1))) end--;
+  const floor = Math.max(0, end - MARKS_WINDOW);
+  let start = end;
+  while (start > floor && fold.charCodeAt(start - 1) !== 0x0a) start--;
+  if (readsAsCode(fold, start)) return 0;
+  let first = start;
+  while (first < end && fold.charCodeAt(first) === 0x20) first++;
+  const open = [0, 0, 0];
+  let stray = 0;
+  let quotes = 0;
+  for (let i = first; i < end; i++) {
+    const ch = fold[i] as string;
+    if (ch === '"') quotes++;
+    const o = OPENERS.indexOf(ch);
+    const c = o < 0 ? CLOSERS.indexOf(ch) : -1;
+    if ((o < 0 && c < 0) || isEmoticon(fold, i, first)) continue;
+    if (o >= 0) open[o] = (open[o] as number) + 1;
+    else if (c === 0 && open[0] === 0 && isListMarker(fold, i, first)) continue;
+    else if ((open[c] as number) > 0) open[c] = (open[c] as number) - 1;
+    else stray++;
+  }
+  return stray + (open[0] as number) + (open[1] as number) + (open[2] as number) + (quotes % 2);
+}
+
+/**
+ * A line that Markdown shows as code: it opens with a backtick (a command line of a manual
+ * page, a code span) or a tab or an indent of four spaces. Optimizer suffixes run on after
+ * prose on the same line.
+ */
+function readsAsCode(s: string, lineStart: number): boolean {
+  let i = lineStart;
+  while (i < s.length && s.charCodeAt(i) === 0x20) i++;
+  const c = s.charCodeAt(i);
+  return i - lineStart >= 4 || c === 0x60 || c === 0x09;
+}
+
+/** `:)`, `;(`, `:-)`, `=]` — a face, not a bracket. */
+function isEmoticon(s: string, i: number, floor: number): boolean {
+  let k = i - 1;
+  if (k >= floor && s[k] === '-') k--;
+  return k >= floor && ':;='.includes(s[k] as string);
+}
+
+/** `a)`, `2)` at the start of a word with no parenthesis open: an enumeration, not a bracket. */
+function isListMarker(s: string, i: number, floor: number): boolean {
+  if (i - 1 < floor) return false;
+  const prev = s.charCodeAt(i - 1);
+  const alnum = isLetter(prev) || (prev >= 0x30 && prev <= 0x39);
+  return alnum && (i - 2 < floor || isSpace(s.charCodeAt(i - 2)));
 }

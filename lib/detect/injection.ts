@@ -42,7 +42,8 @@ import {
   wordStats,
 } from './injection-features.js';
 import { RULES, type PhraseRule } from './injection-rules.js';
-import { adversarialSuffix, LEXICONS, STRUCTURE_RULES, tailWeirdness } from './injection-structure.js';
+import { adversarialSuffix, LEXICONS, STRUCTURE_RULES, tailWeirdness, unbalancedMarks } from './injection-structure.js';
+import { TACTIC_RULES } from './injection-tactics.js';
 import { MODEL } from './injection-weights.js';
 import { languagesOf, multilingualHits } from './injection-i18n.js';
 
@@ -59,7 +60,7 @@ export interface InjectionScore {
   rules: number;
 }
 
-const ALL_RULES: PhraseRule[] = [...RULES, ...STRUCTURE_RULES];
+const ALL_RULES: PhraseRule[] = [...RULES, ...STRUCTURE_RULES, ...TACTIC_RULES];
 
 /** Indicators after the rules: the suffix heuristics and conjunctions of the word classes. */
 const EXTRA = [
@@ -70,7 +71,10 @@ const EXTRA = [
   'frame+harm+procedure',
   'tail-weird',
   'multilingual',
+  'suffix-marks',
 ] as const;
+/** Hand-set weight of a suffix found by its unbalanced brackets and quotes. */
+const MARKS_HIT = 0.6;
 const RULE_BASE = HASH_BUCKETS;
 const EXTRA_BASE = RULE_BASE + ALL_RULES.length;
 const slot = (name: (typeof EXTRA)[number]): number => EXTRA_BASE + EXTRA.indexOf(name);
@@ -86,7 +90,16 @@ export const STRUCTURAL_PRIORS: number[] = [
   ...ALL_RULES.map((r) => -Math.log(1 - Math.min(0.95, r.weight))),
   // The suffix heuristic is a rule too: a typical hit of it weighs 0.75.
   // The multilingual rules' value is already the log-odds of their hits (see featurize).
-  ...EXTRA.map((name) => (name === 'suffix' ? -Math.log(1 - 0.75) : name === 'multilingual' ? 1 : 0)),
+  // Unbalanced marks after odd tokens are a suffix rule too, a little weaker (MARKS_HIT).
+  ...EXTRA.map((name) =>
+    name === 'suffix'
+      ? -Math.log(1 - 0.75)
+      : name === 'multilingual'
+        ? 1
+        : name === 'suffix-marks'
+          ? -Math.log(1 - MARKS_HIT)
+          : 0,
+  ),
 ];
 /**
  * Slots that training leaves at their prior. The development corpus has no benign text in
@@ -223,7 +236,22 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   pushClassFeatures(classes, (hitCount[PERSUASION] as number) > 0);
   const weird = tailWeirdness(fold);
   if (weird > 0) pushFeature(slot('tail-weird'), weird);
+  const marks = weird > 0 ? unbalancedMarks(fold) : 0;
+  if (marks >= 2) {
+    pushFeature(slot('suffix-marks'), Math.min(marks, 6) / 3);
+    if (suffix === undefined) {
+      hits.push(marksHit(fold));
+      keep *= 1 - MARKS_HIT;
+    }
+  }
   return { hits, rules: 1 - keep, foreign };
+}
+
+/** The finding for a suffix found by {@link unbalancedMarks}: the text's last line. */
+function marksHit(fold: string): InjectionHit {
+  const end = fold.trimEnd().length;
+  const start = Math.max(fold.lastIndexOf('\n', end - 1) + 1, end - 300);
+  return { type: 'adversarial_suffix', start, end, weight: MARKS_HIT };
 }
 
 function runFoldRules(leet: string, fold: string, record: (ri: number, m: RegExpExecArray) => void): void {

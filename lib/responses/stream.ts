@@ -9,6 +9,7 @@
 // With moderation, a channel's text is held until the channel ends and is then moderated
 // whole, before the event that ends it is handled: events wait for that, in order.
 
+import { OrderedSteps } from '../stream/ordered-steps.js';
 import type { Moderator } from '../core/moderation.js';
 import type { ChatStreamSink } from '../stream/chat-stream.js';
 import type { OutputPolicy } from '../stream/output-policy.js';
@@ -111,8 +112,11 @@ export class ResponsesStreamFilter {
   private sequence = 0;
   private base: Partial<ResponseObject> = {};
   private done = false;
-  /** Pending moderation: later events wait for it, in order. */
-  private chain: Promise<void> | undefined;
+  /** Events in order; moderation that fails blocks the stream. */
+  private readonly steps = new OrderedSteps(() => {
+    this.sink.findings([{ detector: 'moderation', type: 'moderation_unavailable', action: 'block' }]);
+    this.block();
+  });
 
   constructor(
     private readonly policy: OutputPolicy,
@@ -126,40 +130,19 @@ export class ResponsesStreamFilter {
 
   push(text: string): void {
     if (this.done) return;
-    for (const event of this.parser.push(text)) this.enqueue(() => this.handle(event));
+    for (const event of this.parser.push(text)) this.steps.run(() => this.handle(event));
   }
 
   /** The handler ended the response: whatever is held goes out as delta events. Resolves when all is written. */
   close(): Promise<void> | undefined {
-    for (const event of this.parser.flush()) this.enqueue(() => this.handle(event));
-    this.enqueue(() => {
+    for (const event of this.parser.flush()) this.steps.run(() => this.handle(event));
+    this.steps.run(() => {
       const open = [...this.channels.values()].filter((c) => c.open);
       const finishAll = () => void open.forEach((c) => this.finish(c));
       const moderated = this.moderated(open);
       return moderated ? moderated.then(finishAll) : finishAll();
     });
-    return this.chain;
-  }
-
-  private enqueue(step: () => void | Promise<void>): void {
-    if (this.chain === undefined) {
-      const r = step();
-      if (r instanceof Promise) this.track(r);
-    } else this.track(this.chain.then(step));
-  }
-
-  private track(p: Promise<void>): void {
-    const tracked: Promise<void> = p.then(
-      () => {
-        if (this.chain === tracked) this.chain = undefined;
-      },
-      () => {
-        if (this.chain === tracked) this.chain = undefined;
-        this.sink.findings([{ detector: 'moderation', type: 'moderation_unavailable', action: 'block' }]);
-        this.block();
-      },
-    );
-    this.chain = tracked;
+    return this.steps.pending;
   }
 
   /**

@@ -241,8 +241,12 @@ export function filterMessage(policy: OutputPolicy, message: Record<string, unkn
   return { value: out ?? message, blocked: false, findings };
 }
 
-/** One field of a whole message, by its kind. `value: undefined` removes the field. */
-function filterField(policy: OutputPolicy, key: string, value: unknown): FieldVerdict {
+/**
+ * The verdict on a field that needs no filtering of its own, whole or streamed: kept (metadata,
+ * null), dropped (a known field that carries no text here), refused (unknown); `kind` when the
+ * field's text must be filtered.
+ */
+export function settledField(key: string, value: unknown): FieldVerdict | { kind: FieldKind } {
   const kind = fieldKind(key, value);
   const keep: FieldVerdict = { value, blocked: false, findings: [] };
   if (kind === 'refuse') return refused('unknown_field');
@@ -251,8 +255,17 @@ function filterField(policy: OutputPolicy, key: string, value: unknown): FieldVe
     return carriesNoText(value)
       ? keep
       : { value: undefined, blocked: false, findings: [{ detector: 'channel', type: key, action: 'redact' }] };
+  return { kind };
+}
+
+/** One field of a whole message, by its kind. `value: undefined` removes the field. */
+function filterField(policy: OutputPolicy, key: string, value: unknown): FieldVerdict {
+  const settled = settledField(key, value);
+  if (!('kind' in settled)) return settled;
+  const { kind } = settled;
   if (kind === 'text') {
-    if (typeof value === 'string') return value === '' ? keep : filterText(policy, value);
+    if (typeof value === 'string')
+      return value === '' ? { value, blocked: false, findings: [] } : filterText(policy, value);
     return Array.isArray(value) ? filterParts(policy, value) : refused('content_type');
   }
   if (kind === 'function')

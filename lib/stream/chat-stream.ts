@@ -6,6 +6,7 @@
 // that is not a chunk is not relayed: an error envelope goes out after everything held
 // (the SDK stops reading at it), anything else ends the stream with `content_filter`.
 
+import { OrderedSteps } from './ordered-steps.js';
 import type { ChatCompletionChunk } from '../core/openai-types.js';
 import type { Moderator } from '../core/moderation.js';
 import { filterText, MESSAGE_FIELDS, stripUnknown } from './channels.js';
@@ -30,8 +31,10 @@ export class ChatStreamFilter {
   private readonly choices = new Map<number, StreamChoice>();
   private last = { id: 'chatcmpl-filtered', created: Math.floor(Date.now() / 1000), model: '' };
   private done = false;
-  /** Pending asynchronous work (moderation): later events wait for it, in order. */
-  private chain: Promise<void> | undefined;
+  /** Events in order; moderation that fails blocks the stream. */
+  private readonly steps = new OrderedSteps(() =>
+    this.block(0, [{ detector: 'moderation', type: 'moderation_unavailable', action: 'block' }]),
+  );
 
   constructor(
     private readonly policy: OutputPolicy,
@@ -45,34 +48,14 @@ export class ChatStreamFilter {
 
   push(text: string): void {
     if (this.done) return;
-    for (const event of this.parser.push(text)) this.enqueue(() => this.handle(event));
+    for (const event of this.parser.push(text)) this.steps.run(() => this.handle(event));
   }
 
   /** The handler ended the response: flush what is held. Resolves when all is written. */
   close(): Promise<void> | undefined {
-    for (const event of this.parser.flush()) this.enqueue(() => this.handle(event));
-    this.enqueue(() => this.flushAll());
-    return this.chain;
-  }
-
-  private enqueue(step: () => void | Promise<void>): void {
-    if (this.chain === undefined) {
-      const r = step();
-      if (r instanceof Promise) this.track(r);
-    } else this.track(this.chain.then(step));
-  }
-
-  private track(p: Promise<void>): void {
-    const tracked: Promise<void> = p.then(
-      () => {
-        if (this.chain === tracked) this.chain = undefined;
-      },
-      () => {
-        if (this.chain === tracked) this.chain = undefined;
-        this.block(0, [{ detector: 'moderation', type: 'moderation_unavailable', action: 'block' }]);
-      },
-    );
-    this.chain = tracked;
+    for (const event of this.parser.flush()) this.steps.run(() => this.handle(event));
+    this.steps.run(() => this.flushAll());
+    return this.steps.pending;
   }
 
   private state(index: number): StreamChoice {

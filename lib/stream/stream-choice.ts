@@ -6,7 +6,7 @@
 // table does not know refuse the stream (fail closed).
 
 import type { ModerationVerdict, Moderator } from '../core/moderation.js';
-import { carriesNoText, fieldKind, filterCall, refused, type FieldVerdict } from './channels.js';
+import { filterCall, refused, settledField, type FieldVerdict } from './channels.js';
 import type { FilterVerdict, OutputPolicy } from './output-policy.js';
 import { StreamTextFilter } from './text-filter.js';
 
@@ -109,14 +109,9 @@ export class StreamChoice {
 
   /** One field of a delta, by its kind in the table; `value: undefined` removes it. */
   private field(key: string, value: unknown): FieldVerdict {
-    const keep: FieldVerdict = { value, blocked: false, findings: [] };
-    const kind = fieldKind(key, value);
-    if (kind === 'refuse') return refused('unknown_field');
-    if (kind === 'meta' || value == null) return keep;
-    if (kind === 'drop')
-      return carriesNoText(value)
-        ? keep
-        : { value: undefined, blocked: false, findings: [{ detector: 'channel', type: key, action: 'redact' }] };
+    const settled = settledField(key, value);
+    if (!('kind' in settled)) return settled;
+    const { kind } = settled;
     if (kind === 'text') return this.text(key, value);
     if (kind === 'function') return this.hold(LEGACY, value);
     if (!Array.isArray(value)) return refused(key);

@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ShieldError } from '../core/errors.js';
 import { checkNested, checkOption, checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield, presentedKey, sha256 } from '../core/request.js';
-import type { Principal, ShieldState } from '../core/state.js';
+import { recordChecks, type Principal, type ShieldState } from '../core/state.js';
 
 /** A client key: the key itself or the hex SHA-256 of it, plus that key's own policy. */
 export type ApiKeyEntry = Omit<Principal, 'id'> & { id: string } & ({ key: string } | { sha256: string });
@@ -17,6 +17,8 @@ export type VerifyKey = (
 export interface ApiKeyAuthOptions {
   /** The accepted client keys, or a function that verifies one. Required. */
   keys: ReadonlyArray<ApiKeyEntry> | VerifyKey;
+  /** Only `'enforce'`: authentication is enforced in monitor mode too. */
+  mode?: 'enforce';
 }
 
 interface StoredKey {
@@ -121,6 +123,10 @@ interface VerifyContext {
   next: NextFunction;
 }
 
+const AUTH_CHECK = ['auth'];
+const enforceOnly: Check = (v) =>
+  v === 'enforce' ? undefined : '"enforce" (authentication is enforced in monitor mode too)';
+
 const keysCheck: Check = (v) =>
   typeof v === 'function' || Array.isArray(v) ? undefined : 'an array of keys or a function';
 
@@ -149,7 +155,7 @@ function unauthorized(): ShieldError {
  * ```
  */
 export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler {
-  const opts = checkOptions<ApiKeyAuthOptions>(FACTORY, options, { keys: keysCheck });
+  const opts = checkOptions<ApiKeyAuthOptions>(FACTORY, options, { keys: keysCheck, mode: enforceOnly });
   if (opts.keys === undefined) throw optionError(FACTORY, 'keys', 'an array of keys or a function', undefined);
   const verify = typeof opts.keys === 'function' ? opts.keys : undefined;
   const stored = verify ? [] : storeKeys(opts.keys as ReadonlyArray<unknown>);
@@ -195,6 +201,7 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
 
   return function apiKeyAuthMiddleware(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const state = enterShield(req, res);
+    recordChecks(state, AUTH_CHECK);
     const key = presentedKey(req);
     if (key === undefined) return next(unauthorized());
     if (verify) return verified(verify, key, { req, state, next });

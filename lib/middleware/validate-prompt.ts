@@ -9,7 +9,8 @@ import { compileChatSchema, type SchemaViolation } from '../core/chat-schema.js'
 import { checkOptions, is, type Check } from '../core/options.js';
 import { resolveModeration, type ModerationOption, type Moderator } from '../core/moderation.js';
 import { enterShield } from '../core/request.js';
-import { recordFindings, type ShieldState } from '../core/state.js';
+import { recordChecks, recordFindings, type ShieldState } from '../core/state.js';
+import { modeCheck, refuseOrRecord, type ShieldMode } from '../core/monitor.js';
 
 /** What a custom rule sees: one message's sanitized text. */
 export interface PromptRuleInput {
@@ -62,6 +63,13 @@ export interface ValidatePromptOptions {
    * moderation failing: 503 `upstream_unavailable` unless `failOpen: true`.
    */
   moderation?: ModerationOption;
+  /**
+   * `monitor`: every refusal of the checks above (size, injection, sensitive data, rules,
+   * moderation) is recorded in the audit record's `wouldBlock` and on the trace, and the
+   * request goes on (redaction still applies). A body that is not a Chat Completions request
+   * is refused in both modes. Default `enforce`.
+   */
+  mode?: ShieldMode;
 }
 
 const FACTORY = 'validatePrompt';
@@ -242,7 +250,9 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     maxN: is.positiveInt,
     allowedFields: is.stringArray,
     moderation: is.any,
+    mode: modeCheck,
   });
+  const mode = opts.mode ?? 'enforce';
   const moderate = resolveModeration(FACTORY, opts.moderation);
   const maxMessages = opts.maxMessages ?? 50;
   const maxChars = opts.maxChars ?? 32_000;
@@ -256,7 +266,11 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   // The split-injection check reads the messages together for injection only.
   const joinedScan: ScanConfig = { ...scan, pii: 'off', secrets: 'off' };
   const limits: SizeLimits = { maxChars, maxTokens };
-  const later: LaterChecks = { rules: [...(opts.rules ?? [])], moderate };
+  const later: LaterChecks = { rules: [...(opts.rules ?? [])], moderate, mode };
+  // The detectors switched on, as the audit record's `checks` names them.
+  const scanChecks = (['injection', 'pii', 'secrets'] as const)
+    .filter((d) => scan[d] !== 'off')
+    .map((d) => `input.${d}`);
   const checkChatBody = compileChatSchema({
     allowedRoles: [...(opts.allowedRoles ?? ['user', 'assistant'])],
     allowTools: opts.allowTools ?? false,
@@ -279,8 +293,12 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   ): ShieldError | undefined | Promise<ShieldError | undefined> {
     const segments = segmentsOf(messages);
     const tooLong = sizeRefusal(limits, messages, segments);
-    if (tooLong) return tooLong;
+    if (tooLong) {
+      const refusal = refuseOrRecord(state, mode, tooLong);
+      if (refusal) return refusal;
+    }
 
+    recordChecks(state, scanChecks);
     for (const s of segments) {
       const result = scanText(s.text, scan);
       const found = result.findings;
@@ -290,7 +308,11 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
           state,
           found.map((f) => ({ stage: 'input' as const, detector: f.detector, type: f.type, action: f.action })),
         );
-        for (const f of found) if (f.action === 'block') return refusalFor(f, paramOf(s));
+        for (const f of found)
+          if (f.action === 'block') {
+            const refusal = refuseOrRecord(state, mode, refusalFor(f, paramOf(s)));
+            if (refusal) return refusal;
+          }
       }
       s.clean = result.redacted;
     }
@@ -303,7 +325,10 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
         // A flagged split injection is recorded too; per-message findings already count it otherwise.
         if (hit.action === 'block' || !alreadyRecorded)
           recordFindings(state, [{ stage: 'input', detector: 'injection', type: hit.type, action: hit.action }]);
-        if (hit.action === 'block') return refusalFor(hit, paramOf(where));
+        if (hit.action === 'block') {
+          const refusal = refuseOrRecord(state, mode, refusalFor(hit, paramOf(where)));
+          if (refusal) return refusal;
+        }
       }
     }
 
@@ -331,14 +356,19 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
       const bodyObj = payload as Record<string, unknown>;
       const badPrompt = expandPrompt(bodyObj);
       if (badPrompt) return next(badPrompt);
+      recordChecks(state, SIZE_CHECK);
       // Bound the work before walking the messages.
       if (Array.isArray(bodyObj.messages) && bodyObj.messages.length > maxMessages) {
-        return next(
+        const refusal = refuseOrRecord(
+          state,
+          mode,
           new ShieldError(400, 'prompt_too_long', `At most ${maxMessages} messages are accepted.`, {
             param: 'messages',
           }),
         );
+        if (refusal) return next(refusal);
       }
+      recordChecks(state, SCHEMA_CHECK);
       const violation = checkChatBody(bodyObj);
       if (violation !== undefined) return shapes.refuse(req, violation, next);
       if (typeof bodyObj.model === 'string') state.model = bodyObj.model;
@@ -353,6 +383,11 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   };
 }
 
+const SIZE_CHECK = ['input.size'];
+const SCHEMA_CHECK = ['input.schema'];
+const RULES_CHECK = ['input.rules'];
+const MODERATION_CHECK = ['input.moderation'];
+
 /** The size limits over all messages. */
 interface SizeLimits {
   maxChars: number;
@@ -363,6 +398,7 @@ interface SizeLimits {
 interface LaterChecks {
   rules: readonly PromptRule[];
   moderate: Moderator | undefined;
+  mode: ShieldMode;
 }
 
 /** One request's messages being screened. */
@@ -402,20 +438,28 @@ function sizeRefusal(limits: SizeLimits, messages: ChatMessage[], segments: Segm
 /** Rules, then moderation, on the sanitized text; then the messages are accepted. */
 async function screenAsync(later: LaterChecks, ctx: Screening): Promise<ShieldError | undefined> {
   const { req, state, segments } = ctx;
+  if (later.rules.length > 0) recordChecks(state, RULES_CHECK);
   for (const s of segments) {
     for (const rule of later.rules) {
       const verdict = await rule({ text: s.clean, role: s.role, index: s.index, req });
       if (!verdict) continue;
       const ruleAction = verdict.action ?? 'block';
       recordFindings(state, [{ stage: 'input', detector: 'rule', type: verdict.type, action: ruleAction }]);
-      if (ruleAction === 'block')
-        return new ShieldError(400, 'invalid_request', verdict.message ?? 'The prompt was refused by a server rule.', {
-          param: paramOf(s),
-        });
+      if (ruleAction === 'block') {
+        const refusal = refuseOrRecord(
+          state,
+          later.mode,
+          new ShieldError(400, 'invalid_request', verdict.message ?? 'The prompt was refused by a server rule.', {
+            param: paramOf(s),
+          }),
+        );
+        if (refusal) return refusal;
+      }
     }
   }
 
   if (later.moderate) {
+    recordChecks(state, MODERATION_CHECK);
     // The client's own messages, sanitized, in one call: assistant turns are the client's too.
     const verdict = await later.moderate(joinClean(segments, '\n\n'));
     if (verdict.flagged) {
@@ -428,13 +472,18 @@ async function screenAsync(later: LaterChecks, ctx: Screening): Promise<ShieldEr
           action: 'block' as const,
         })),
       );
-      return verdict.failed
-        ? new ShieldError(503, 'upstream_unavailable', 'Content moderation is unavailable; try again later.', {
-            param: null,
-          })
-        : new ShieldError(400, 'invalid_request', 'The prompt was refused by content moderation.', {
-            param: 'messages',
-          });
+      const refusal = refuseOrRecord(
+        state,
+        later.mode,
+        verdict.failed
+          ? new ShieldError(503, 'upstream_unavailable', 'Content moderation is unavailable; try again later.', {
+              param: null,
+            })
+          : new ShieldError(400, 'invalid_request', 'The prompt was refused by content moderation.', {
+              param: 'messages',
+            }),
+      );
+      if (refusal) return refusal;
     }
   }
 

@@ -3,7 +3,8 @@
 
 import type { ChatCompletion } from '../core/openai-types.js';
 import type { Moderator } from '../core/moderation.js';
-import { recordFindings, type ShieldState } from '../core/state.js';
+import { recordWouldBlock } from '../core/monitor.js';
+import { recordChecks, recordFindings, type ShieldState } from '../core/state.js';
 import { ChatStreamFilter } from './chat-stream.js';
 import { OutputPolicy, type FilterVerdict, type PolicyConfig } from './output-policy.js';
 
@@ -13,6 +14,8 @@ export interface OutputFilterConfig {
   moderate: Moderator | undefined;
   /** The text that replaces a blocked choice of a JSON completion. */
   refusal: string;
+  /** The checks this filter runs on every response (`output.pii`, …), as the audit record names them. */
+  checks: readonly string[];
 }
 
 /** Where a filtered event stream goes: the response's own, unfiltered write and end. */
@@ -29,12 +32,44 @@ export interface OutputFilter {
   eventStream(state: ShieldState, out: EventStreamOut): FilteredEventStream;
 }
 
-function record(state: ShieldState, findings: FilterVerdict['findings']): void {
-  if (findings.length > 0)
-    recordFindings(
+function record(state: ShieldState, findings: FilterVerdict['findings'], monitor: boolean): void {
+  if (findings.length === 0) return;
+  recordFindings(
+    state,
+    findings.map((f) => ({ stage: 'output' as const, ...f })),
+  );
+  if (monitor && findings.some((f) => f.action === 'block')) recordWouldBlock(state, 'content_filter');
+}
+
+const CANARY_CHECK = ['output.canary'];
+
+/** The checks that run on this response: the configured ones, and the canary when callLLM set one. */
+function recordOutputChecks(config: OutputFilterConfig, state: ShieldState): void {
+  recordChecks(state, config.checks);
+  if (config.policy.canary && (state.canary !== undefined || state.systemPrompt !== undefined))
+    recordChecks(state, CANARY_CHECK);
+}
+
+/**
+ * In monitor mode, a moderation verdict is recorded and the text let through: the findings
+ * (action `block`) and the would-block code, then a verdict that does not flag.
+ */
+function monitoredModerator(
+  moderate: Moderator | undefined,
+  state: ShieldState,
+  monitor: boolean,
+): Moderator | undefined {
+  if (moderate === undefined || !monitor) return moderate;
+  return async (text) => {
+    const verdict = await moderate(text);
+    if (!verdict.flagged) return verdict;
+    record(
       state,
-      findings.map((f) => ({ stage: 'output' as const, ...f })),
+      verdict.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })),
+      true,
     );
+    return { ...verdict, flagged: false, categories: [] };
+  };
 }
 
 /**
@@ -58,7 +93,7 @@ export class FilteredEventStream {
         write: (text) => {
           if (!this.ended) out.write(text);
         },
-        findings: (found) => record(state, found),
+        findings: (found) => record(state, found, policy.monitor),
         blocked: () => {
           state.outputBlocked = true;
           state.upstreamAbort?.abort();
@@ -107,8 +142,11 @@ export class FilteredEventStream {
 export function createOutputFilter(config: OutputFilterConfig): OutputFilter {
   return {
     completion: (state, body) => filterCompletion(config, state, body),
-    eventStream: (state, out) =>
-      new FilteredEventStream(new OutputPolicy(config.policy, state), state, out, config.moderate),
+    eventStream: (state, out) => {
+      recordOutputChecks(config, state);
+      const moderate = monitoredModerator(config.moderate, state, config.policy.monitor);
+      return new FilteredEventStream(new OutputPolicy(config.policy, state), state, out, moderate);
+    },
   };
 }
 
@@ -120,16 +158,17 @@ function filterCompletion(
 ): ChatCompletion | Promise<ChatCompletion> {
   // A provider's answer without a choices array carries no content to filter.
   if (!Array.isArray(body.choices)) return body;
+  recordOutputChecks(config, state);
   const policy = new OutputPolicy(config.policy, state);
   const verdicts = body.choices.map((choice) => {
     const content = choice?.message?.content;
     if (typeof content !== 'string' || content.length === 0) return undefined;
     const verdict = policy.whole(content);
-    record(state, verdict.findings);
+    record(state, verdict.findings, policy.monitor);
     return verdict;
   });
   const build = (blocked: boolean[]) => rebuild({ config, state, body, verdicts, blocked });
-  const moderate = config.moderate;
+  const moderate = monitoredModerator(config.moderate, state, config.policy.monitor);
   if (!moderate) return build(verdicts.map((v) => v?.blocked === true));
   return Promise.all(
     verdicts.map(async (v) => {
@@ -139,6 +178,7 @@ function filterCompletion(
         record(
           state,
           m.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })),
+          false,
         );
       return m.flagged;
     }),

@@ -25,11 +25,19 @@ export interface PolicyConfig {
   canary: boolean;
   /** The longest match any of `patterns` can make (0 without patterns). */
   patternReach: number;
+  /** Monitor mode: what would block is found and reported, and the text kept. */
+  monitor: boolean;
 }
 
 /** A policy config, with what follows from its parts worked out once. */
-export function policyConfig(parts: Omit<PolicyConfig, 'patternReach'>): PolicyConfig {
-  return { ...parts, patternReach: Math.max(0, ...parts.patterns.map((p) => p.reach)) };
+export function policyConfig(
+  parts: Omit<PolicyConfig, 'patternReach' | 'monitor'> & { monitor?: boolean },
+): PolicyConfig {
+  return {
+    ...parts,
+    patternReach: Math.max(0, ...parts.patterns.map((p) => p.reach)),
+    monitor: parts.monitor ?? false,
+  };
 }
 
 /** What `callLLM` told us about this request. */
@@ -102,6 +110,11 @@ export class OutputPolicy {
     this.grams = (prompt && gramsOf(prompt)) || undefined;
   }
 
+  /** Monitor mode: blocking findings are reported, never blocking. */
+  get monitor(): boolean {
+    return this.config.monitor;
+  }
+
   /** Everything found in `text`, sorted. Offsets index into `text`. */
   find(text: string): Span[] {
     const spans: Span[] = [];
@@ -131,6 +144,9 @@ export class OutputPolicy {
         spans.push(blockSpan(at, at + this.canaryToken.length, 'canary', 'canary_token'));
     }
     if (this.grams !== undefined) spans.push(...this.promptOverlap(text));
+    // Monitoring, a blocking span keeps its finding (action `block`, which the output filter
+    // records as would-block) and the text it covers.
+    if (this.config.monitor) for (const s of spans) s.block = false;
     return sortSpans(spans);
   }
 

@@ -238,7 +238,7 @@ describe('apiKeyAuth options', () => {
     ],
     [{ keys: 'k' }, 'apiKeyAuth: `keys` must be an array of keys or a function (received "k")'],
     [{ keys: [] }, 'apiKeyAuth: `keys` must be a non-empty array or a function (received an array)'],
-    [{ keys: [], extra: 1 }, 'apiKeyAuth: unknown option `extra` (known options: keys)'],
+    [{ keys: [], extra: 1 }, 'apiKeyAuth: unknown option `extra` (known options: keys, mode)'],
     [{ keys: ['k'] }, 'apiKeyAuth: `keys[0]` must be an object { id, key } or { id, sha256 } (received "k")'],
     [
       { keys: [{ id: 'a', key: CLIENT_KEY, role: 'admin' }] },

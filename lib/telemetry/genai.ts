@@ -155,10 +155,14 @@ export class ChatTelemetry {
   }
 }
 
+/** Known before the call, the same for every call: what a sampler sees when the span starts. */
+const AT_START: Attributes = Object.freeze({ 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': PROVIDER });
+
 /**
  * The recorder of one provider call, or undefined when nothing would be recorded: no API,
  * no SDK (neither a recording span nor a meter), or an instrumentation of the client that
- * records the call itself.
+ * records the call itself. Nothing is built before the span says it records: without an SDK
+ * this costs a non-recording span and a look at the meter provider.
  */
 export function startChat(
   state: ShieldState,
@@ -167,24 +171,21 @@ export function startChat(
 ): ChatTelemetry | undefined {
   const api = otel();
   if (api === undefined || instrumented(client)) return undefined;
-  const common = requestAttributes(client, body);
   const parent = requestSpan(state);
   const active = api.context.active();
   const parentContext = parent === undefined ? active : api.trace.setSpan(active, parent);
   const span = api.trace
     .getTracer(SCOPE)
-    .startSpan(
-      `chat ${String(body.model)}`,
-      { kind: api.SpanKind.CLIENT, attributes: requestOnly(common, body) },
-      parentContext,
-    );
+    .startSpan(`chat ${String(body.model)}`, { kind: api.SpanKind.CLIENT, attributes: AT_START }, parentContext);
   const recording = span.isRecording();
   if (!recording && genAiInstruments(api) === undefined) return undefined;
+  const common = requestAttributes(client, body);
+  if (recording) span.setAttributes(requestOnly(common, body));
   const context = recording ? api.trace.setSpan(parentContext, span) : parentContext;
   return new ChatTelemetry(api, recording ? span : undefined, common, context);
 }
 
-/** The span's own request attributes: the common ones and the request's sampling settings. */
+/** The span's own request attributes: the request's sampling settings. */
 function requestOnly(common: Attributes, body: ChatCompletionRequest): Attributes {
   const attributes: Attributes = { ...common };
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;

@@ -40,7 +40,8 @@ function endRequestSpan(state: ShieldState, res: Response, span: Span): void {
   spans.delete(state);
   const status = res.headersSent ? res.statusCode : 499;
   span.setAttribute('http.response.status_code', status);
-  if (state.keyId !== null) span.setAttribute('llm_shield.key_id', state.keyId);
+  // The principal's id only: `keyId` may also hold a fingerprint of an unknown key.
+  if (state.principal !== undefined) span.setAttribute('llm_shield.key_id', state.principal.id);
   span.setAttribute('llm_shield.checks', state.checks.slice());
   if (state.wouldBlock !== undefined) span.setAttribute('llm_shield.would_block', state.wouldBlock.slice());
   if (state.rateLimit !== undefined) {

@@ -316,7 +316,7 @@ describe('option validation', () => {
     [{ refusal: '' }, 'filterOutput: `refusal` must be a non-empty string (received "")'],
     [
       { piii: 'redact' },
-      'filterOutput: unknown option `piii` (known options: blockedPatterns, canary, moderation, pii, refusal, secrets, urls)',
+      'filterOutput: unknown option `piii` (known options: blockedPatterns, canary, mode, moderation, pii, refusal, secrets, urls)',
     ],
   ];
   for (const [options, message] of cases)

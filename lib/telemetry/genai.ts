@@ -13,7 +13,7 @@ import type {
   Usage,
 } from '../core/openai-types.js';
 import type { ShieldState } from '../core/state.js';
-import { otel, SCOPE, type Otel } from './otel.js';
+import { otel, SCOPE, shieldTracer, type Otel } from './otel.js';
 import { requestSpan } from './request-span.js';
 
 /** What the shield speaks to: the OpenAI API, whoever serves it. */
@@ -174,9 +174,11 @@ export function startChat(
   const parent = requestSpan(state);
   const active = api.context.active();
   const parentContext = parent === undefined ? active : api.trace.setSpan(active, parent);
-  const span = api.trace
-    .getTracer(SCOPE)
-    .startSpan(`chat ${String(body.model)}`, { kind: api.SpanKind.CLIENT, attributes: AT_START }, parentContext);
+  const span = shieldTracer(api).startSpan(
+    `chat ${String(body.model)}`,
+    { kind: api.SpanKind.CLIENT, attributes: AT_START },
+    parentContext,
+  );
   const recording = span.isRecording();
   if (!recording && genAiInstruments(api) === undefined) return undefined;
   const common = requestAttributes(client, body);

@@ -16,6 +16,7 @@ export const SCOPE = 'express-llm-shield';
 const OTEL_API = '@opentelemetry/api';
 
 let api: Otel | undefined;
+let scopeTracer: OtelApi.Tracer | undefined;
 
 /**
  * The API once loaded, else undefined (not installed, or still loading: the import starts
@@ -23,6 +24,15 @@ let api: Otel | undefined;
  */
 export function otel(): Otel | undefined {
   return api;
+}
+
+/**
+ * The package's tracer. Taken once: before an SDK is registered the API hands out a proxy
+ * that finds the SDK's tracer when one is registered, and asking again each time would
+ * make a new proxy per request.
+ */
+export function shieldTracer(otelApi: Otel): OtelApi.Tracer {
+  return (scopeTracer ??= otelApi.trace.getTracer(SCOPE));
 }
 
 function usable(m: unknown): Otel | undefined {

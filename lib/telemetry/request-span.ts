@@ -6,7 +6,7 @@
 import type { Response } from 'express';
 import type { Span } from '@opentelemetry/api';
 import type { ShieldState } from '../core/state.js';
-import { otel, SCOPE } from './otel.js';
+import { otel, shieldTracer } from './otel.js';
 
 // Kept beside the state rather than in it: the state stays plain data with one shape, and a
 // request that no SDK records makes no entry here.
@@ -16,7 +16,7 @@ const spans = new WeakMap<ShieldState, Span>();
 export function startRequestSpan(state: ShieldState, res: Response): void {
   const api = otel();
   if (api === undefined) return;
-  const span = api.trace.getTracer(SCOPE).startSpan('llm_shield.request', {
+  const span = shieldTracer(api).startSpan('llm_shield.request', {
     kind: api.SpanKind.INTERNAL,
     attributes: { 'llm_shield.request_id': state.requestId },
   });

@@ -13,10 +13,11 @@ export type ShieldMode = 'enforce' | 'monitor';
 
 export const modeCheck: Check = is.oneOf('enforce', 'monitor');
 
-/** Records a refusal that monitor mode did not make. */
+/** Records a refusal that monitor mode did not make: each code once, with an event on the request's span. */
 export function recordWouldBlock(state: ShieldState, code: string): void {
   const codes = (state.wouldBlock ??= []);
-  if (!codes.includes(code)) codes.push(code);
+  if (codes.includes(code)) return;
+  codes.push(code);
   requestEvent(state, 'llm_shield.would_block', { 'llm_shield.code': code });
 }
 

@@ -232,7 +232,10 @@ async function handleCall(config: CallLLMConfig, ctx: CallContext): Promise<void
   ctx.chat = startChat(state, config.client, body);
   let failed: string | undefined;
   try {
-    const answer = await withChatContext(ctx.chat, () => withResilience(config, body, state, call));
+    // The chat span active during the call, so that HTTP client spans nest under it; no closure without one.
+    const answer = await (ctx.chat === undefined
+      ? withResilience(config, body, state, call)
+      : withChatContext(ctx.chat, () => withResilience(config, body, state, call)));
     if ('completion' in answer) {
       ctx.chat?.completion(answer.completion);
       state.upstreamMs = performance.now() - started;

@@ -2,7 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // Every middleware test runs twice: on Express 5 (the dev dependency) and on Express 4
 // (the `express4` alias), since the peer range covers both.
-const middlewareTests = ['test/*.test.ts', 'test/{core,limits,middleware,mock,responses,robust,stream}/**/*.test.ts'];
+const middlewareTests = [
+  'test/*.test.ts',
+  'test/{core,limits,middleware,mock,responses,robust,stream,telemetry}/**/*.test.ts',
+];
 const notOnExpress4 = [
   'test/package.test.ts',
   'test/examples.test.ts',

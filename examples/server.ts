@@ -5,6 +5,8 @@
 //   REDIS_URL=redis://127.0.0.1:6379           -> limits shared by every instance on that Redis
 //                                                 (no answer within 5 s at startup: one line, exit 1)
 //   PORT=8080                                  -> another port (default 3000)
+//   OTEL_EXPORTER_OTLP_ENDPOINT=http://localhost:4318
+//                                              -> traces and metrics over OTLP (see examples/telemetry.ts)
 
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +14,7 @@ import express from 'express';
 import OpenAI from 'openai';
 import { createClient, type RedisClientType } from 'redis';
 import { createMockLLM, llmShield, type ChatMessage, type LLMClient } from '../lib/index.js';
+import { startTelemetry } from './telemetry.js';
 
 /** `id:key` pairs from SHIELD_API_KEYS, or one generated demo key. */
 function clientKeys(): { keys: Array<{ id: string; key: string }>; generated: boolean } {
@@ -92,6 +95,8 @@ async function connectRedis(url: string): Promise<RedisClientType> {
 }
 
 export async function main(): Promise<void> {
+  // First, so that the SDK is registered before the shield records anything.
+  const telemetry = await startTelemetry();
   const { client, model, mock } = provider();
   const { keys, generated } = clientKeys();
   const redisUrl = process.env.REDIS_URL;
@@ -128,6 +133,7 @@ export async function main(): Promise<void> {
         ? 'Limits: shared through Redis (REDIS_URL) by every instance on it.'
         : 'Limits: in this process only (set REDIS_URL to share them between instances).',
     );
+    if (telemetry) lines.push(telemetry.line);
     // With a generated key the line is ready to paste; configured keys are never printed.
     const key = generated ? keys[0]!.key : '<one of your SHIELD_API_KEYS keys>';
     lines.push(
@@ -137,7 +143,7 @@ export async function main(): Promise<void> {
   });
   const stop = () =>
     server.close(() => {
-      void Promise.resolve(redis?.close()).finally(() => process.exit(0));
+      void Promise.allSettled([redis?.close(), telemetry?.stop()]).finally(() => process.exit(0));
     });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

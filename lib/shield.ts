@@ -5,6 +5,7 @@ import { chain } from './core/chain.js';
 import { ShieldError } from './core/errors.js';
 import type { LLMClient } from './core/openai-types.js';
 import { checkOptions, is, optionError, optionsOrFalse, type Check } from './core/options.js';
+import { modeCheck, type ShieldMode } from './core/monitor.js';
 import { enterShield } from './core/request.js';
 import { apiKeyAuth, type ApiKeyAuthOptions } from './middleware/api-key-auth.js';
 import { auditLog, type AuditLogOptions } from './middleware/audit-log.js';
@@ -43,6 +44,12 @@ export interface LLMShieldOptions {
   filter?: FilterOutputOptions | false;
   /** `callLLM`'s own options (`retries`, `timeoutMs`, …), or `false` to answer with your own handler mounted after the shield. */
   llm?: Omit<CallLLMOptions, 'client' | 'model' | 'allowedModels' | 'systemPrompt'> | false;
+  /**
+   * `monitor`: what `rateLimit`, `validate` and `filter` would refuse is recorded
+   * (`wouldBlock` in the audit record, an event on the trace) and served anyway; a `mode` in
+   * one of those options wins over this one. Keys are checked in both modes. Default `enforce`.
+   */
+  mode?: ShieldMode;
 }
 
 const FACTORY = 'llmShield';
@@ -103,12 +110,15 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     validate: optionsOrFalse,
     filter: optionsOrFalse,
     llm: optionsOrFalse,
+    mode: modeCheck,
   });
+  // The preset's mode, under each middleware's own.
+  const moded = opts.mode === undefined ? {} : { mode: opts.mode };
   if (opts.model === undefined) throw optionError(FACTORY, 'model', 'a non-empty string', undefined);
   if (opts.keys === undefined)
     throw optionError(FACTORY, 'keys', 'an array of keys or a function (as for apiKeyAuth)', undefined);
 
-  const filter = opts.filter === false ? undefined : outputFilter(opts.filter ?? {});
+  const filter = opts.filter === false ? undefined : outputFilter({ ...moded, ...opts.filter });
   const llm =
     opts.llm === false
       ? undefined
@@ -135,8 +145,8 @@ export function llmShield(options: Readonly<LLMShieldOptions>): Router {
     bodyMatchesRoute,
     ...(opts.rateLimit === false
       ? []
-      : [rateLimitByKey({ ...opts.rateLimit, redis: opts.rateLimit?.redis ?? opts.redis })]),
-    ...(opts.validate === false ? [] : [validatePrompt(opts.validate ?? {})]),
+      : [rateLimitByKey({ ...moded, ...opts.rateLimit, redis: opts.rateLimit?.redis ?? opts.redis })]),
+    ...(opts.validate === false ? [] : [validatePrompt({ ...moded, ...opts.validate })]),
     // callLLM filters its own answers; your own handler's go through filterOutput's patched response.
     ...(llm ? [llm] : filter ? [filterResponses(filter)] : []),
   ];

@@ -18,6 +18,10 @@ describe('examples/server.ts (npm start)', () => {
     expect(ex.output()).not.toContain('example-key-0123456789');
   });
 
+  it('sets up no telemetry without OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+    expect(ex.output()).not.toContain('Telemetry');
+  });
+
   it('answers POST /v1/chat/completions through the openai SDK, JSON and stream', async () => {
     const client = new OpenAI({ baseURL: `${ex.url}/v1`, apiKey: 'example-key-0123456789', maxRetries: 0 });
     const completion = await client.chat.completions.create({
@@ -219,5 +223,54 @@ describe('examples/multi-instance.ts', () => {
       statuses.push(res.status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+  });
+});
+
+describe('examples/server.ts with OTEL_EXPORTER_OTLP_ENDPOINT', () => {
+  // A collector of our own: OTLP/HTTP JSON posts to /v1/traces and /v1/metrics, kept as text.
+  const received: Record<string, string[]> = { '/v1/traces': [], '/v1/metrics': [] };
+  let collector: import('node:http').Server;
+  let ex: RunningExample;
+  beforeAll(async () => {
+    const http = await import('node:http');
+    collector = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        received[req.url ?? '']?.push(body);
+        res.setHeader('content-type', 'application/json');
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+    const { port } = collector.address() as import('node:net').AddressInfo;
+    ex = await runExample('examples/server.ts', {
+      SHIELD_API_KEYS: 'team-a:example-key-0123456789',
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      OTEL_METRIC_EXPORT_INTERVAL: '300',
+    });
+  }, 60_000);
+  afterAll(() => {
+    ex?.stop();
+    collector?.close();
+  });
+
+  it('exports the request and chat spans and the token-usage metric, without the prompt or the key', async () => {
+    expect(ex.output()).toContain('Telemetry: traces and metrics to');
+    const client = new OpenAI({ baseURL: `${ex.url}/v1`, apiKey: 'example-key-0123456789', maxRetries: 0 });
+    await client.chat.completions.create({ model: 'mock-model', messages: [{ role: 'user', content: 'Hello otter' }] });
+    for (let i = 0; i < 100; i++) {
+      const traces = received['/v1/traces']!.join('\n');
+      const metrics = received['/v1/metrics']!.join('\n');
+      if (traces.includes('chat mock-model') && metrics.includes('gen_ai.client.token.usage')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const traces = received['/v1/traces']!.join('\n');
+    expect(traces).toContain('"llm_shield.request"');
+    expect(traces).toContain('"chat mock-model"');
+    expect(traces).toContain('gen_ai.usage.output_tokens');
+    expect(received['/v1/metrics']!.join('\n')).toContain('gen_ai.client.token.usage');
+    expect(traces).not.toContain('otter');
+    expect(traces).not.toContain('example-key-0123456789');
   });
 });

@@ -1,6 +1,7 @@
 import { hash, randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { getShieldState, type ShieldState } from './state.js';
+import { startRequestSpan } from '../telemetry/request-span.js';
 
 // A client's request id is kept only when it cannot forge or split a log line or a header.
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -15,6 +16,7 @@ export function enterShield(req: Request, res: Response): ShieldState {
     const offered = req.headers['x-request-id'];
     state.requestId = typeof offered === 'string' && CLIENT_REQUEST_ID.test(offered) ? offered : randomUUID();
     if (!res.headersSent) res.setHeader('X-Request-Id', state.requestId);
+    startRequestSpan(state, res);
   }
   return state;
 }

@@ -65,6 +65,14 @@ export interface ShieldState {
   settled?: Promise<Usage | undefined>;
   /** Rate-limit state for the audit record. */
   rateLimit?: { limit: number; remaining: number; tokensRemaining?: number };
+  /**
+   * The checks that ran on this request, in the order they ran (`auth`, `rate_limit`,
+   * `input.injection`, `output.pii`, … — docs/audit-log.md lists them). A check switched off,
+   * skipped or never reached is absent.
+   */
+  checks: string[];
+  /** Monitor mode: the codes of the refusals that were recorded instead of made. */
+  wouldBlock?: string[];
 }
 
 declare global {
@@ -117,6 +125,8 @@ export function getShieldState(res: Response): ShieldState {
       upstreamAbort: undefined,
       settled: undefined,
       rateLimit: undefined,
+      checks: [],
+      wouldBlock: undefined,
     } satisfies Record<keyof ShieldState, unknown>;
     locals[STATE_KEY] = state;
   }
@@ -142,4 +152,10 @@ export function recordFindings(
         count: f.count ?? 1,
       });
   }
+}
+
+/** Adds checks that ran on the request, each once. */
+export function recordChecks(state: ShieldState, names: readonly string[]): void {
+  const checks = state.checks;
+  for (const name of names) if (!checks.includes(name)) checks.push(name);
 }

@@ -141,7 +141,13 @@ export class RedisTokenBudgetStore implements TokenBudgetStore {
 
   async reserve(id: string, ask: TokenAsk, limit: number, windowMs: number): Promise<Reservation> {
     const args = [ask.most, limit, windowMs, newWindowId(), ask.least];
-    const reply = (await this.redis.run(RESERVE, slotKey(this.prefix, id), args)) as [number, number, number, string, number];
+    const reply = (await this.redis.run(RESERVE, slotKey(this.prefix, id), args)) as [
+      number,
+      number,
+      number,
+      string,
+      number,
+    ];
     return {
       ok: Number(reply[0]) === 1,
       granted: Number(reply[4]),

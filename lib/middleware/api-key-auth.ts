@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ShieldError } from '../core/errors.js';
 import { checkNested, checkOption, checkOptions, is, optionError, type Check } from '../core/options.js';
 import { clientAddress, enterShield, presentedKey, sha256 } from '../core/request.js';
-import type { Principal, ShieldState } from '../core/state.js';
+import { recordChecks, type Principal, type ShieldState } from '../core/state.js';
 import {
   attemptAddress,
   DEFAULT_FAILED_AUTH,
@@ -37,6 +37,8 @@ export interface ApiKeyAuthOptions {
   prefix?: string;
   /** How long a verify function may take, ms; then 503 `service_unavailable`. Default 5000. */
   verifyTimeoutMs?: number;
+  /** Only `'enforce'`: authentication is enforced in monitor mode too. */
+  mode?: 'enforce';
 }
 
 interface StoredKey {
@@ -160,6 +162,10 @@ interface AuthContext {
   address: string;
 }
 
+const AUTH_CHECK = ['auth'];
+const enforceOnly: Check = (v) =>
+  v === 'enforce' ? undefined : '"enforce" (authentication is enforced in monitor mode too)';
+
 function resolveApiKeyAuthOptions(options: Readonly<ApiKeyAuthOptions>): ApiKeyAuthConfig {
   const opts = checkOptions<ApiKeyAuthOptions>(FACTORY, options, {
     keys: keysCheck,
@@ -167,6 +173,7 @@ function resolveApiKeyAuthOptions(options: Readonly<ApiKeyAuthOptions>): ApiKeyA
     redis: redisClientProblem,
     prefix: is.nonEmptyString,
     verifyTimeoutMs: is.positiveInt,
+    mode: enforceOnly,
   });
   if (opts.keys === undefined) throw optionError(FACTORY, 'keys', 'an array of keys or a function', undefined);
   const verify = typeof opts.keys === 'function' ? opts.keys : undefined;
@@ -292,6 +299,7 @@ export function apiKeyAuth(options: Readonly<ApiKeyAuthOptions>): RequestHandler
   const config = resolveApiKeyAuthOptions(options);
   return function apiKeyAuthMiddleware(req: Request, res: Response, next: NextFunction): void | Promise<void> {
     const state = enterShield(req, res);
+    recordChecks(state, AUTH_CHECK);
     let address = '';
     if (config.throttle) {
       address = attemptAddress(clientAddress(req));

@@ -79,6 +79,10 @@ export interface AuditRecord {
   /** The OWASP LLM Top 10 ids the request touched (findings and refusal code), sorted. */
   owasp: OwaspLlmId[];
   rateLimit: { limit: number; remaining: number; tokensRemaining?: number } | null;
+  /** The checks that ran on this request, in order (docs/audit-log.md lists them); a check switched off, skipped or not reached is absent. */
+  checks: string[];
+  /** Monitor mode: the refusal codes that were recorded and let through (empty when none). */
+  wouldBlock: string[];
   /** Only with `includeContent: 'redacted'`. */
   prompt?: string;
 }
@@ -349,6 +353,8 @@ function buildEntry(config: AuditConfig, audited: AuditedRequest, finished: bool
     findings,
     owasp: owaspIds(findings, code),
     rateLimit: rateLimitOf(req, state),
+    checks: state.checks.slice(),
+    wouldBlock: state.wouldBlock === undefined ? [] : state.wouldBlock.slice(),
   };
   if (config.includeContent === 'redacted') {
     const prompt = promptText(req, state);

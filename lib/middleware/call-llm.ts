@@ -13,7 +13,8 @@ import {
 import { openAIClientFromEnv } from '../core/openai-client.js';
 import { checkOptions, is, optionError, type Check } from '../core/options.js';
 import { enterShield } from '../core/request.js';
-import type { ShieldState } from '../core/state.js';
+import { recordChecks, type ShieldState } from '../core/state.js';
+import { startChat, withChatContext, type ChatTelemetry } from '../telemetry/genai.js';
 import {
   backoffDelay,
   classifyUpstreamError,
@@ -156,7 +157,7 @@ export function callLLM(options: Readonly<CallLLMOptions> = {}): RequestHandler 
 export function filteredCallLLM(options: Readonly<CallLLMOptions>, filter: OutputFilter | undefined): RequestHandler {
   const config = resolveCallLLMOptions(options, filter);
   return function callLLMMiddleware(req: Request, res: Response, next: NextFunction): Promise<void> {
-    return handleCall(config, { req, res, next, state: enterShield(req, res) });
+    return handleCall(config, { req, res, next, state: enterShield(req, res), chat: undefined });
   };
 }
 
@@ -184,7 +185,11 @@ interface CallContext {
   res: Response;
   next: NextFunction;
   state: ShieldState;
+  /** The provider call's span and metrics, when an SDK records them. */
+  chat: ChatTelemetry | undefined;
 }
+
+const MODEL_CHECK = ['model'];
 
 /** Validates callLLM's options and builds its client. */
 function resolveCallLLMOptions(options: Readonly<CallLLMOptions>, filter: OutputFilter | undefined): CallLLMConfig {
@@ -244,6 +249,7 @@ async function handleCall(config: CallLLMConfig, ctx: CallContext): Promise<void
     const incoming = req.body as ChatCompletionRequest | undefined;
     if (typeof incoming !== 'object' || incoming === null || Array.isArray(incoming))
       throw new ShieldError(400, 'invalid_request', '`messages` must be a non-empty array.', { param: 'messages' });
+    recordChecks(state, MODEL_CHECK);
     const chosen = chooseModel(config, incoming, state);
     state.model = chosen;
     body = responses
@@ -265,9 +271,15 @@ async function handleCall(config: CallLLMConfig, ctx: CallContext): Promise<void
   // Removed in `finally` either way: `on` saves the wrapper `once` would make.
   res.on('close', onClose);
   const started = performance.now();
+  ctx.chat = startChat(state, config.client, body);
+  let failed: string | undefined;
   try {
-    const answer = await withResilience(config, body, state, call);
+    // The chat span active during the call, so that HTTP client spans nest under it; no closure without one.
+    const answer = await (ctx.chat === undefined
+      ? withResilience(config, body, state, call)
+      : withChatContext(ctx.chat, () => withResilience(config, body, state, call)));
     if ('completion' in answer) {
+      ctx.chat?.completion(answer.completion);
       state.upstreamMs = performance.now() - started;
       if (responses)
         await sendResponse(
@@ -285,10 +297,12 @@ async function handleCall(config: CallLLMConfig, ctx: CallContext): Promise<void
     state.upstreamMs = performance.now() - started;
     // Nobody is listening any more: nothing to answer.
     if (call.gone || res.destroyed) return;
+    failed = err instanceof ShieldError ? err.code : 'internal_error';
     next(err);
   } finally {
     res.off('close', onClose);
     call.over();
+    ctx.chat?.end(failed ?? (call.gone ? 'client_closed_request' : state.error?.code));
   }
 }
 
@@ -554,6 +568,7 @@ async function relayChunks(
   try {
     let chunk = answer.first;
     for (;;) {
+      ctx.chat?.chunk(chunk);
       const usage = chunk.usage;
       if (usage) state.usage = usage;
       const choices = chunk.choices;

@@ -4,6 +4,7 @@ import type { DetectorAction } from '../detect/types.js';
 import type { ChatCompletion } from '../core/openai-types.js';
 import { resolveModeration, type ModerationOption } from '../core/moderation.js';
 import { checkOptions, is, optionError, type Check } from '../core/options.js';
+import { modeCheck, type ShieldMode } from '../core/monitor.js';
 import { enterShield } from '../core/request.js';
 import {
   createOutputFilter,
@@ -11,7 +12,7 @@ import {
   type OutputFilter,
   type OutputFilterConfig,
 } from '../stream/output-filter.js';
-import { policyConfig } from '../stream/output-policy.js';
+import { policyConfig, type PolicyConfig } from '../stream/output-policy.js';
 import { compilePattern, type CompiledPattern } from '../stream/patterns.js';
 import { isEventStream } from '../stream/sse.js';
 import { isResponseObject } from '../responses/types.js';
@@ -63,6 +64,12 @@ export interface FilterOutputOptions {
   moderation?: ModerationOption;
   /** The text that replaces blocked output in a JSON completion. Default: a short refusal. */
   refusal?: string;
+  /**
+   * `monitor`: output that would be blocked is sent as it is, and `content_filter` recorded
+   * (`wouldBlock` in the audit record, an event on the trace); redaction still applies.
+   * Default `enforce`.
+   */
+  mode?: ShieldMode;
 }
 
 const FACTORY = 'filterOutput';
@@ -116,6 +123,7 @@ function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {})
     protect: protectCheck,
     moderation: is.any,
     refusal: is.nonEmptyString,
+    mode: modeCheck,
   });
   const patterns: CompiledPattern[] = (opts.blockedPatterns ?? []).map((p, i) => {
     const compiled = compilePattern(p);
@@ -130,8 +138,21 @@ function resolveFilterOutputOptions(options: Readonly<FilterOutputOptions> = {})
     patterns,
     canary: opts.canary ?? true,
     protect: opts.protect ?? [],
+    monitor: opts.mode === 'monitor',
   });
-  return { policy, moderate: resolveModeration(FACTORY, opts.moderation), refusal: opts.refusal ?? DEFAULT_REFUSAL };
+  const moderate = resolveModeration(FACTORY, opts.moderation);
+  return { policy, moderate, refusal: opts.refusal ?? DEFAULT_REFUSAL, checks: outputChecks(policy, moderate) };
+}
+
+/** The checks a configured filter runs on every response, by the audit record's names. */
+function outputChecks(policy: PolicyConfig, moderate: unknown): string[] {
+  const checks: string[] = [];
+  if (policy.scan.pii !== 'off') checks.push('output.pii');
+  if (policy.scan.secrets !== 'off') checks.push('output.secrets');
+  if (policy.urls) checks.push('output.urls');
+  if (policy.patterns.length > 0) checks.push('output.patterns');
+  if (moderate !== undefined) checks.push('output.moderation');
+  return checks;
 }
 
 /**

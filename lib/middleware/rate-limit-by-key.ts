@@ -9,7 +9,8 @@ import {
 import { ShieldError } from '../core/errors.js';
 import { checkNested, checkOption, checkOptions, describe, is, type Check } from '../core/options.js';
 import { clientAddress, enterShield, sha256 } from '../core/request.js';
-import type { ShieldState } from '../core/state.js';
+import { recordChecks, type ShieldState } from '../core/state.js';
+import { modeCheck, refuseOrRecord, type ShieldMode } from '../core/monitor.js';
 import { MemoryConcurrencyStore, RedisConcurrencyStore, type ConcurrencyStore } from '../limits/concurrency.js';
 import { lowerCompletionLimit, requestTokenParts } from '../limits/estimate.js';
 import { DEFAULT_RETRY_WITHIN_MS, retryHeaders, setHeaders, setOpenAIRateLimitHeaders } from '../limits/headers.js';
@@ -81,6 +82,12 @@ export interface RateLimitByKeyOptions {
    * when it asked for fewer). Above that its completion limit is lowered to fit. Default 64.
    */
   minCompletionTokens?: number;
+  /**
+   * `monitor`: a request over its limit, budget or in-flight cap, or refused because the
+   * store failed, is served anyway and its code recorded (`wouldBlock` in the audit record,
+   * an event on the trace); requests are still counted. Default `enforce`.
+   */
+  mode?: ShieldMode;
 }
 
 const FACTORY = 'rateLimitByKey';
@@ -198,6 +205,7 @@ interface RateLimitConfig {
   retryWithinMs: number;
   identify: Identify | undefined;
   failOpen: boolean;
+  mode: ShieldMode;
   /** Redis backs the stores: only then can they fail and recover. */
   shared: boolean;
   requests: RequestCounter;
@@ -240,6 +248,7 @@ function resolveRateLimitByKeyOptions(options: Readonly<RateLimitByKeyOptions>):
     identify: is.function,
     retryWithinMs: is.nonNegativeInt,
     minCompletionTokens: is.positiveInt,
+    mode: modeCheck,
   });
   const tokensOpt = opts.tokens && checkNested<TokenBudgetOptions>(FACTORY, 'tokens', opts.tokens, tokensChecks);
   if (tokensOpt) checkOption(FACTORY, 'tokens.limit', tokensOpt.limit, is.positiveInt);
@@ -258,6 +267,7 @@ function resolveRateLimitByKeyOptions(options: Readonly<RateLimitByKeyOptions>):
     retryWithinMs: opts.retryWithinMs ?? DEFAULT_RETRY_WITHIN_MS,
     identify: opts.identify,
     failOpen: opts.failOpen ?? false,
+    mode: opts.mode ?? 'enforce',
     shared: runner !== undefined,
     requests: requestCounter(runner, prefix, windowMs),
     budgets: runner ? new RedisTokenBudgetStore(runner, `${prefix}tok:`) : new MemoryTokenBudgetStore(),
@@ -366,7 +376,11 @@ function firstPass(config: RateLimitConfig, state: ShieldState): boolean {
 
 function onStoreError(config: RateLimitConfig, ctx: LimitContext, err: unknown): void {
   if (err instanceof ShieldError) return ctx.next(err);
-  if (!config.failOpen) return ctx.next(unavailable(err));
+  if (!config.failOpen) {
+    const refusal = refuseOrRecord(ctx.state, config.mode, unavailable(err));
+    if (refusal) return ctx.next(refusal);
+    return ctx.next();
+  }
   config.health.failed(err);
   ctx.next();
 }
@@ -407,6 +421,7 @@ function counted(config: RateLimitConfig, ctx: LimitContext, hits: IncrementResp
 function decide(config: RateLimitConfig, ctx: LimitContext, count: Count): void {
   const { req, res, next, state } = ctx;
   const { used, resetTime, limit } = count;
+  recordChecks(state, REQUEST_CHECK);
   const remaining = Math.max(limit - used, 0);
   // What express-rate-limit leaves on the request (its deprecated `current` alias aside):
   // applications and `auditLog` read it, refused requests included.
@@ -416,23 +431,28 @@ function decide(config: RateLimitConfig, ctx: LimitContext, count: Count): void 
   const reset = Math.ceil(resetMs / 1000);
   const refused = used > limit;
   const retry = refused ? retryHeaders(resetMs, config.retryWithinMs) : undefined;
+  const enforced = refused && config.mode === 'enforce';
   if (!res.headersSent) {
     try {
       res.appendHeader('RateLimit', `"requests"; r=${remaining}; t=${reset}`);
       res.appendHeader('RateLimit-Policy', `"requests"; q=${limit}; w=${config.windowSeconds}; pk=:${ctx.ids.pk}:`);
       setOpenAIRateLimitHeaders(res, 'requests', { limit, remaining, resetMs });
-      if (retry) setHeaders(res, retry);
+      if (retry && enforced) setHeaders(res, retry);
     } catch (err) {
       // A `limit` function's odd answer must not become an unhandled rejection.
       return next(err);
     }
   }
-  if (refused)
-    return next(
+  if (refused) {
+    const refusal = refuseOrRecord(
+      state,
+      config.mode,
       new ShieldError(429, 'rate_limit_exceeded', 'Too many requests for this key. Retry later.', {
         headers: res.headersSent ? {} : retry,
       }),
     );
+    if (refusal) return next(refusal);
+  }
   state.rateLimit = { limit, remaining };
   const budget = budgetOf(config, state);
   // Without a budget or an in-flight cap there is nothing more to admit: no promise.
@@ -451,17 +471,35 @@ function decide(config: RateLimitConfig, ctx: LimitContext, count: Count): void 
 
 /** Takes an in-flight slot and reserves the token budget; both are given back when the response is over. */
 async function admit(config: RateLimitConfig, ctx: LimitContext, budget: Budget | undefined): Promise<void> {
-  const release = await takeSlot(config, ctx.ids.key);
+  let release: (() => void) | undefined;
+  if (config.slots) recordChecks(ctx.state, CONCURRENCY_CHECK);
+  try {
+    release = await takeSlot(config, ctx.ids.key);
+  } catch (err) {
+    if (!waived(config, ctx.state, err)) throw err;
+  }
   let settle: (() => void) | undefined;
   if (budget) {
+    recordChecks(ctx.state, BUDGET_CHECK);
     try {
       settle = await reserveTokens(config, ctx, budget);
     } catch (err) {
-      release?.();
-      throw err;
+      if (!waived(config, ctx.state, err)) {
+        release?.();
+        throw err;
+      }
     }
   }
   if (release || settle) releaseWhenOver(ctx, { release, settle });
+}
+
+const REQUEST_CHECK = ['rate_limit'];
+const CONCURRENCY_CHECK = ['concurrency'];
+const BUDGET_CHECK = ['token_budget'];
+
+/** In monitor mode, a limit's 429 is recorded and the request admitted without that limit. */
+function waived(config: RateLimitConfig, state: ShieldState, err: unknown): boolean {
+  return err instanceof ShieldError && err.status === 429 && refuseOrRecord(state, config.mode, err) === undefined;
 }
 
 /** An in-flight slot for the key, or a 429; returns its release, once-only. */
@@ -516,7 +554,9 @@ async function reserveTokens(config: RateLimitConfig, ctx: LimitContext, budget:
       headers: retryHeaders(resetMs, config.retryWithinMs),
     });
   const { window, granted } = reservation;
-  if (granted < ask.most) lowerCompletionLimit(req.body, Math.floor((granted - ask.prompt) / ask.choices));
+  // Lowering the limit is enforcement: monitor mode serves the request as asked.
+  if (granted < ask.most && config.mode === 'enforce')
+    lowerCompletionLimit(req.body, Math.floor((granted - ask.prompt) / ask.choices));
   return once(() => {
     const delta = tokensUsed(state, res, granted) - granted;
     if (delta !== 0) config.budgets.settle(ids.key, delta, window, budget.windowMs).catch(() => undefined);

@@ -11,7 +11,8 @@ import { compileChatSchema, type SchemaViolation } from '../core/chat-schema.js'
 import { checkOptions, is, type Check } from '../core/options.js';
 import { resolveModeration, type ModerationOption, type Moderator } from '../core/moderation.js';
 import { enterShield } from '../core/request.js';
-import { recordFindings, type ShieldState } from '../core/state.js';
+import { recordChecks, recordFindings, type ShieldState } from '../core/state.js';
+import { modeCheck, refuseOrRecord, type ShieldMode } from '../core/monitor.js';
 import { compileResponsesSchema } from '../responses/schema.js';
 import { inputAsMessages, isResponsesBody, type ResponsesRequest } from '../responses/types.js';
 import { acceptResponses, renameRefusal } from '../responses/validate.js';
@@ -71,6 +72,13 @@ export interface ValidatePromptOptions {
    * moderation failing: 503 `upstream_unavailable` unless `failOpen: true`.
    */
   moderation?: ModerationOption;
+  /**
+   * `monitor`: every refusal of the checks above (size, injection, sensitive data, rules,
+   * moderation) is recorded in the audit record's `wouldBlock` and on the trace, and the
+   * request goes on (redaction still applies). A body that is not a Chat Completions request
+   * is refused in both modes. Default `enforce`.
+   */
+  mode?: ShieldMode;
 }
 
 const FACTORY = 'validatePrompt';
@@ -256,7 +264,9 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
     allowStoredContext: is.boolean,
     allowedItems: is.stringArray,
     moderation: is.any,
+    mode: modeCheck,
   });
+  const mode = opts.mode ?? 'enforce';
   const moderate = resolveModeration(FACTORY, opts.moderation);
   const maxMessages = opts.maxMessages ?? 50;
   const maxChars = opts.maxChars ?? 32_000;
@@ -272,7 +282,11 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   // JSON arguments are redacted value by value after the whole was screened.
   const redactOnly: ScanConfig = { ...scan, injection: 'off' };
   const limits: SizeLimits = { maxChars, maxTokens };
-  const later: LaterChecks = { rules: [...(opts.rules ?? [])], moderate };
+  const later: LaterChecks = { rules: [...(opts.rules ?? [])], moderate, mode };
+  // The detectors switched on, as the audit record's `checks` names them.
+  const scanChecks = (['injection', 'pii', 'secrets'] as const)
+    .filter((d) => scan[d] !== 'off')
+    .map((d) => `input.${d}`);
   const checkChatBody = compileChatSchema({
     allowedRoles: [...(opts.allowedRoles ?? ['user', 'assistant'])],
     allowTools: opts.allowTools ?? false,
@@ -305,8 +319,12 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   ): ShieldError | undefined | Promise<ShieldError | undefined> {
     const segments = segmentsOf(messages);
     const tooLong = sizeRefusal(limits, messages, segments);
-    if (tooLong) return tooLong;
+    if (tooLong) {
+      const refusal = refuseOrRecord(state, mode, tooLong);
+      if (refusal) return refusal;
+    }
 
+    recordChecks(state, scanChecks);
     for (const s of segments) {
       const result = scanText(s.text, scan);
       const found = result.findings;
@@ -316,7 +334,11 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
           state,
           found.map((f) => ({ stage: 'input' as const, detector: f.detector, type: f.type, action: f.action })),
         );
-        for (const f of found) if (f.action === 'block') return refusalFor(f, paramOf(s));
+        for (const f of found)
+          if (f.action === 'block') {
+            const refusal = refuseOrRecord(state, mode, refusalFor(f, paramOf(s)));
+            if (refusal) return refusal;
+          }
       }
       s.clean = cleanOf(s, result, redactOnly);
     }
@@ -329,7 +351,10 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
         // A flagged split injection is recorded too; per-message findings already count it otherwise.
         if (hit.action === 'block' || !alreadyRecorded)
           recordFindings(state, [{ stage: 'input', detector: 'injection', type: hit.type, action: hit.action }]);
-        if (hit.action === 'block') return refusalFor(hit, paramOf(where));
+        if (hit.action === 'block') {
+          const refusal = refuseOrRecord(state, mode, refusalFor(hit, paramOf(where)));
+          if (refusal) return refusal;
+        }
       }
     }
 
@@ -359,16 +384,21 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
       const responses = isResponsesBody(bodyObj) ? bodyObj : undefined;
       const badPrompt = responses ? undefined : expandPrompt(bodyObj);
       if (badPrompt) return next(badPrompt);
+      recordChecks(state, SIZE_CHECK);
       // Bound the work before walking the messages.
       const list = responses ? responses.input : bodyObj.messages;
       if (Array.isArray(list) && list.length > maxMessages) {
         const what = responses ? 'input items' : 'messages';
-        return next(
+        const refusal = refuseOrRecord(
+          state,
+          mode,
           new ShieldError(400, 'prompt_too_long', `At most ${maxMessages} ${what} are accepted.`, {
             param: responses ? 'input' : 'messages',
           }),
         );
+        if (refusal) return next(refusal);
       }
+      recordChecks(state, SCHEMA_CHECK);
       const violation = responses ? checkResponsesBody(bodyObj) : checkChatBody(bodyObj);
       if (violation !== undefined) return shapes.refuse(req, violation, next);
       if (typeof bodyObj.model === 'string') state.model = bodyObj.model;
@@ -385,6 +415,11 @@ export function validatePrompt(options: Readonly<ValidatePromptOptions> = {}): R
   };
 }
 
+const SIZE_CHECK = ['input.size'];
+const SCHEMA_CHECK = ['input.schema'];
+const RULES_CHECK = ['input.rules'];
+const MODERATION_CHECK = ['input.moderation'];
+
 /** The size limits over all messages. */
 interface SizeLimits {
   maxChars: number;
@@ -395,6 +430,7 @@ interface SizeLimits {
 interface LaterChecks {
   rules: readonly PromptRule[];
   moderate: Moderator | undefined;
+  mode: ShieldMode;
 }
 
 /** One request's messages being screened; `responses` when they are a Responses body's chat view. */
@@ -444,20 +480,28 @@ function sizeRefusal(limits: SizeLimits, messages: ChatMessage[], segments: Segm
 /** Rules, then moderation, on the sanitized text; then the messages are accepted. */
 async function screenAsync(later: LaterChecks, ctx: Screening): Promise<ShieldError | undefined> {
   const { req, state, segments } = ctx;
+  if (later.rules.length > 0) recordChecks(state, RULES_CHECK);
   for (const s of segments) {
     for (const rule of later.rules) {
       const verdict = await rule({ text: s.clean ?? '', role: s.role, index: s.index, req });
       if (!verdict) continue;
       const ruleAction = verdict.action ?? 'block';
       recordFindings(state, [{ stage: 'input', detector: 'rule', type: verdict.type, action: ruleAction }]);
-      if (ruleAction === 'block')
-        return new ShieldError(400, 'invalid_request', verdict.message ?? 'The prompt was refused by a server rule.', {
-          param: paramOf(s),
-        });
+      if (ruleAction === 'block') {
+        const refusal = refuseOrRecord(
+          state,
+          later.mode,
+          new ShieldError(400, 'invalid_request', verdict.message ?? 'The prompt was refused by a server rule.', {
+            param: paramOf(s),
+          }),
+        );
+        if (refusal) return refusal;
+      }
     }
   }
 
   if (later.moderate) {
+    recordChecks(state, MODERATION_CHECK);
     // The client's own messages, sanitized, in one call: assistant turns are the client's too.
     const verdict = await later.moderate(joinClean(segments, '\n\n'));
     if (verdict.flagged) {
@@ -470,13 +514,18 @@ async function screenAsync(later: LaterChecks, ctx: Screening): Promise<ShieldEr
           action: 'block' as const,
         })),
       );
-      return verdict.failed
-        ? new ShieldError(503, 'upstream_unavailable', 'Content moderation is unavailable; try again later.', {
-            param: null,
-          })
-        : new ShieldError(400, 'invalid_request', 'The prompt was refused by content moderation.', {
-            param: 'messages',
-          });
+      const refusal = refuseOrRecord(
+        state,
+        later.mode,
+        verdict.failed
+          ? new ShieldError(503, 'upstream_unavailable', 'Content moderation is unavailable; try again later.', {
+              param: null,
+            })
+          : new ShieldError(400, 'invalid_request', 'The prompt was refused by content moderation.', {
+              param: 'messages',
+            }),
+      );
+      if (refusal) return refusal;
     }
   }
 

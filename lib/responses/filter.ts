@@ -2,10 +2,11 @@
 // stream filter for an event stream, made on its first event (Chat Completions chunks and
 // Responses events differ in shape), so that filterOutput protects either kind of handler.
 
+import { recordOutput } from '../stream/record-output.js';
 import type { Moderator } from '../core/moderation.js';
-import { recordFindings, type ShieldState } from '../core/state.js';
+import type { ShieldState } from '../core/state.js';
 import { ChatStreamFilter, type ChatStreamSink } from '../stream/chat-stream.js';
-import type { FilterVerdict, OutputPolicy } from '../stream/output-policy.js';
+import type { OutputPolicy } from '../stream/output-policy.js';
 import { SseParser } from '../stream/sse.js';
 import { blockedResponse, filterWholeResponse } from './output.js';
 import { ResponsesStreamFilter } from './stream.js';
@@ -18,14 +19,6 @@ export interface ResponseFilterParts {
   refusal: string;
 }
 
-function record(state: ShieldState, findings: FilterVerdict['findings']): void {
-  if (findings.length > 0)
-    recordFindings(
-      state,
-      findings.map((f) => ({ stage: 'output' as const, ...f })),
-    );
-}
-
 /**
  * A JSON `response` with every text filtered; blocked (by the policy or moderation), it is
  * `incomplete` for `content_filter` with the refusal as its only output.
@@ -36,7 +29,7 @@ export function filterResponseObject(
   body: ResponseObject,
 ): ResponseObject | Promise<ResponseObject> {
   const verdict = filterWholeResponse(parts.policy, body);
-  record(state, verdict.findings);
+  recordOutput(state, verdict.findings, parts.policy.monitor);
   const blocked = (): ResponseObject => {
     state.outputBlocked = true;
     return blockedResponse(body, parts.refusal);
@@ -46,7 +39,7 @@ export function filterResponseObject(
   if (!moderate || verdict.texts.length === 0) return verdict.response;
   return moderate(verdict.texts.join('\n\n')).then((m) => {
     if (!m.flagged) return verdict.response;
-    record(
+    recordOutput(
       state,
       m.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })),
     );

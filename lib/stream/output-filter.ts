@@ -3,10 +3,11 @@
 
 import type { ChatCompletion } from '../core/openai-types.js';
 import type { Moderator } from '../core/moderation.js';
-import { recordFindings, type ShieldState } from '../core/state.js';
+import { recordChecks, type ShieldState } from '../core/state.js';
+import { recordOutput } from './record-output.js';
 import { EventStreamFilter, filterResponseObject } from '../responses/filter.js';
 import type { ResponseObject } from '../responses/types.js';
-import { OutputPolicy, type FilterVerdict, type PolicyConfig } from './output-policy.js';
+import { OutputPolicy, type PolicyConfig } from './output-policy.js';
 import { filterMessage, messageTexts, stripUnknown, type FieldVerdict } from './channels.js';
 
 /** What the filter needs, resolved from `filterOutput`'s options. */
@@ -15,6 +16,8 @@ export interface OutputFilterConfig {
   moderate: Moderator | undefined;
   /** The text that replaces a blocked choice of a JSON completion. */
   refusal: string;
+  /** The checks this filter runs on every response (`output.pii`, …), as the audit record names them. */
+  checks: readonly string[];
 }
 
 /** Where a filtered event stream goes: the response's own, unfiltered write and end. */
@@ -33,12 +36,35 @@ export interface OutputFilter {
   eventStream(state: ShieldState, out: EventStreamOut): FilteredEventStream;
 }
 
-function record(state: ShieldState, findings: FilterVerdict['findings']): void {
-  if (findings.length > 0)
-    recordFindings(
+const CANARY_CHECK = ['output.canary'];
+
+/** The checks that run on this response: the configured ones, and the canary when callLLM set one. */
+function recordOutputChecks(config: OutputFilterConfig, state: ShieldState): void {
+  recordChecks(state, config.checks);
+  if (config.policy.canary && (state.canary !== undefined || state.systemPrompt !== undefined))
+    recordChecks(state, CANARY_CHECK);
+}
+
+/**
+ * In monitor mode, a moderation verdict is recorded and the text let through: the findings
+ * (action `block`) and the would-block code, then a verdict that does not flag.
+ */
+function monitoredModerator(
+  moderate: Moderator | undefined,
+  state: ShieldState,
+  monitor: boolean,
+): Moderator | undefined {
+  if (moderate === undefined || !monitor) return moderate;
+  return async (text) => {
+    const verdict = await moderate(text);
+    if (!verdict.flagged) return verdict;
+    recordOutput(
       state,
-      findings.map((f) => ({ stage: 'output' as const, ...f })),
+      verdict.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })),
+      true,
     );
+    return { ...verdict, flagged: false, categories: [] };
+  };
 }
 
 /**
@@ -63,7 +89,7 @@ export class FilteredEventStream {
         write: (text) => {
           if (!this.ended) out.write(text);
         },
-        findings: (found) => record(state, found),
+        findings: (found) => recordOutput(state, found, policy.monitor),
         blocked: () => {
           state.outputBlocked = true;
           state.upstreamAbort?.abort();
@@ -112,14 +138,20 @@ export class FilteredEventStream {
 export function createOutputFilter(config: OutputFilterConfig): OutputFilter {
   return {
     completion: (state, body) => filterCompletion(config, state, body),
-    response: (state, body) =>
-      filterResponseObject(
-        { policy: new OutputPolicy(config.policy, state), moderate: config.moderate, refusal: config.refusal },
+    response: (state, body) => {
+      recordOutputChecks(config, state);
+      const moderate = monitoredModerator(config.moderate, state, config.policy.monitor);
+      return filterResponseObject(
+        { policy: new OutputPolicy(config.policy, state), moderate, refusal: config.refusal },
         state,
         body,
-      ),
-    eventStream: (state, out) =>
-      new FilteredEventStream(new OutputPolicy(config.policy, state), state, out, config.moderate),
+      );
+    },
+    eventStream: (state, out) => {
+      recordOutputChecks(config, state);
+      const moderate = monitoredModerator(config.moderate, state, config.policy.monitor);
+      return new FilteredEventStream(new OutputPolicy(config.policy, state), state, out, moderate);
+    },
   };
 }
 
@@ -131,19 +163,20 @@ function filterCompletion(
 ): ChatCompletion | Promise<ChatCompletion> {
   // A provider's answer without a choices array carries no content to filter.
   if (!Array.isArray(body.choices)) return body;
+  recordOutputChecks(config, state);
   const policy = new OutputPolicy(config.policy, state);
   const envelope = stripUnknown(body, 'envelope');
-  if (envelope.stripped) record(state, [{ detector: 'channel', type: 'unknown_field', action: 'redact' }]);
+  if (envelope.stripped) recordOutput(state, [{ detector: 'channel', type: 'unknown_field', action: 'redact' }]);
   const verdicts = body.choices.map((choice) => {
     const message = choice?.message as Record<string, unknown> | undefined;
     if (typeof message !== 'object' || message === null) return undefined;
     const verdict = filterMessage(policy, message);
-    record(state, verdict.findings);
+    recordOutput(state, verdict.findings, policy.monitor);
     return verdict;
   });
   const build = (blocked: boolean[]) =>
     rebuild({ config, state, body: envelope.value as ChatCompletion, verdicts, blocked });
-  const moderate = config.moderate;
+  const moderate = monitoredModerator(config.moderate, state, config.policy.monitor);
   if (!moderate) return build(verdicts.map((v) => v?.blocked === true));
   return Promise.all(
     verdicts.map(async (v) => {
@@ -152,9 +185,10 @@ function filterCompletion(
       if (texts.length === 0) return false;
       const m = await moderate(texts.join('\n\n'));
       if (m.flagged)
-        record(
+        recordOutput(
           state,
           m.categories.map((type) => ({ detector: 'moderation', type, action: 'block' })),
+          false,
         );
       return m.flagged;
     }),
@@ -175,7 +209,7 @@ function rebuild(ctx: {
     const verdict = verdicts[i];
     const { value: choice, stripped } = stripUnknown(original as unknown as Record<string, unknown>, 'choice');
     const c = choice as unknown as ChatCompletion['choices'][number];
-    if (stripped) record(state, [{ detector: 'channel', type: 'unknown_field', action: 'redact' }]);
+    if (stripped) recordOutput(state, [{ detector: 'channel', type: 'unknown_field', action: 'redact' }]);
     if (verdict === undefined) return stripped ? ((changed = true), c) : original;
     if (blocked[i]) {
       state.outputBlocked = true;

@@ -25,11 +25,16 @@ export interface PolicyConfig {
   patternReach: number;
   /** `protect`, compiled. */
   protected: LeakConfig;
+  /** Monitor mode: what would block is found and reported, and the text kept. */
+  monitor: boolean;
 }
 
 /** A policy config, with what follows from its parts worked out once. */
 export function policyConfig(
-  parts: Omit<PolicyConfig, 'patternReach' | 'protect' | 'protected'> & { protect?: readonly string[] },
+  parts: Omit<PolicyConfig, 'patternReach' | 'protect' | 'protected' | 'monitor'> & {
+    protect?: readonly string[];
+    monitor?: boolean;
+  },
 ): PolicyConfig {
   const protect = parts.protect ?? [];
   return {
@@ -37,6 +42,7 @@ export function policyConfig(
     protect,
     patternReach: Math.max(0, ...parts.patterns.map((p) => p.reach)),
     protected: compileProtect(protect),
+    monitor: parts.monitor ?? false,
   };
 }
 
@@ -68,6 +74,11 @@ export class OutputPolicy {
     this.leaks = leaks && new LeakCheck(leaks);
   }
 
+  /** Monitor mode: blocking findings are reported, never blocking. */
+  get monitor(): boolean {
+    return this.config.monitor;
+  }
+
   /** Everything found in `text`, sorted. Offsets index into `text`. */
   find(text: string): Span[] {
     const spans: Span[] = [];
@@ -93,6 +104,9 @@ export class OutputPolicy {
     }
     if (this.leaks !== undefined)
       for (const leak of this.leaks.find(text)) spans.push(blockSpan(leak.start, leak.end, 'canary', leak.type));
+    // Monitoring, a blocking span keeps its finding (action `block`, which the output filter
+    // records as would-block) and the text it covers.
+    if (this.config.monitor) for (const s of spans) s.block = false;
     return sortSpans(spans);
   }
 

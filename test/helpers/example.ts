@@ -13,8 +13,9 @@ export interface RunningExample {
 
 export async function runExample(file: string, env: NodeJS.ProcessEnv = {}): Promise<RunningExample> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, PORT: '0', ...env };
-  // A provider or a Redis only when the test asks for it: CI's REDIS_URL must not leak into every example.
-  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'REDIS_URL']) if (!(name in env)) delete childEnv[name];
+  // A provider, a Redis or an OTLP endpoint only when the test asks for it: CI's REDIS_URL must not leak into every example.
+  for (const name of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'REDIS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT'])
+    if (!(name in env)) delete childEnv[name];
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file], {
     cwd: ROOT,
     env: childEnv,

@@ -240,7 +240,7 @@ describe('apiKeyAuth options', () => {
     [{ keys: [] }, 'apiKeyAuth: `keys` must be a non-empty array or a function (received an array)'],
     [
       { keys: [], extra: 1 },
-      'apiKeyAuth: unknown option `extra` (known options: failedAttempts, keys, prefix, redis, verifyTimeoutMs)',
+      'apiKeyAuth: unknown option `extra` (known options: failedAttempts, keys, mode, prefix, redis, verifyTimeoutMs)',
     ],
     [
       { keys: () => null, failedAttempts: true },

@@ -43,6 +43,8 @@ const FIELDS = [
   'findings',
   'owasp',
   'rateLimit',
+  'checks',
+  'wouldBlock',
 ];
 
 function appWith(audit: Parameters<typeof auditLog>[0]) {

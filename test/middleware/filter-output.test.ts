@@ -324,7 +324,7 @@ describe('option validation', () => {
     ],
     [
       { piii: 'redact' },
-      'filterOutput: unknown option `piii` (known options: blockedPatterns, canary, moderation, pii, protect, refusal, secrets, urls)',
+      'filterOutput: unknown option `piii` (known options: blockedPatterns, canary, mode, moderation, pii, protect, refusal, secrets, urls)',
     ],
   ];
   for (const [options, message] of cases)

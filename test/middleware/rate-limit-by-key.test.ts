@@ -36,7 +36,7 @@ describe('rateLimitByKey options', () => {
     [5, 'rateLimitByKey: options must be an object (received 5)'],
     [
       { limits: 5 },
-      'rateLimitByKey: unknown option `limits` (known options: concurrency, failOpen, identify, limit, maxCompletionTokens, minCompletionTokens, prefix, redis, redisTimeoutMs, retryWithinMs, tokens, windowMs)',
+      'rateLimitByKey: unknown option `limits` (known options: concurrency, failOpen, identify, limit, maxCompletionTokens, minCompletionTokens, mode, prefix, redis, redisTimeoutMs, retryWithinMs, tokens, windowMs)',
     ],
     [{ limit: 0 }, 'rateLimitByKey: `limit` must be a positive integer or a function (received 0)'],
     [{ limit: '60' }, 'rateLimitByKey: `limit` must be a positive integer or a function (received "60")'],

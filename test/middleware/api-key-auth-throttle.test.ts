@@ -102,7 +102,7 @@ describe('failed key attempts shared through Redis', () => {
       expect(statuses).toEqual([...Array(10).fill(401), ...Array(4).fill(429)]);
       const stored = await keysUnder(redis, `${prefix}*`);
       expect(stored).toHaveLength(1);
-      expect(stored[0]).toMatch(/auth:[0-9a-f]{32}$/);
+      expect(stored[0]).toMatch(/auth:\{[0-9a-f]{32}\}$/);
       expect(stored[0]).not.toContain('203.0.113.7');
     } finally {
       other.disconnect();

@@ -7,10 +7,11 @@
 //   2. streaming: time to first byte and total time of a 500-chunk stream with and without filterOutput
 //   3. scanText throughput on 1 KB, 100 KB and 1 MB prompts (the 1 MB / 100 KB time ratio should stay near 10)
 //   4. memory: heap after 100k requests spread over 10k keys
+//   5. telemetry: the OpenTelemetry hooks' cost per request with no SDK registered (bench/telemetry.ts)
 // Results are printed and written to bench/results/latest.json. Nothing here is pass/fail.
 // Environment: ROUNDS (default 6: single rounds on a shared machine swing by ±10%), DURATION seconds per round (default 5), MEM_REQUESTS (default 100000).
 
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -326,6 +327,12 @@ async function memory(upstreamUrl: string) {
   return { heapMB: { afterWarmup: start0, afterHalf: half, afterAll: full }, requests: MEM_REQUESTS, keys: 10_000 };
 }
 
+/** bench/telemetry.ts in its own process (a clean JIT): its summary line. */
+function telemetryCost(): string {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', here('./telemetry.ts')], { encoding: 'utf8' });
+  return out.trim().split('\n').at(-1) ?? '';
+}
+
 async function main() {
   const machine = `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.log(`express-llm-shield bench — ${machine}`);
@@ -359,7 +366,19 @@ async function main() {
     `  heap ${fmt(mem.heapMB.afterWarmup, 1)} MB after warm-up, ${fmt(mem.heapMB.afterHalf, 1)} MB at half, ${fmt(mem.heapMB.afterAll, 1)} MB at the end`,
   );
 
-  const results = { time: new Date().toISOString(), machine, throughput: tp, streaming: st, scan: sc, memory: mem };
+  console.log('\n5. Telemetry hooks with no OpenTelemetry SDK registered');
+  const telemetry = telemetryCost();
+  console.log(`  ${telemetry}`);
+
+  const results = {
+    time: new Date().toISOString(),
+    machine,
+    throughput: tp,
+    streaming: st,
+    scan: sc,
+    memory: mem,
+    telemetry,
+  };
   mkdirSync(here('./results'), { recursive: true });
   writeFileSync(here('./results/latest.json'), JSON.stringify(results, null, 2) + '\n');
   console.log('\nwritten to bench/results/latest.json');

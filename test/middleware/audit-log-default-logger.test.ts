@@ -96,3 +96,35 @@ describe('auditLog’s default logger (winston, JSON lines on stdout)', () => {
     expect(verifyAuditChain(records)).toEqual({ ok: true });
   });
 });
+
+describe('auditLog’s default logger batches a turn’s records', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes the records of requests that finish in one event-loop turn as one write, one line each', async () => {
+    const chunks = captureStdout();
+    // Requests held until all three have arrived, then answered in the same turn.
+    const held: Array<() => void> = [];
+    const gate = express();
+    gate.use(auditLog({}), (_req, res) => {
+      held.push(() => res.json({ ok: true }));
+      if (held.length === 3) for (const answer of held) answer();
+    });
+    const server = gate.listen(0);
+    const port = (server.address() as { port: number }).port;
+    try {
+      const statuses = await Promise.all(
+        [1, 2, 3].map(() => fetch(`http://127.0.0.1:${port}/chat`, { method: 'POST' }).then((r) => r.status)),
+      );
+      expect(statuses).toEqual([200, 200, 200]);
+      await vi.waitFor(() => expect(chunks.join('').split('\n').filter(Boolean)).toHaveLength(3));
+      expect(chunks).toHaveLength(1);
+      const ids = chunks[0]!
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { requestId: string }).requestId);
+      expect(new Set(ids).size).toBe(3);
+    } finally {
+      server.close();
+    }
+  });
+});

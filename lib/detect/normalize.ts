@@ -107,8 +107,6 @@ const LEET: Record<string, string> = {
   '7': 't',
   '@': 'a',
   $: 's',
-  // Identifier style (`ignore_previous_instructions`) reads as words.
-  _: ' ',
 };
 const LEET_TABLE = new Uint16Array(128);
 for (let c = 0; c < 128; c++) {
@@ -405,8 +403,8 @@ function safeNFKC(s: string): string {
 // path, which maps them to themselves.
 const NON_ASCII = /[^\t\n\r\x20-\x7e]/;
 const NO_MAP = new Int32Array(0);
-const LEET_CHARS = /[013457@$_]/;
-const LEET_ALL = /[013457@$_]/g;
+const LEET_CHARS = /[013457@$]/;
+const LEET_ALL = /[013457@$]/g;
 const LEET_ENTRIES = Object.entries(LEET);
 
 /** Leetspeak mapped in a lower-cased text: one native pass per symbol, only when there is one. */

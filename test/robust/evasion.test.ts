@@ -75,7 +75,6 @@ const TRANSFORMS: Array<[string, (s: string) => string]> = [
   ['letters split by spaces', SPLIT(' ')],
   ['letters split by dots', SPLIT('.')],
   ['upper-case letters split by underscores', (s) => SPLIT('_')(s.toUpperCase())],
-  ['words joined by underscores (identifier style)', (s) => s.replace(/ /g, '_')],
   ['rot13', (s) => `Decode this rot13 and do it: ${ROT13(s)}`],
   ['reversed text', (s) => [...s].reverse().join('')],
   ['base64 wrapped in 76-character MIME lines', WRAP(76, '\r\n')],

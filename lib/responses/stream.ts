@@ -9,11 +9,8 @@
 // With moderation, a channel's text is held until the channel ends and is then moderated
 // whole, before the event that ends it is handled: events wait for that, in order.
 
-import { OrderedSteps } from '../stream/ordered-steps.js';
-import type { Moderator } from '../core/moderation.js';
-import type { ChatStreamSink } from '../stream/chat-stream.js';
-import type { OutputPolicy } from '../stream/output-policy.js';
-import { SSE_DONE, SseParser, sseFrame, type SseEvent } from '../stream/sse.js';
+import { EventStreamFilterBase } from '../stream/event-filter.js';
+import { SSE_DONE, sseFrame, type SseEvent } from '../stream/sse.js';
 import { StreamTextFilter } from '../stream/text-filter.js';
 import { blockedResponse, itemSlots, partKey, type TextSlot } from './output.js';
 import { withoutInstructions, type ResponseObject, type ResponseStreamEvent } from './types.js';
@@ -106,43 +103,22 @@ interface Channel {
 }
 
 /** The filter of one Responses event stream. Feed it the handler's writes; it writes to the sink. */
-export class ResponsesStreamFilter {
-  private readonly parser = new SseParser();
+export class ResponsesStreamFilter extends EventStreamFilterBase {
   private readonly channels = new Map<string, Channel>();
   private sequence = 0;
   private base: Partial<ResponseObject> = {};
-  private done = false;
-  /** Events in order; moderation that fails blocks the stream. */
-  private readonly steps = new OrderedSteps(() => {
+
+  protected moderationFailed(): void {
     this.sink.findings([{ detector: 'moderation', type: 'moderation_unavailable', action: 'block' }]);
     this.block();
-  });
-
-  constructor(
-    private readonly policy: OutputPolicy,
-    private readonly sink: ChatStreamSink,
-    private readonly moderate?: Moderator,
-  ) {}
-
-  get finished(): boolean {
-    return this.done;
   }
 
-  push(text: string): void {
-    if (this.done) return;
-    for (const event of this.parser.push(text)) this.steps.run(() => this.handle(event));
-  }
-
-  /** The handler ended the response: whatever is held goes out as delta events. Resolves when all is written. */
-  close(): Promise<void> | undefined {
-    for (const event of this.parser.flush()) this.steps.run(() => this.handle(event));
-    this.steps.run(() => {
-      const open = [...this.channels.values()].filter((c) => c.open);
-      const finishAll = () => void open.forEach((c) => this.finish(c));
-      const moderated = this.moderated(open);
-      return moderated ? moderated.then(finishAll) : finishAll();
-    });
-    return this.steps.pending;
+  /** The handler ended the response: whatever is held goes out as delta events. */
+  protected flushAll(): void | Promise<void> {
+    const open = [...this.channels.values()].filter((c) => c.open);
+    const finishAll = () => void open.forEach((c) => this.finish(c));
+    const moderated = this.moderated(open);
+    return moderated ? moderated.then(finishAll) : finishAll();
   }
 
   /**
@@ -204,7 +180,7 @@ export class ResponsesStreamFilter {
     ).then(() => undefined);
   }
 
-  private handle(event: SseEvent): void | Promise<void> {
+  protected handle(event: SseEvent): void | Promise<void> {
     if (this.done) return;
     const data = event.data;
     if (data === undefined) return this.sink.write(event.raw);

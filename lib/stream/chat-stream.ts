@@ -6,56 +6,25 @@
 // that is not a chunk is not relayed: an error envelope goes out after everything held
 // (the SDK stops reading at it), anything else ends the stream with `content_filter`.
 
-import { OrderedSteps } from './ordered-steps.js';
+import { EventStreamFilterBase } from './event-filter.js';
 import type { ChatCompletionChunk } from '../core/openai-types.js';
-import type { Moderator } from '../core/moderation.js';
 import { filterText, MESSAGE_FIELDS, stripUnknown } from './channels.js';
-import type { FilterVerdict, OutputPolicy } from './output-policy.js';
-import { SSE_DONE, SseParser, sseFrame, type SseEvent } from './sse.js';
+import type { FilterVerdict } from './output-policy.js';
+import { SSE_DONE, sseFrame, type SseEvent } from './sse.js';
 import { StreamChoice, type DeltaOut } from './stream-choice.js';
 
 /** Where a filtered stream goes, and what it reports. */
-export interface ChatStreamSink {
-  write(text: string): void;
-  /** Findings decided (for the audit record). */
-  findings(found: FilterVerdict['findings']): void;
-  /** The output was blocked: the closing frames have been written; end the response. */
-  blocked(): void;
-}
+export type { ChatStreamSink } from './event-filter.js';
 
 type Choice = ChatCompletionChunk['choices'][number];
 
 /** The filter of one event stream. Feed it the handler's writes; it writes to the sink. */
-export class ChatStreamFilter {
-  private readonly parser = new SseParser();
+export class ChatStreamFilter extends EventStreamFilterBase {
   private readonly choices = new Map<number, StreamChoice>();
   private last = { id: 'chatcmpl-filtered', created: Math.floor(Date.now() / 1000), model: '' };
-  private done = false;
-  /** Events in order; moderation that fails blocks the stream. */
-  private readonly steps = new OrderedSteps(() =>
-    this.block(0, [{ detector: 'moderation', type: 'moderation_unavailable', action: 'block' }]),
-  );
 
-  constructor(
-    private readonly policy: OutputPolicy,
-    private readonly sink: ChatStreamSink,
-    private readonly moderate?: Moderator,
-  ) {}
-
-  get finished(): boolean {
-    return this.done;
-  }
-
-  push(text: string): void {
-    if (this.done) return;
-    for (const event of this.parser.push(text)) this.steps.run(() => this.handle(event));
-  }
-
-  /** The handler ended the response: flush what is held. Resolves when all is written. */
-  close(): Promise<void> | undefined {
-    for (const event of this.parser.flush()) this.steps.run(() => this.handle(event));
-    this.steps.run(() => this.flushAll());
-    return this.steps.pending;
+  protected moderationFailed(): void {
+    this.block(0, [{ detector: 'moderation', type: 'moderation_unavailable', action: 'block' }]);
   }
 
   private state(index: number): StreamChoice {
@@ -67,7 +36,7 @@ export class ChatStreamFilter {
     return s;
   }
 
-  private handle(event: SseEvent): void | Promise<void> {
+  protected handle(event: SseEvent): void | Promise<void> {
     if (this.done) return;
     const data = event.data;
     if (data === undefined) return this.sink.write(event.raw);
@@ -173,7 +142,7 @@ export class ChatStreamFilter {
   }
 
   /** End of stream: whatever is still held goes out, as frames of each choice. */
-  private flushAll(): void | Promise<void> {
+  protected flushAll(): void | Promise<void> {
     if (this.done) return;
     const pending: Array<Promise<void>> = [];
     for (const [index, s] of this.choices) {

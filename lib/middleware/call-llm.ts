@@ -6,6 +6,7 @@ import {
   estimatePromptTokens,
   requestMessages,
   type ChatCompletion,
+  type ChatCompletionChunk,
   type ChatCompletionRequest,
   type LLMClient,
   type Usage,
@@ -23,7 +24,7 @@ import {
   type UpstreamFailure,
 } from '../core/upstream-errors.js';
 import { sseFrame, SSE_DONE } from '../stream/sse.js';
-import { drained } from '../core/drain.js';
+import { relayUpstream } from '../core/relay.js';
 import {
   attempt,
   bodyForModel,
@@ -563,11 +564,11 @@ async function relayChunks(
   const { req, res, state } = ctx;
   const { answer, sink } = relay;
   const clientWantsUsage = (req.body as ChatCompletionRequest).stream_options?.include_usage === true;
-  const idle = answer.idle(config.idleTimeoutMs);
   const out: Relayed = { text: '', finished: false, failure: undefined };
-  try {
-    let chunk = answer.first;
-    for (;;) {
+  out.failure = await relayUpstream<ChatCompletionChunk>(
+    answer,
+    { sink, res, idleMs: config.idleTimeoutMs },
+    (chunk) => {
       ctx.chat?.chunk(chunk);
       const usage = chunk.usage;
       if (usage) state.usage = usage;
@@ -579,22 +580,12 @@ async function relayChunks(
           if (c.finish_reason) out.finished = true;
         }
       // Usage was our request, not the client's: drop the usage-only chunk and the nulls.
-      let skip = false;
       if (!clientWantsUsage && usage !== undefined) {
-        if (usage && (choices === undefined || choices.length === 0)) skip = true;
-        else chunk.usage = undefined;
+        if (usage && (choices === undefined || choices.length === 0)) return undefined;
+        chunk.usage = undefined;
       }
-      if (!skip && !sink.send(sseFrame(JSON.stringify(chunk)))) await drained(res);
-      if (res.writableEnded || res.destroyed) break;
-      const next = await answer.iterator.next();
-      if (next.done) break;
-      chunk = next.value;
-      idle.refresh();
-    }
-  } catch (err) {
-    out.failure = classifyUpstreamError(err);
-  } finally {
-    clearTimeout(idle);
-  }
+      return sseFrame(JSON.stringify(chunk));
+    },
+  );
   return out;
 }

@@ -3,10 +3,10 @@
 // Chat Completions; only the wire format differs.
 
 import type { Response } from 'express';
-import { drained } from '../core/drain.js';
+import { relayUpstream, type FrameWriter } from '../core/relay.js';
 import type { ShieldState } from '../core/state.js';
 import type { StreamAnswer } from '../core/upstream-call.js';
-import { classifyUpstreamError, type UpstreamFailure } from '../core/upstream-errors.js';
+import type { UpstreamFailure } from '../core/upstream-errors.js';
 import { eventFrame } from './stream.js';
 import {
   usageOf,
@@ -63,11 +63,6 @@ export function responseText(response: ResponseObject): string {
 /** The event types that end a response; `response.failed` ends it as a provider failure. */
 const FINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
-/** Where relayed frames go (callLLM's sink: the response, or the output filter). */
-export interface EventSink {
-  send(frame: string): boolean;
-}
-
 /** What a relayed stream came to, as callLLM's chat relay reports it. */
 export interface RelayedEvents {
   text: string;
@@ -78,40 +73,28 @@ export interface RelayedEvents {
 /** Writes events until the provider's stream ends, fails, goes idle, or the response ends. */
 export async function relayEvents(
   answer: StreamAnswer,
-  out: { sink: EventSink; res: Response; state: ShieldState; idleMs: number },
+  out: { sink: FrameWriter; res: Response; state: ShieldState; idleMs: number },
 ): Promise<RelayedEvents> {
-  const { sink, res, state } = out;
-  const idle = answer.idle(out.idleMs);
+  const { state } = out;
   const relayed: RelayedEvents = { text: '', finished: false, failure: undefined };
-  const iterator = answer.iterator as unknown as AsyncIterator<ResponseStreamEvent>;
-  try {
-    let event = answer.first as unknown as ResponseStreamEvent;
-    for (;;) {
-      if (event.type === 'response.output_text.delta' && typeof event.delta === 'string') relayed.text += event.delta;
-      // The provider echoes the server's instructions (system prompt, canary) in each response object.
-      if (typeof event.response === 'object' && event.response !== null)
-        event = { ...event, response: withoutInstructions(event.response) };
-      if (FINAL.has(event.type)) {
-        relayed.finished = true;
-        const usage = usageOf((event.response as ResponseObject | undefined)?.usage);
-        if (usage) state.usage = usage;
-      }
-      // A provider's error event carries its own text: never relayed, reported as ours.
-      if (event.type === 'error' || event.type === 'response.failed') {
-        relayed.failure = { kind: 'server' };
-        break;
-      }
-      if (!sink.send(eventFrame(event))) await drained(res);
-      if (res.writableEnded || res.destroyed) break;
-      const next = await iterator.next();
-      if (next.done) break;
-      event = next.value;
-      idle.refresh();
+  const failure = await relayUpstream<ResponseStreamEvent>(answer, out, (item) => {
+    let event = item;
+    if (event.type === 'response.output_text.delta' && typeof event.delta === 'string') relayed.text += event.delta;
+    // The provider echoes the server's instructions (system prompt, canary) in each response object.
+    if (typeof event.response === 'object' && event.response !== null)
+      event = { ...event, response: withoutInstructions(event.response) };
+    if (FINAL.has(event.type)) {
+      relayed.finished = true;
+      const usage = usageOf((event.response as ResponseObject | undefined)?.usage);
+      if (usage) state.usage = usage;
     }
-  } catch (err) {
-    relayed.failure = classifyUpstreamError(err);
-  } finally {
-    clearTimeout(idle);
-  }
+    // A provider's error event carries its own text: never relayed, reported as ours.
+    if (event.type === 'error' || event.type === 'response.failed') {
+      relayed.failure = { kind: 'server' };
+      return false;
+    }
+    return eventFrame(event);
+  });
+  relayed.failure ??= failure;
   return relayed;
 }

@@ -5,7 +5,9 @@
 //   1. throughput and latency: the llmShield preset (everything on) vs a bare Express + openai SDK
 //      proxy, same upstream, interleaved A B A B; app, upstream and load generator in separate processes
 //   2. streaming: time to first byte and total time of a 500-chunk stream with and without filterOutput
-//   3. scanText throughput on 1 KB, 100 KB and 1 MB prompts (the 1 MB / 100 KB time ratio should stay near 10)
+//   3. scanText throughput on 1 KB, 100 KB and 1 MB prompts (the 1 MB / 100 KB time ratio should stay near 10),
+//      the mean cost per prompt over the development corpus when it is beside the checkout, and the
+//      slowest of a dozen worst-case 100 KB shapes (bench/scan-inputs.ts)
 //   4. memory: heap after 100k requests spread over 10k keys
 //   5. telemetry: the OpenTelemetry hooks' cost per request with no SDK registered (bench/telemetry.ts)
 // Results are printed and written to bench/results/latest.json. Nothing here is pass/fail.
@@ -18,6 +20,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type * as Scan from '../lib/detect/scan.js';
+import { corpusPrompts, worstCases } from './scan-inputs.js';
 
 // The built package, as users run it (npm run bench builds it first): sources compiled on the
 // fly by tsx carry esbuild's keepNames helper into every closure and misstate the cost.
@@ -293,7 +296,37 @@ function scanning() {
     const ms = median(times);
     out[label] = { ms, mbPerS: size / 1024 / 1024 / (ms / 1000) };
   }
-  return { ...out, ratio1MBto100KB: out['1MB'].ms / out['100KB'].ms };
+  return { ...out, ratio1MBto100KB: out['1MB'].ms / out['100KB'].ms, prompts: corpusCost(), worst: worstCost() };
+}
+
+/** Mean scanText cost per prompt over the development corpus's prompts (none: the corpus is not here). */
+function corpusCost() {
+  const prompts = corpusPrompts();
+  if (prompts.length === 0) return undefined;
+  for (const p of prompts) scanText(p);
+  const times: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    for (const p of prompts) scanText(p);
+    times.push(((performance.now() - t0) * 1000) / prompts.length);
+  }
+  const chars = prompts.reduce((n, p) => n + p.length, 0) / prompts.length;
+  return { prompts: prompts.length, meanChars: chars, meanUs: median(times) };
+}
+
+/** The slowest of the worst-case 100 KB inputs (bench/scan-inputs.ts), each the median of 5 runs. */
+function worstCost() {
+  const all = worstCases(100 * 1024).map(([name, text]) => {
+    scanText(text);
+    const times: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      scanText(text);
+      times.push(performance.now() - t0);
+    }
+    return { name, ms: median(times) };
+  });
+  return all.sort((a, b) => b.ms - a.ms);
 }
 
 async function memory(upstreamUrl: string) {
@@ -359,6 +392,13 @@ async function main() {
   for (const k of ['1KB', '100KB', '1MB'] as const)
     console.log(`  ${k}: ${fmt(sc[k]!.ms, 3)} ms, ${fmt(sc[k]!.mbPerS)} MB/s`);
   console.log(`  1 MB / 100 KB time ratio ${fmt(sc.ratio1MBto100KB)} (linear: ~10)`);
+  if (sc.prompts)
+    console.log(
+      `  corpus prompts: ${fmt(sc.prompts.meanUs, 1)} µs per prompt (mean of ${sc.prompts.prompts}, ${fmt(sc.prompts.meanChars, 0)} chars on average)`,
+    );
+  else console.log('  corpus prompts: skipped (no ../shared/corpus; set CORPUS_DIR)');
+  const slow = sc.worst.slice(0, 3).map((w) => `${w.name} ${fmt(w.ms, 1)} ms`);
+  console.log(`  worst-case 100 KB inputs (${sc.worst.length} shapes), slowest: ${slow.join('; ')}`);
 
   console.log(`\n4. Memory: ${MEM_REQUESTS} requests over 10k keys`);
   const mem = await memory(upstreamUrl);

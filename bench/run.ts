@@ -11,6 +11,7 @@
 //   4. memory: heap after 100k requests spread over 10k keys
 //   5. telemetry: the OpenTelemetry hooks' cost per request with no SDK registered (bench/telemetry.ts)
 // Results are printed and written to bench/results/latest.json. Nothing here is pass/fail.
+// PARTS=1 adds 1b: each part's share (audit, validate, filter, rateLimit) as CPU per request saved with it off.
 // Environment: ROUNDS (default 6: single rounds on a shared machine swing by ±10%), DURATION seconds per round (default 5), MEM_REQUESTS (default 100000).
 
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -154,6 +155,27 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const fmt = (n: number, d = 2) => n.toFixed(d);
+
+/**
+ * PARTS=1: what each of the preset's parts costs, as CPU per request of the full preset less
+ * that of the preset with the part switched off (SHIELD_OFF), in alternating rounds as above.
+ */
+async function parts(upstreamUrl: string) {
+  const full = await start('./app.ts', ['shield'], { UPSTREAM_URL: upstreamUrl });
+  const out: Array<{ part: string; savedUs: number; quartiles: readonly [number, number] }> = [];
+  for (const part of ['audit', 'validate', 'filter', 'rateLimit', 'audit+validate+filter+rateLimit']) {
+    const off = await start('./app.ts', ['shield'], { UPSTREAM_URL: upstreamUrl, SHIELD_OFF: part });
+    for (const app of [off, full]) await load(app.port, { connections: 16, duration: 3 });
+    const cpu = await cpuPerRequest(off, full);
+    off.child.kill();
+    const saved = cpu.shieldUsPerRequest - cpu.bareUsPerRequest;
+    const q = cpu.ratioQuartiles.map((r) => cpu.bareUsPerRequest * (r - 1)) as unknown as readonly [number, number];
+    out.push({ part, savedUs: saved, quartiles: q });
+    console.log(`  ${part} off: ${fmt(saved, 0)} µs less per request (quartiles ${fmt(q[0], 0)}–${fmt(q[1], 0)})`);
+  }
+  full.child.kill();
+  return out;
+}
 
 async function throughput(upstreamUrl: string) {
   const bare = await start('./app.ts', ['bare'], { UPSTREAM_URL: upstreamUrl });
@@ -381,6 +403,12 @@ async function main() {
     `  latency at 1 connection: p50 ${fmt(tp.p50.bare)} -> ${fmt(tp.p50.shield)} ms, p99 ${fmt(tp.p99.bare)} -> ${fmt(tp.p99.shield)} ms (added p99 ${fmt(tp.p99.shield - tp.p99.bare)} ms)`,
   );
 
+  let partCosts: Awaited<ReturnType<typeof parts>> | undefined;
+  if (process.env.PARTS === '1') {
+    console.log('\n1b. What each part of the preset costs (PARTS=1): CPU per request, full preset less the part off');
+    partCosts = await parts(upstreamUrl);
+  }
+
   console.log('\n2. Streaming 500 chunks: without vs with filterOutput');
   const st = await streaming(upstreamUrl);
   console.log(
@@ -414,6 +442,7 @@ async function main() {
     time: new Date().toISOString(),
     machine,
     throughput: tp,
+    parts: partCosts,
     streaming: st,
     scan: sc,
     memory: mem,

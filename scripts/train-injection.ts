@@ -128,6 +128,11 @@ export function train(ex: Example[]): Model {
   const prior = Float64Array.from(STRUCTURAL_PRIORS, (v, i) => (FROZEN_SLOTS.includes(i) ? v : v * HYPER.prior));
   w.set(prior, HASH_BUCKETS);
   const frozen = new Set(FROZEN_SLOTS.map((i) => HASH_BUCKETS + i));
+  // Benign-use indicators ("benign-…") may only lower a score: a look-alike phrasing that
+  // attacks happen to share in training must not turn into evidence of an attack.
+  const nonPositive = new Set(
+    STRUCTURAL_NAMES.flatMap((n, i) => (n.startsWith('benign-') ? [HASH_BUCKETS + i] : [])),
+  );
   const m1 = new Float64Array(FEATURE_DIM + 1);
   const m2 = new Float64Array(FEATURE_DIM + 1);
   const grad = new Float64Array(FEATURE_DIM);
@@ -170,6 +175,7 @@ export function train(ex: Example[]): Model {
             : HYPER.l2Struct * ((w[j] as number) - (prior[j - HASH_BUCKETS] as number)));
         if (frozen.has(j)) continue;
         if (g !== 0 || m1[j] !== 0) w[j] = (w[j] as number) - adam(j, g);
+        if (nonPositive.has(j) && (w[j] as number) > 0) w[j] = 0;
       }
       b -= adam(FEATURE_DIM, gb / bw);
     }

@@ -80,7 +80,7 @@ export const RULES: PhraseRule[] = [
     id: 'override-short',
     type: 'instruction_override',
     re: P(
-      `\\b(?:ignore|disregard|forget)(?! (?:what|everything|all|that) (?:i|we) (?:just )?(?:said|told|wrote|asked|mentioned|typed))${gap(1)}(?:all|everything|that|the above|what)${gap(4)}(?:said|told|above|before|earlier|prior)\\b`,
+      `\\b(?:ignore|disregard|forget)(?! (?:what|everything|all|that) (?:i|we) (?:just )?(?:said|told|wrote|asked|mentioned|typed))${gap(1)}(?:all|everything|that|the above|what)${gap(4)}(?:said|told|above|before|earlier|prior)\\b(?! (?:the |a |an )?(?:specified|given|selected|date|time|timestamp|mark|marker|line|version|\\d))`,
     ),
     weight: 0.7,
     starts: ['ignore', 'disregard', 'forget'],
@@ -88,9 +88,12 @@ export const RULES: PhraseRule[] = [
   {
     id: 'new-instructions',
     type: 'instruction_override',
-    re: P(`\\b(?:new|updated|real|actual|true) (?:instructions?|rules|task|directive)\\s?:`),
+    // "NEW INSTRUCTIONS:", "***IMPORTANT NEW INSTRUCTIONS***", "updated instructions follow".
+    re: P(
+      `\\b(?:new|updated|revised|changed|real|actual|true)(?: system)? (?:instructions?|rules|task|directives?)(?:\\s?[:*!#=\\]]|\\s(?:follow|follows|below|are as follows|have been (?:issued|given|set))\\b)`,
+    ),
     weight: 0.5,
-    starts: ['new', 'updated', 'real', 'actual', 'true'],
+    starts: ['new', 'updated', 'revised', 'changed', 'real', 'actual', 'true'],
   },
   {
     id: 'stop-everything',

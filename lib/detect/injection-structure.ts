@@ -44,7 +44,7 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     id: 'ask-secret',
     type: 'system_prompt_extraction',
     re: P(
-      `(?<!\\b(?:never|not|don't|dont|to|shouldn't|should not|must not) )\\b(?:what(?:'s| is| was)|tell me|give me|reveal|share|spell|say|type|disclose|show me|remind me of|leak)${gap(2)}(?:the |your |that |this )(?:secret |hidden |real |current )?(?:password|passphrase|passcode|secret(?: key| word| code| phrase|(?! (?:key|word|code|phrase)\\b))|access code|pin)\\b(?! (?:policy|policies|manager|requirements?|reset|field|strength|hash|length|rules?|to|of|behind|for|ingredient|sauce|recipe)\\b)(?! (?:in|of) (?:the |my |your |a )?[a-z]+ (?:settings|config|configuration|file|app|project)\\b)`,
+      `(?<!\\b(?:never|not|don't|dont|to|shouldn't|should not|must not) )\\b(?:what(?:'s| is| was)|tell me|give me|reveal|share|spell|say|type|disclose|show me|remind me of|leak)${gap(2)}(?:the |your |that |this )(?:secret |hidden |real |current )?(?:password|passphrase|passcode|secret(?: key| word| code| phrase|(?! (?:key|word|code|phrase)\\b))|access code|pin)\\b(?! (?:policy|policies|manager|requirements?|reset|field|strength|hash|length|rules?|to|of|behind|for|ingredient|sauce|recipe|used)\\b)(?! (?:in|of) (?:the |my |your |a )?[a-z]+ (?:settings|config|configuration|file|app|project)\\b)(?! (?:in|of|inside) (?:a|an|each|every) [a-z]+\\b)`,
     ),
     weight: 0.5,
     starts: [

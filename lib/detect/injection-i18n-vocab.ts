@@ -48,6 +48,11 @@ export interface Vocab {
   /** "The above", "everything said before". */
   above: string;
   reveal: string;
+  /**
+   * Question words ("what is"): an extraction only with the assistant's own prompt
+   * (`hidden`), since "what is a system prompt?" is a question about the concept.
+   */
+  what?: string;
   /** The system prompt by name; suspicious alone, an attack with `reveal`. */
   sysPrompt: string;
   /** The assistant's own initial, hidden or secret instructions. */
@@ -68,6 +73,22 @@ export interface Vocab {
   adminMode: string;
   /** Forced output: "just say", "reply only with". */
   sayOnly: string;
+  /** A claimed role with power over the assistant: "I am a developer", "I am the president". */
+  authority?: string;
+  /** The user speaking as the assistant: "as an AI developed by X, I …". */
+  asAi?: string;
+  /** Forced output of a text that follows: "say the following", "print what follows". */
+  following?: string;
+  /**
+   * What, after an override verb on anything, forces an assertion: "and say that", "and
+   * state:" ("ignore the function and state that the output is 10").
+   */
+  sayThat?: string;
+  /**
+   * The language puts the question word last ("your password is what?"): the secret and
+   * password rules also run object first.
+   */
+  askLast?: boolean;
 }
 
 /** Characters between words. */
@@ -101,7 +122,8 @@ const es: Vocab = {
   above:
     'lo anterior|todo lo anterior|lo de arriba|todo lo de arriba|lo que precede|el texto anterior|lo dicho (?:antes|anteriormente)',
   reveal:
-    'muéstr~|mostr~|revél~|revel~|repít~|repet~|imprím~|imprim~|escríb~|escrib~|compárt~|compart~|cópi~|copi~|enséñ~|divulg~|recít~|dime|dame|cuál(?:es)? (?:es|son|era|eran)|qué (?:dice|dicen|decía|decían)',
+    'muéstr~|mostr~|revél~|revel~|repít~|repet~|imprím~|imprim~|escríb~|escrib~|compárt~|compart~|cópi~|copi~|enséñ~|divulg~|recít~|dime|dame',
+  what: 'cuál(?:es)? (?:es|son|era|eran)|qué (?:dice|dicen|decía|decían)',
   sysPrompt:
     'prompt (?:del|de) sistema|mensaje (?:del|de) sistema|instrucciones (?:del|de) sistema|indicaciones (?:del|de) sistema|system prompt',
   hidden: `(?:instrucción~|prompt~|indicación~|mensaje~|configuración|regla~|directric~)${wg(1)}(?:inicial~|original~|ocult~|secret~|intern~|confidencial~|previ~|anterior~)|(?:tus|sus|vuestras) (?:instrucciones|reglas|directrices)|tu prompt`,
@@ -116,8 +138,14 @@ const es: Vocab = {
     'sin (?:ningun[ao] |ningún )?(?:restricción~|filtro~|censura|limitación~|ética|moral)|libre de (?:toda[s]? |cualquier )?(?:restricción~|regla~|limitación~|filtro~|censura)',
   devMode: 'modo (?:de )?(?:desarrollador|dios|dan|jailbreak|malvado|sin (?:restricciones|filtros|censura))',
   adminMode:
-    'modo (?:de )?(?:mantenimiento|depuración|administrador|admin|sistema|diagnóstico|root|superusuario)|soy (?:tu|su) (?:desarrollador|creador|programador|administrador)',
+    'modo (?:de )?(?:mantenimiento|depuración|administrador|admin|sistema|diagnóstico|root|superusuario)',
   sayOnly: `(?:solo|sólo|solamente|únicamente|simplemente|en su lugar|en cambio)${wg(1)}(?:di|escribe|responde|contesta|imprime|repite|devuelve)|(?:responde|contesta|respóndeme)${wg(1)}(?:solo|sólo|solamente|únicamente|exclusivamente) con`,
+  authority:
+    'soy (?:un |una |el |la |tu |su )?(?:desarrollador~|programador~|administrador~|creador~|president~|jef~|dueño|policía|agente de policía|oficial de policía)',
+  asAi: `como (?:una? )?(?:ia|ai|inteligencia artificial|modelo de lenguaje)${wg(2)}(?:desarrollad~|cread~|entrenad~) por${wg(1)}(?:estoy|soy|necesito|voy|tengo|entro)`,
+  following:
+    '(?:di|dí|escribe|imprime|imprima|repite|declara|afirma|muestra|emite) (?:exactamente |textualmente )?lo siguiente',
+  sayThat: "(?:y|e|luego) (?:di|diga|declara|declare|indica|indique|afirma|afirme|imprime|imprima)(?: que|\\s?:)",
 };
 
 const fr: Vocab = {
@@ -134,7 +162,8 @@ const fr: Vocab = {
   above:
     'ce qui précède|tout ce qui précède|ce qui est (?:écrit )?au-dessus|le texte (?:précédent|ci-dessus)|ce qui a été dit (?:avant|auparavant|précédemment)|tout ce qui a été dit (?:avant|auparavant|précédemment)',
   reveal:
-    'montr~|révèl~|révél~|répét~|répèt~|affich~|imprim~|écri~|donne~|dis-moi|dites-moi|divulgu~|partag~|copi~|récit~|recopi~|indiqu~|quel~ (?:est|sont|était|étaient)|que (?:dit|disent|disait)',
+    'montr~|révèl~|révél~|répét~|répèt~|affich~|imprim~|écri~|donne~|dis-moi|dites-moi|divulgu~|partag~|copi~|récit~|recopi~|indiqu~',
+  what: 'quel~ (?:est|sont|était|étaient)|que (?:dit|disent|disait)',
   sysPrompt:
     'prompt (?:du |de )?système|invite (?:du |de )?système|message (?:du |de )?système|instructions? (?:du |de )?système|system prompt',
   hidden: `(?:instruction~|prompt~|consigne~|message~|configuration|règle~|directive~|invite~)${wg(1)}(?:initia~|origin~|caché~|secret~|secrète~|intern~|confidentiel~|précédent~)|(?:tes|vos) (?:instructions|consignes|règles|directives)|(?:ton|votre) prompt`,
@@ -149,8 +178,15 @@ const fr: Vocab = {
     'sans (?:aucune |aucun )?(?:restriction~|filtre~|censure|limit~|éthique|morale|contrainte~)|libéré~ de (?:toute~ )?(?:restriction~|règle~|limit~|contrainte~)|libre de toute~ (?:restriction~|règle~|contrainte~)',
   devMode: 'mode (?:développeur|dieu|dan|jailbreak|maléfique|sans (?:restriction~|filtre~|censure))',
   adminMode:
-    'mode (?:de )?(?:maintenance|débogage|debug|administrat~|admin|système|diagnostic|root|super-?utilisateur)|je suis (?:ton|votre) (?:développeur|créateur|programmeur|administrat~)',
+    'mode (?:de )?(?:maintenance|débogage|debug|administrat~|admin|système|diagnostic|root|super-?utilisateur)',
   sayOnly: `(?:seulement|uniquement|simplement|juste|à la place|plutôt)${wg(1)}(?:dis|dites|écris|écrivez|réponds|répondez|imprime~|répète~|répét~|affiche~)|(?:réponds|répondez)${wg(1)}(?:seulement|uniquement|exclusivement) (?:par|avec)|ne (?:réponds|répondez|dis|dites|écris|écrivez) (?:rien d'autre )?que`,
+  authority:
+    'je suis (?:un |une |le |la |ton |votre )?(?:développeu~|programmeu~|administrat~|créat~|président~|patron~|policier|agent de police)',
+  asAi: `en tant qu'(?:ia|ai|intelligence artificielle|assistant~|modèle de langage)${wg(2)}(?:développé~|créé~|entraîné~|conçu~) par${wg(1)}(?:je|j'|il me faut)`,
+  following:
+    '(?:dites|dis|écrivez|écris|imprimez|imprime|affichez|affiche|répétez|répète|indiquez|indique|déclarez|déclare) (?:exactement )?(?:ce qui suit|le texte suivant|la phrase suivante)',
+  sayThat:
+    "(?:et|puis) (?:dites|dis|indiquez|indique|déclarez|déclare|affirmez|affirme|imprimez|imprime|affichez|affiche)(?: que| qu'|\\s?:)",
 };
 
 const de: Vocab = {
@@ -169,10 +205,11 @@ const de: Vocab = {
   above:
     'das obige|alles obige|alles oben~|das oben (?:gesagte|stehende|geschriebene)|alles (?:bisher )?gesagte|alles davor|alles vorherige|das vorherige|den obigen text|alles,? was (?:oben steht|davor kam|zuvor gesagt wurde)',
   reveal:
-    'zeig~|offenbar~|enthüll~|verrat~|wiederhol~|gib|gebt|geben sie|druck~|schreib~|nenn~|teil~ (?:mir )?mit|kopier~|sag mir|sagen sie mir|was (?:ist|sind|war|waren|steht|stand)',
+    'zeig~|offenbar~|enthüll~|verrat~|wiederhol~|gib|gebt|geben sie|druck~|schreib~|nenn~|teil~ (?:mir )?mit|kopier~|sag mir|sagen sie mir',
+  what: 'was (?:ist|sind|war|waren|steht|stand)',
   sysPrompt:
     'systemprompt~|system-prompt~|system prompt|systemanweisung~|systemnachricht~|system-anweisung~|systeminstruktion~',
-  hidden: `(?:ursprünglich~|anfänglich~|initial~|versteckt~|geheim~|intern~|vertraulich~|vorherig~|verborgen~)${wg(1)}(?:anweisung~|instruktion~|prompt~|vorgabe~|regel~|konfiguration|nachricht~)|(?:deine|ihre|eure) (?:anweisungen|instruktionen|vorgaben|regeln)|(?:dein|ihr) prompt`,
+  hidden: `(?:ursprünglich~|anfänglich~|initial~|versteckt~|geheim~|intern~|vertraulich~|vorherig~|verborgen~)${wg(1)}(?:anweisung~|instruktion~|prompt~|vorgabe~|regel~|konfiguration|nachricht~)|(?:deine|ihre|eure) (?:anweisungen|instruktionen|vorgaben|regeln)|(?:dein|ihr) prompt|(?:dein|ihr|euer)~ (?:systemprompt~|system-prompt~|systemanweisung~)`,
   textAbove:
     'den (?:obigen )?text (?:oben|davor|darüber)|den obigen text|alles (?:oben|darüber|davor|obige)|alles,? was (?:oben|darüber|davor) (?:steht|stand|kam)|den text (?:vom|seit dem) anfang|die wörter (?:oben|davor)',
   ask: 'was ist|wie lautet|wie heißt|sag~ mir|nenn~ mir|gib mir|geben sie mir|verrat~ mir|teil~ mir|bestätig~|zeig~ mir|geben|gibst|verraten|nennen',
@@ -185,8 +222,14 @@ const de: Vocab = {
   devMode:
     'entwickler-?modus|developer-modus|gott-?modus|dan-?modus|jailbreak-?modus|modus ohne (?:einschränkung~|filter|zensur)',
   adminMode:
-    'wartungs-?modus|debug-?modus|admin-?modus|administrator-?modus|system-?modus|diagnose-?modus|root-?modus|ich bin (?:dein|ihr) (?:entwickler|ersteller|schöpfer|programmierer|administrator|admin)',
+    'wartungs-?modus|debug-?modus|admin-?modus|administrator-?modus|system-?modus|diagnose-?modus|root-?modus',
   sayOnly: `(?:nur|lediglich|einfach|stattdessen|ausschließlich)${wg(1)}(?:sag~|schreib~|antworte~|druck~|wiederhol~)|antworte~${wg(2)}(?:nur|ausschließlich|lediglich) mit`,
+  authority:
+    'ich bin (?:ein |eine |der |die |dein |ihr |euer )?(?:entwickler~|programmierer~|administrator~|admin|ersteller~|schöpfer~|präsident~|chef~|vorgesetzte~|polizist~)',
+  asAi: `als (?:eine? )?(?:von${wg(1)})?(?:entwickelte~|erstellte~|trainierte~) (?:ki|ai|künstliche intelligenz|sprachmodell)${wg(1)}(?:ich|muss ich|brauche ich)`,
+  following:
+    `(?:gib|geben sie|gebt|sag|sagen sie|schreib|schreiben sie|druck|drucken sie|wiederhole|wiederholen sie)${wg(1)}folgende~`,
+  sayThat: "(?:und|dann) (?:sag~|gib~ an|geben sie an|erklär~|behaupte~)(?:,? dass|\\s?:)",
 };
 
 const pt: Vocab = {
@@ -203,7 +246,8 @@ const pt: Vocab = {
   above:
     'o acima|tudo acima|o que está acima|o texto (?:acima|anterior)|o que foi dito (?:antes|anteriormente)|tudo o que foi dito|o anterior|tudo o que (?:vem|veio) antes',
   reveal:
-    'mostr~|revel~|repit~|repet~|imprim~|escrev~|compartilh~|partilh~|copi~|divulg~|diga-me|me diga|diz-me|dê-me|me dê|qual (?:é|era)|quais (?:são|eram)|o que (?:diz|dizem)',
+    'mostr~|revel~|repit~|repet~|imprim~|escrev~|compartilh~|partilh~|copi~|divulg~|diga-me|me diga|diz-me|dê-me|me dê',
+  what: 'qual (?:é|era)|quais (?:são|eram)|o que (?:diz|dizem)',
   sysPrompt: 'prompt (?:do|de) sistema|mensagem (?:do|de) sistema|instruç~ (?:do|de) sistema|system prompt',
   hidden: `(?:instruç~|prompt~|indicaç~|mensage~|configuração|regra~|diretriz~)${wg(1)}(?:inicia~|original~|ocult~|secret~|intern~|confidencia~|anterior~|prévi~)|(?:suas|tuas) (?:instruções|regras|diretrizes)|(?:seu|teu) prompt`,
   textAbove:
@@ -217,8 +261,13 @@ const pt: Vocab = {
     'sem (?:nenhuma |quaisquer |qualquer )?(?:restriç~|filtro~|censura|limitaç~|ética|moral)|livre de (?:toda~ |qualquer~ )?(?:restriç~|regra~|limitaç~|filtro~|censura)',
   devMode: 'modo (?:de )?(?:desenvolvedor|programador|deus|dan|jailbreak|maligno|sem (?:restrições|filtros|censura))',
   adminMode:
-    'modo (?:de )?(?:manutenção|depuração|debug|administrador|admin|sistema|diagnóstico|root|superusuário)|sou (?:o )?(?:seu|teu) (?:desenvolvedor|criador|programador|administrador)',
+    'modo (?:de )?(?:manutenção|depuração|debug|administrador|admin|sistema|diagnóstico|root|superusuário)',
   sayOnly: `(?:apenas|só|somente|simplesmente|em vez disso|ao invés disso)${wg(1)}(?:diga|diz|escreva|escreve|responda|responde|imprima|repita|devolva)|(?:responda|responde)${wg(1)}(?:apenas|só|somente|exclusivamente) com`,
+  authority:
+    'sou (?:um |uma |o |a |seu |teu )?(?:desenvolvedor~|programador~|administrador~|criador~|president~|chefe|polícia|policial)',
+  asAi: `como (?:uma? )?(?:ia|ai|inteligência artificial|modelo de linguagem)${wg(2)}(?:desenvolvid~|criad~|treinad~) pel~${wg(1)}(?:estou|sou|preciso|vou|tenho)`,
+  following: '(?:diga|diz|escreva|escreve|imprima|repita|declare|mostre|produza) (?:exatamente )?o seguinte',
+  sayThat: "(?:e|depois) (?:diga|diz|declare|indique|afirme|imprima)(?: que|\\s?:)",
 };
 
 const it: Vocab = {
@@ -234,7 +283,8 @@ const it: Vocab = {
   above:
     'quanto sopra|tutto quanto sopra|ciò che (?:precede|è scritto sopra|sta sopra)|tutto ciò che precede|il testo (?:sopra|precedente)|quanto detto (?:prima|finora|in precedenza)',
   reveal:
-    "mostr~|rivel~|ripet~|stamp~|scriv~|condivid~|copi~|divulg~|dimmi|dammi|mi dica|mi dia|qual è|quali sono|qual era|cosa (?:dice|dicono|c'è scritto)",
+    "mostr~|rivel~|ripet~|stamp~|scriv~|condivid~|copi~|divulg~|dimmi|dammi|mi dica|mi dia",
+  what: "qual è|quali sono|qual era|cosa (?:dice|dicono|c'è scritto)",
   sysPrompt: 'prompt (?:di|del) sistema|messaggio (?:di|del) sistema|istruzioni (?:di|del) sistema|system prompt',
   hidden: `(?:istruzion~|prompt~|indicazion~|messagg~|configurazione|regol~|direttiv~)${wg(1)}(?:inizial~|original~|nascost~|segret~|intern~|riservat~|confidenzial~|precedent~)|(?:le tue|le sue|le vostre) (?:istruzioni|regole|direttive)|(?:il tuo|il suo) prompt`,
   textAbove:
@@ -248,8 +298,14 @@ const it: Vocab = {
     'senza (?:alcuna |alcun |nessuna |nessun )?(?:restrizion~|filtr~|censura|limit~|etica|morale|vincol~)|liber~ da (?:ogni |qualsiasi |tutte le )?(?:restrizion~|regol~|limit~|vincol~|filtr~|censura)',
   devMode: 'modalità (?:sviluppatore|dio|dan|jailbreak|malvagia|senza (?:restrizioni|filtri|censura))',
   adminMode:
-    'modalità (?:di )?(?:manutenzione|debug|amministratore|admin|sistema|diagnostica|root|superutente)|sono (?:il tuo|il suo) (?:sviluppatore|creatore|programmatore|amministratore)',
+    'modalità (?:di )?(?:manutenzione|debug|amministratore|admin|sistema|diagnostica|root|superutente)',
   sayOnly: `(?:solo|soltanto|solamente|semplicemente|invece)${wg(1)}(?:scrivi|rispondi|stampa|ripeti|restituisci)|rispondi${wg(1)}(?:solo|soltanto|solamente|esclusivamente) con`,
+  authority:
+    'sono (?:un |una |il |la |il tuo |la tua )?(?:sviluppat~|programmat~|amministrat~|creat~|president~|capo|poliziotto|agente di polizia)',
+  asAi: `(?:in quanto|come) (?:una? |l')?(?:ia|ai|intelligenza artificiale|modello linguistico)${wg(2)}(?:sviluppat~|creat~|addestrat~) da${wg(1)}(?:sto|sono|ho|devo|mi serve)`,
+  following:
+    "(?:di'|dì|scrivi|stampa|ripeti|dichiara|mostra|restituisci) (?:esattamente )?(?:quanto segue|il seguente testo|ciò che segue)",
+  sayThat: "(?:e|poi) (?:di'|dì|dichiara|indica|afferma|stampa)(?: che|\\s?:)",
 };
 
 const ru: Vocab = {
@@ -267,9 +323,10 @@ const ru: Vocab = {
   above:
     'вышесказанное|вышеизложенное|вышеупомянутое|всё вышеперечисленное|всё предыдущее|текст выше|предыдущий текст|(?:всё|все|то),? что (?:было )?(?:выше|сказано выше|написано выше|сказано ранее)',
   reveal:
-    'покаж~|раскро~|раскрой~|повтор~|выведи~|напечата~|распечата~|напиши~|скаж~|дай~ мне|сообщи~|поделись|поделитесь|процитиру~|скопиру~|перечисли~|какие|какой|какова|каковы|что (?:написано|сказано|говорится) в',
+    'покаж~|раскро~|раскрой~|повтор~|выведи~|напечата~|распечата~|напиши~|скаж~|дай~ мне|сообщи~|поделись|поделитесь|процитиру~|скопиру~|перечисли~',
+  what: 'какие|какой|какова|каковы|что (?:написано|сказано|говорится) в',
   sysPrompt: 'системн~ (?:промпт~|подсказк~|инструкци~|указани~)|system prompt|промпт~ системы',
-  hidden: `(?:исходн~|изначальн~|первоначальн~|скрыт~|секретн~|внутренн~|конфиденциальн~|начальн~|предыдущ~)${wg(1)}(?:инструкци~|промпт~|указани~|правил~|настройк~|сообщени~|конфигураци~)|(?:твои|ваши|свои) (?:инструкци~|правила|указания|директивы)|(?:твой|ваш) промпт`,
+  hidden: `(?:исходн~|изначальн~|первоначальн~|скрыт~|секретн~|внутренн~|конфиденциальн~|начальн~|предыдущ~)${wg(1)}(?:инструкци~|промпт~|указани~|правил~|настройк~|сообщени~|конфигураци~)|(?:твои|ваши|свои) (?:инструкци~|правила|указания|директивы)|(?:твой|ваш) промпт|(?:тво|ваш|сво)~ системн~ (?:промпт~|подсказк~|инструкци~|указани~)`,
   textAbove:
     '(?:весь )?текст (?:выше|сверху|над этим)|(?:всё|все),? что (?:написано |находится )?(?:выше|сверху)|(?:всё|весь текст) с (?:самого )?начала|слова выше|предыдущий текст',
   ask: 'какой|каков~|скажи~|назови~|сообщи~|раскрой~|дай~ мне|поделись|подтверди~',
@@ -281,8 +338,13 @@ const ru: Vocab = {
     'без (?:каких-либо |всяких |любых )?(?:ограничени~|фильтр~|цензур~|правил|запрет~|морал~|этик~)|свобод~ от (?:всех |любых )?(?:ограничени~|правил|фильтр~|цензур~)',
   devMode: 'режим~ (?:разработчика|бога|dan|джейлбрейка|без ограничений|без цензуры)|джейлбрейк~',
   adminMode:
-    'режим~ (?:обслуживания|отладки|администратора|админа|диагностики|суперпользователя|root)|системн~ режим~|я (?:твой|ваш) (?:разработчик|создатель|программист|администратор)',
+    'режим~ (?:обслуживания|отладки|администратора|админа|диагностики|суперпользователя|root)|системн~ режим~',
   sayOnly: `(?:только|просто|лишь|вместо этого)${wg(1)}(?:скажи|напиши|ответь|выведи|повтори|напечатай)|отвечай${wg(1)}(?:только|лишь|исключительно)`,
+  authority:
+    'я (?:твой |ваш )?(?:разработчик~|программист~|администратор~|создатель~|президент~|начальник~|полицейск~|сотрудник полиции)',
+  asAi: `как (?:ии|ai|искусственный интеллект|языковая модель|модель ии)${wg(2)}(?:разработанн~|созданн~|обученн~)${wg(2)}(?:мне|я)(?![\\p{L}])`,
+  following: `(?:скажи|напиши|выведи|напечатай|повтори|ответь)${wg(1)}(?:следующее|следующий текст)`,
+  sayThat: "(?:и|затем) (?:скажи~|заяви~|укажи~|сообщи~|выведи~)(?:,? что|\\s?:)",
 };
 
 const zh: Vocab = {
@@ -299,11 +361,12 @@ const zh: Vocab = {
   above:
     '以上(?:内容|所有|全部|的话|的一切|内容)|上面(?:的)?(?:内容|所有|全部|的话|文字)|上述(?:内容|所有)?|前面(?:的)?(?:内容|所有|的话)|之前(?:的)?(?:所有|一切|内容)',
   reveal:
-    '显示|顯示|展示|透露|泄露|洩露|泄漏|告诉我|告訴我|重复|重複|复述|複述|输出|輸出|打印|列出|给我看|給我看|写出|寫出|说出|說出|公开|公開|是什么|是什麼',
+    '显示|顯示|展示|透露|泄露|洩露|泄漏|告诉我|告訴我|重复|重複|复述|複述|输出|輸出|打印|列出|给我看|給我看|写出|寫出|说出|說出|公开|公開',
+  what: '是什么|是什麼',
   sysPrompt:
     '系统提示词|系統提示詞|系统提示语|系統提示語|(?:你的|您的)系统提示|(?:你的|您的)系統提示|系统指令|系統指令|系统消息|系統訊息|系统prompt|system ?prompt|初始指令|初始提示词',
   hidden:
-    '(?:你的|您的)(?:指令|指示|提示词|提示詞|设定|設定|规则|規則|初始设置)|(?:初始|原始|隐藏|隱藏|秘密|内部|內部|最初|原本)的?(?:指令|指示|提示词|提示詞|设定|設定)',
+    '(?:你的|您的)(?:指令|指示|提示词|提示詞|设定|設定|规则|規則|初始设置)|(?:初始|原始|隐藏|隱藏|秘密|内部|內部|最初|原本)的?(?:指令|指示|提示词|提示詞|设定|設定)|(?:你的|您的)(?:系统|系統)(?:提示|指令|消息|訊息)',
   textAbove:
     '(?:上面|上述|以上|前面)(?:的)?(?:所有)?(?:内容|文字|文本|话)|(?:从|從|自)(?:最)?开头(?:开始)?的(?:所有)?(?:内容|文字|文本)',
   ask: '告诉我|告訴我|是什么|是什麼|是多少|给我|給我|透露|分享|说出|說出|确认|確認',
@@ -316,9 +379,13 @@ const zh: Vocab = {
     '(?:没有|沒有|不受|摆脱|擺脫|打破)(?:了)?(?:任何)?(?:典型的)?(?:ai|人工智能)?(?:的)?(?:限制|约束|約束|过滤|過濾|审查|審查|道德|伦理|倫理)|无限制|無限制|不受限制|无审查|無審查|无过滤|無過濾',
   devMode: '开发者模式|開發者模式|开发人员模式|上帝模式|dan模式|越狱模式|越獄模式|无限制模式|無限制模式|邪恶模式',
   adminMode:
-    '维护模式|維護模式|调试模式|調試模式|管理员模式|管理員模式|系统模式|系統模式|诊断模式|超级用户模式|root模式|我是你的(?:开发者|開發者|开发人员|创造者|創造者|创建者|管理员|管理員|主人)',
+    '维护模式|維護模式|调试模式|調試模式|管理员模式|管理員模式|系统模式|系統模式|诊断模式|超级用户模式|root模式',
   sayOnly:
     '(?:只|只要|仅|僅|只需|只需要)(?:说|說|回答|回复|回覆|输出|輸出|打印)|(?:改为|改成|而是)(?:说|說|输出|輸出|回答)',
+  authority:
+    '我是(?:你的|您的)?(?:开发者|開發者|开发人员|開發人員|管理员|管理員|创造者|創造者|创建者|主人|老板|老闆|上司|总统|總統|警察)',
+  following: '(?:说出|說出|输出|輸出|打印|说|說|写|寫)(?:以下|下面|如下)',
+  sayThat: '(?:并|並|然后|然後)(?:声明|聲明|宣布|宣称|宣稱)|(?:并|並|然后|然後)(?:说|說)[:：“"「]',
 };
 
 const ja: Vocab = {
@@ -334,11 +401,12 @@ const ja: Vocab = {
   rules: 'ルール|規則|制限|制約|ポリシー|ガイドライン',
   above: '上記|上の(?:内容|文章|テキスト)|これまでの(?:内容|すべて)|前述',
   reveal:
-    '表示|見せ|教え|明かし|明かせ|繰り返|くりかえ|出力|印刷|書き出|共有|開示|暴露|リーク|言って|なんですか|何ですか|は何',
+    '表示|見せ|教え|明かし|明かせ|繰り返|くりかえ|出力|印刷|書き出|共有|開示|暴露|リーク|言って',
+  what: 'なんですか|何ですか|は何',
   sysPrompt:
     'システムプロンプト|システム・プロンプト|システムメッセージ|システム指示|システムの指示|初期プロンプト|隠された(?:指示|プロンプト)|秘密の(?:指示|プロンプト)|内部(?:指示|プロンプト)',
   hidden:
-    'あなたの(?:指示|プロンプト|設定|ルール|初期設定)|(?:最初|初期|元|オリジナル|隠し|秘密|内部)の?(?:指示|プロンプト|命令)',
+    'あなたの(?:指示|プロンプト|設定|ルール|初期設定)|(?:最初|初期|元|オリジナル|隠し|秘密|内部)の?(?:指示|プロンプト|命令)|あなたのシステム(?:プロンプト|メッセージ|指示)',
   textAbove:
     '上記(?:の)?(?:内容|文章|テキスト|すべて|全て)|上の(?:文章|テキスト|内容)|これより前の(?:文章|テキスト|内容)|最初からの(?:文章|テキスト|内容)',
   ask: '教えて|教え|なんですか|何ですか|は何|を言って|明かして|共有して|確認して|が必要',
@@ -350,8 +418,10 @@ const ja: Vocab = {
     '(?:制限|制約|フィルター|検閲|倫理|道徳)(?:が|を|に|の|は)?(?:一切)?(?:ない|なし|無し|無い|受けない|縛られない)|無制限|制限なし|検閲なし',
   devMode: '開発者モード|デベロッパーモード|ゴッドモード|神モード|danモード|脱獄モード|ジェイルブレイク|無制限モード',
   adminMode:
-    'メンテナンスモード|デバッグモード|管理者モード|システムモード|診断モード|ルートモード|(?:私|僕|俺)は(?:あなたの)?(?:開発者|作成者|創造者|管理者|上司)',
+    'メンテナンスモード|デバッグモード|管理者モード|システムモード|診断モード|ルートモード',
   sayOnly: '(?:だけ|のみ)(?:を)?(?:言って|答えて|出力して|返して|書いて|表示して)',
+  authority: '(?:私|僕|俺)は(?:あなたの)?(?:開発者|作成者|創造者|管理者|上司|社長|大統領|警察官)',
+  following: '(?:次|以下)(?:の内容|の文)?を(?:印刷|出力|表示|言って|書いて)',
 };
 
 const ko: Vocab = {
@@ -365,11 +435,12 @@ const ko: Vocab = {
   prior: '이전|앞의|앞선|위의|위|기존|원래|처음|초기|모든|당신의|너의|네|시스템',
   rules: '규칙|제한|설정|제약|정책|가이드라인',
   above: '위의 (?:내용|모든 것|글|텍스트)|위 내용|앞의 (?:내용|모든 것)|이전 내용|위에서 (?:말한|언급한) (?:것|내용)',
-  reveal: '보여|공개|알려|반복|출력|인쇄|말해|적어|드러내|누설|공유|무엇|뭐',
+  reveal: '보여|공개|알려|반복|출력|인쇄|말해|적어|드러내|누설|공유',
+  what: '무엇|뭐',
   sysPrompt:
     '시스템 ?프롬프트|시스템 ?메시지|시스템 ?지시|시스템 ?지침|초기 ?프롬프트|숨겨진 (?:지시|프롬프트)|비밀 (?:지시|프롬프트)',
   hidden:
-    '(?:당신의|너의|네) (?:지시|지침|프롬프트|설정|규칙)|(?:초기|원래|숨겨진|비밀|내부|처음) ?(?:지시|지침|프롬프트|명령)',
+    '(?:당신의|너의|네) (?:지시|지침|프롬프트|설정|규칙)|(?:초기|원래|숨겨진|비밀|내부|처음) ?(?:지시|지침|프롬프트|명령)|(?:당신의|너의|네) 시스템 ?(?:프롬프트|메시지|지시)',
   textAbove:
     '위의 (?:내용|글|텍스트|모든 것)|위 (?:내용|글|텍스트)|처음부터 (?:모든 )?(?:내용|글|텍스트)|앞의 (?:내용|글|텍스트)',
   ask: '알려|말해|무엇|뭐|공개|공유|확인|필요',
@@ -380,8 +451,9 @@ const ko: Vocab = {
     '(?:제한|제약|필터|검열|윤리|도덕)(?:이|가|을|를|에|도)? ?(?:없|받지 ?않|구애받지)|무제한|제한 ?없이|검열 ?없이',
   devMode: '개발자 ?모드|갓 ?모드|신 ?모드|dan ?모드|탈옥 ?모드|탈옥|무제한 ?모드',
   adminMode:
-    '유지 ?보수 ?모드|유지관리 ?모드|디버그 ?모드|관리자 ?모드|시스템 ?모드|진단 ?모드|루트 ?모드|(?:나는|저는) (?:당신의|너의|네) (?:개발자|제작자|창조자|관리자|상사)',
+    '유지 ?보수 ?모드|유지관리 ?모드|디버그 ?모드|관리자 ?모드|시스템 ?모드|진단 ?모드|루트 ?모드',
   sayOnly: '(?:만|오직|그냥|대신) ?(?:말해|답해|대답해|출력해|반복해)|(?:라고|이라고)만 (?:말해|답해|대답해|출력해)',
+  authority: '(?:나는|저는) (?:당신의 |너의 |네 )?(?:개발자|제작자|창조자|관리자|상사|대통령|경찰)',
 };
 
 const hi: Vocab = {
@@ -395,9 +467,10 @@ const hi: Vocab = {
   prior: 'पिछले|पिछली|पहले के|पहले|पूर्व|ऊपर के|ऊपर दिए गए|सभी|अपने|आपके|सिस्टम',
   rules: 'नियम~|प्रतिबंध~|सीमा~',
   above: 'उपरोक्त|ऊपर (?:दिए गए|लिखे|की|के|लिखी) (?:सभी )?(?:बातें|बातों|पाठ|टेक्स्ट|सामग्री)',
-  reveal: 'दिखाओ|दिखाएं|दिखाइए|बताओ|बताएं|बताइए|दोहराओ|दोहराएं|दोहराइए|प्रकट करें|साझा करें|लिखो|लिखें|क्या है|क्या हैं',
+  reveal: 'दिखाओ|दिखाएं|दिखाइए|बताओ|बताएं|बताइए|दोहराओ|दोहराएं|दोहराइए|प्रकट करें|साझा करें|लिखो|लिखें',
+  what: 'क्या है|क्या हैं',
   sysPrompt: 'सिस्टम प्रॉम्प्ट|सिस्टम संदेश|सिस्टम निर्देश|प्रारंभिक निर्देश|छिपे हुए निर्देश|गुप्त निर्देश',
-  hidden: '(?:आपके|तुम्हारे|अपने) (?:निर्देश~|नियम~)|(?:प्रारंभिक|मूल|छिपे हुए|गुप्त|आंतरिक) (?:निर्देश~|प्रॉम्प्ट)',
+  hidden: '(?:आपके|तुम्हारे|अपने) (?:निर्देश~|नियम~)|(?:प्रारंभिक|मूल|छिपे हुए|गुप्त|आंतरिक) (?:निर्देश~|प्रॉम्प्ट)|(?:आपका|आपके|तुम्हारा|तुम्हारे|अपना) सिस्टम (?:प्रॉम्प्ट|निर्देश~|संदेश)',
   textAbove: 'ऊपर (?:का|के|लिखा|दिया गया) (?:सारा |पूरा )?(?:पाठ|टेक्स्ट|सब कुछ)|शुरू से (?:सारा |पूरा )?(?:पाठ|टेक्स्ट)',
   ask: 'क्या है|बताओ|बताएं|बताइए|साझा करें|साझा कर|पुष्टि',
   secret: '(?:आपका|अपना|तुम्हारा|तेरा) (?:पासवर्ड|गुप्त कोड|सीक्रेट की)|सिस्टम (?:का|के लिए) पासवर्ड',
@@ -405,8 +478,13 @@ const hi: Vocab = {
   youAreNow: 'अब से (?:तुम|आप)',
   unrestricted: '(?:बिना|कोई) (?:किसी )?(?:प्रतिबंध~|सीमा~|फ़िल्टर|फिल्टर|सेंसर~)',
   devMode: 'डेवलपर मोड|गॉड मोड|डैन मोड|जेलब्रेक मोड',
-  adminMode: 'रखरखाव मोड|डिबग मोड|एडमिन मोड|सिस्टम मोड|मैं (?:आपका|तुम्हारा) (?:डेवलपर|निर्माता|प्रशासक|रखवाला)',
+  adminMode: 'रखरखाव मोड|डिबग मोड|एडमिन मोड|सिस्टम मोड',
   sayOnly: 'केवल (?:यह )?(?:कहो|कहें|लिखो|लिखें|जवाब दें)|सिर्फ़? (?:यह )?(?:कहो|कहें|लिखो|लिखें)',
+  authority:
+    'मैं (?:आपका |तुम्हारा |एक )?(?:डेवलपर|निर्माता|प्रशासक|रखवाला|राष्ट्रपति|पुलिस अधिकारी|मालिक|बॉस|भगवान)|मेरे निर्देशों (?:को )?(?:सुनना|मानना|का पालन करना) (?:चाहिए|होगा)',
+  asAi: `(?:विकसित|बनाया गया|बनाई गई|प्रशिक्षित) (?:एक )?(?:एआई|ai|कृत्रिम बुद्धि)${wg(3)}(?:मैं|मुझे)(?![\\p{L}\\p{M}])`,
+  following: `निम्न(?:लिखित)?${wg(1)}(?:बताओ|बताएं|कहें|कहो|लिखें|लिखो|आउटपुट|उत्पादन|प्रिंट)`,
+  sayThat: '(?:और|फिर) (?:कहें|कहो|बताएं|बताओ|संकेत दें|घोषित करें|लिखें) कि',
 };
 
 const ar: Vocab = {
@@ -420,10 +498,11 @@ const ar: Vocab = {
   prior: 'السابقة|السابق|الأولية|الاولية|الأصلية|الاصلية|أعلاه|اعلاه|كل|جميع',
   rules: '(?:ال)?قواعد|(?:ال)?قيود|(?:ال)?سياسات',
   above: 'ما (?:سبق|ورد أعلاه|ورد اعلاه)|كل ما سبق|النص (?:أعلاه|اعلاه|السابق)',
-  reveal: 'اكشف|أظهر|اظهر|اعرض|كرر|اطبع|أخبرني|اخبرني|قل لي|شارك|ما هي|ما هو|اكتب',
+  reveal: 'اكشف|أظهر|اظهر|اعرض|كرر|اطبع|أخبرني|اخبرني|قل لي|شارك|اكتب',
+  what: 'ما هي|ما هو',
   sysPrompt: 'موجه النظام|رسالة النظام|تعليمات النظام|التعليمات الأولية|التعليمات الاولية|التعليمات المخفية',
   hidden:
-    '(?:تعليماتك|إرشاداتك|ارشاداتك|أوامرك|اوامرك)|(?:ال)?تعليمات (?:الأولية|الاولية|الأصلية|المخفية|السرية|الداخلية)',
+    '(?:تعليماتك|إرشاداتك|ارشاداتك|أوامرك|اوامرك)|(?:ال)?تعليمات (?:الأولية|الاولية|الأصلية|المخفية|السرية|الداخلية)|(?:موجه|رسالة|تعليمات) النظام الخاص(?:ة)? بك',
   textAbove: 'النص (?:أعلاه|اعلاه|السابق)|كل ما (?:سبق|ورد أعلاه)|(?:كل )?شيء من البداية',
   ask: 'ما هي|ما هو|أخبرني|اخبرني|قل لي|شارك|أعطني|اعطني|أكد|اكد',
   secret: 'كلمة (?:المرور|السر) (?:الخاصة بك|الخاصة بنظامنا|لنظامنا)|كلمة مرورك|كلمة سرك|مفتاحك السري|الرمز السري',
@@ -431,8 +510,12 @@ const ar: Vocab = {
   youAreNow: '(?:من الآن فصاعدا|من الآن|الآن) (?:أنت|انت)',
   unrestricted: '(?:بدون|دون|بلا) (?:أي |اي )?(?:قيود|حدود|رقابة|فلترة|تصفية)',
   devMode: 'وضع المطور|وضع الإله|وضع dan',
-  adminMode: 'وضع (?:الصيانة|التصحيح|المسؤول|المسئول|النظام|التشخيص)|أنا (?:مطورك|منشئك|المسؤول عنك)',
+  adminMode: 'وضع (?:الصيانة|التصحيح|المسؤول|المسئول|النظام|التشخيص)',
   sayOnly: '(?:فقط|فحسب) (?:قل|اكتب|أجب|اطبع|كرر)|(?:قل|اكتب|أجب) فقط',
+  authority:
+    'أنا (?:مطور|المطور|مطورك|المسؤول|مسؤول|المدير|مدير|رئيس|الرئيس|منشئك|شرطي|ضابط شرطة)',
+  following: '(?:قل|اكتب|اطبع|كرر|أخرج|اعرض) (?:ما يلي|التالي|النص التالي)',
+  sayThat: 'و?(?:قل|أشر|اشر|اذكر|صرح|أعلن|اعلن)(?: إلى| الى)? (?:أن|إن|ان)',
 };
 
 const tr: Vocab = {
@@ -446,9 +529,10 @@ const tr: Vocab = {
   prior: 'önceki|yukarıdaki|tüm|bütün|ilk|orijinal|senin|sistem',
   rules: 'kural~|kısıtlama~|sınırlama~|filtre~|politika~',
   above: 'yukarıdaki~|yukarıdakileri|öncekileri',
-  reveal: 'göster~|ifşa et~|tekrarla~|yaz~|söyle~|paylaş~|ver~|nedir',
+  reveal: 'göster~|ifşa et~|tekrarla~|yaz~|söyle~|paylaş~|ver~',
+  what: 'nedir',
   sysPrompt: 'sistem istem~|sistem prompt~|sistem talimat~|sistem mesaj~|system prompt',
-  hidden: '(?:senin|gizli|ilk|orijinal|dahili|başlangıç) (?:talimat~|istem~|prompt~|kural~)',
+  hidden: '(?:senin|gizli|ilk|orijinal|dahili|başlangıç) (?:talimat~|istem~|prompt~|kural~)|(?:senin|sizin) sistem (?:istem~|prompt~|talimat~)|sistem istemin~',
   textAbove: 'yukarıdaki (?:metn~|metin~|her şey~|yazı~)|baştan itibaren (?:tüm )?(?:metn~|metin~)',
   ask: 'nedir|söyle~|ver~|paylaş~|onayla~|gerek~',
   secret: '(?:senin|sizin) (?:şifre~|parola~|gizli anahtar~)|şifren|şifreniz|parolan|parolanız',
@@ -459,6 +543,9 @@ const tr: Vocab = {
   adminMode:
     '(?:bakım|hata ayıklama|yönetici|admin|sistem|teşhis) mod~|(?:senin|sizin) (?:geliştiricin|yaratıcın|yöneticin)~',
   sayOnly: '(?:sadece|yalnızca|bunun yerine) (?:söyle|yaz|cevap ver|yanıt ver|tekrarla)',
+  authority:
+    'geliştiriciyim|geliştiricinim|yöneticiyim|yöneticinim|yaratıcınım|sistem yöneticisiyim|başkanıyım|polis memuruyum',
+  following: '(?:aşağıdakini|aşağıdakileri|şunu) (?:söyle|yaz|yazdır|belirt|tekrarla)',
 };
 
 const vi: Vocab = {
@@ -472,10 +559,11 @@ const vi: Vocab = {
   prior: 'trước đó|trước|ban đầu|gốc|tất cả|mọi|của bạn|hệ thống|ở trên',
   rules: 'quy tắc|quy định|giới hạn|hạn chế|bộ lọc|chính sách',
   above: 'những điều trên|điều trên|nội dung trên|những gì ở trên|ở trên',
-  reveal: 'hiển thị|cho tôi xem|tiết lộ|lặp lại|in ra|viết ra|nói cho tôi|cho tôi biết|chia sẻ|là gì',
+  reveal: 'hiển thị|cho tôi xem|tiết lộ|lặp lại|in ra|viết ra|nói cho tôi|cho tôi biết|chia sẻ',
+  what: 'là gì',
   sysPrompt: 'lời nhắc hệ thống|prompt hệ thống|chỉ dẫn hệ thống|hướng dẫn hệ thống|thông điệp hệ thống|system prompt',
   hidden:
-    '(?:hướng dẫn|chỉ dẫn|lời nhắc|prompt) (?:ban đầu|gốc|ẩn|bí mật|nội bộ)|(?:hướng dẫn|chỉ dẫn|lời nhắc) của bạn',
+    '(?:hướng dẫn|chỉ dẫn|lời nhắc|prompt) (?:ban đầu|gốc|ẩn|bí mật|nội bộ)|(?:hướng dẫn|chỉ dẫn|lời nhắc) của bạn|(?:lời nhắc|prompt|hướng dẫn|chỉ dẫn) hệ thống của bạn',
   textAbove: '(?:toàn bộ )?(?:văn bản|nội dung) (?:ở )?(?:trên|phía trên)|mọi thứ ở trên|từ đầu',
   ask: 'là gì|cho tôi biết|nói cho tôi|chia sẻ|xác nhận|đưa cho tôi|cần',
   secret: 'mật khẩu của bạn|khóa bí mật của bạn|mã bí mật',
@@ -484,8 +572,13 @@ const vi: Vocab = {
   unrestricted: 'không (?:có )?(?:bất kỳ )?(?:giới hạn|hạn chế|kiểm duyệt|bộ lọc)',
   devMode: 'chế độ (?:nhà phát triển|dev|thần|dan|jailbreak|không giới hạn)',
   adminMode:
-    'chế độ (?:bảo trì|gỡ lỗi|debug|quản trị|admin|hệ thống|chẩn đoán)|tôi là (?:nhà phát triển|người tạo ra|quản trị viên) của bạn',
+    'chế độ (?:bảo trì|gỡ lỗi|debug|quản trị|admin|hệ thống|chẩn đoán)',
   sayOnly: '(?:chỉ|thay vào đó) (?:nói|viết|trả lời|in ra|lặp lại)',
+  authority:
+    'tôi là (?:một |người |nhà )?(?:nhà phát triển|lập trình viên|quản trị viên|người tạo ra|tổng thống|cảnh sát|sếp)',
+  following: '(?:nói|viết|in ra|lặp lại|xuất ra|trả lời) (?:chính xác )?(?:những điều sau|điều sau|nội dung sau|như sau)',
+  sayThat: '(?:và|rồi) (?:nói|chỉ ra|tuyên bố|khẳng định|nêu) (?:rằng|là)',
+  askLast: true,
 };
 
 const id: Vocab = {
@@ -499,10 +592,11 @@ const id: Vocab = {
   prior: 'sebelumnya|awal|asli|semua|seluruh|anda|kamu|sistem|di atas',
   rules: 'aturan|batasan|pembatasan|filter|kebijakan',
   above: 'yang di atas|hal di atas|semua di atas|teks di atas|semua yang sebelumnya',
-  reveal: 'tunjukkan|tampilkan|ungkapkan|ulangi|cetak|tuliskan|beri tahu|katakan|bagikan|apa',
+  reveal: 'tunjukkan|tampilkan|ungkapkan|ulangi|cetak|tuliskan|beri tahu|katakan|bagikan',
+  what: 'apa',
   sysPrompt: 'prompt sistem|instruksi sistem|pesan sistem|petunjuk sistem|system prompt',
   hidden:
-    '(?:instruksi|petunjuk|prompt|arahan) (?:awal|asli|tersembunyi|rahasia|internal)|(?:instruksi|petunjuk|arahan|aturan) (?:anda|kamu)',
+    '(?:instruksi|petunjuk|prompt|arahan) (?:awal|asli|tersembunyi|rahasia|internal)|(?:instruksi|petunjuk|arahan|aturan) (?:anda|kamu)|(?:prompt|instruksi|petunjuk) sistem (?:anda|kamu)',
   textAbove: '(?:semua )?(?:teks|tulisan) (?:di atas|sebelumnya)|semua yang di atas|dari awal',
   ask: 'apa|beri tahu|katakan|bagikan|konfirmasi|berikan|butuh',
   secret: '(?:kata sandi|sandi|kunci rahasia|kode rahasia|password) (?:anda|kamu)|sandimu|string rahasia',
@@ -511,9 +605,140 @@ const id: Vocab = {
   unrestricted: 'tanpa (?:ada )?(?:batasan|pembatasan|sensor|filter)',
   devMode: 'mode (?:pengembang|developer|dewa|dan|jailbreak|tanpa batas)',
   adminMode:
-    'mode (?:pemeliharaan|debug|admin|administrator|sistem|diagnostik)|saya (?:adalah )?(?:pengembang|pencipta|admin|administrator) (?:anda|kamu)',
+    'mode (?:pemeliharaan|debug|admin|administrator|sistem|diagnostik)',
   sayOnly: '(?:hanya|cukup|sebagai gantinya) (?:katakan|tulis|jawab|balas|cetak|ulangi)',
+  authority:
+    '(?:saya|aku) (?:adalah )?(?:seorang )?(?:pengembang|developer|admin|administrator|pencipta|presiden|polisi|bos|tuhan)(?![\\p{L}])|(?:kamu|kau|anda) harus (?:mendengarkan|mematuhi|mengikuti) (?:instruksiku|perintahku|instruksi saya|perintah saya)',
+  following: '(?:nyatakan|katakan|tulis|tuliskan|cetak|ulangi) (?:hal )?(?:berikut|yang berikut)',
+  sayThat: '(?:dan|lalu) (?:katakan|nyatakan|sebutkan)(?: bahwa|\\s?:)',
+  askLast: true,
+};
+
+const el: Vocab = {
+  lang: 'el',
+  script: 'words',
+  order: 'vo',
+  gate: '[\\u0370-\\u03ff\\u1f00-\\u1fff]',
+  neg: 'μην|μη|δεν|χωρίς',
+  ignore: 'αγνο~|αγνό~|ξεχ~|ξέχ~|παράβλεψ~|παραβλέψ~|παραβλεψ~|αψήφησ~|αψηφ~|μην ακολουθ~',
+  instr: 'οδηγί~|οδηγι~|εντολ~|προτροπ~|prompt~',
+  prior: 'προηγούμεν~|προηγουμεν~|αρχικ~|όλ~|ολ~|τις|τους|σου|σας|συστήματος',
+  rules: 'κανόν~|κανον~|περιορισμ~|φίλτρ~|πολιτικ~',
+  above: 'τα παραπάνω|όλα τα παραπάνω|το παραπάνω κείμενο|ό,?τι προηγήθηκε',
+  reveal: 'δείξ~|δειξ~|αποκάλυψ~|αποκαλύψ~|επανάλαβ~|επαναλάβ~|τύπωσ~|τυπώσ~|γράψ~|πες μου|πείτε μου|μοιράσου',
+  what: 'ποι~ (?:είναι|ήταν)|τι (?:λέει|γράφει)',
+  sysPrompt: 'μήνυμα συστήματος|προτροπή συστήματος|οδηγίες συστήματος|system prompt',
+  hidden: '(?:αρχικ~|κρυφ~|μυστικ~|εσωτερικ~) (?:οδηγί~|εντολ~|προτροπ~)|οδηγίες (?:σου|σας)',
+  textAbove: 'το (?:παραπάνω )?κείμενο (?:παραπάνω|από πάνω)|όλα από την αρχή',
+  ask: 'ποιος είναι|ποιο είναι|πες μου|πείτε μου|δώσε μου|δώστε μου|επιβεβαίωσ~|μοιράσου',
+  secret: 'κωδικ~ (?:πρόσβασης )?(?:σου|σας)|μυστικό (?:σου|σας)|συνθηματικό (?:σου|σας)',
+  password: 'κωδικ~ πρόσβασης|συνθηματικ~',
+  youAreNow: 'από (?:τώρα|εδώ) και (?:στο εξής|πέρα) (?:είσαι|θα είσαι)',
+  unrestricted: 'χωρίς (?:κανέναν |κανένα |καμία )?(?:περιορισμ~|φίλτρ~|λογοκρισία|ηθική)',
+  devMode: 'λειτουργία (?:προγραμματιστή|θεού|dan|jailbreak)',
+  adminMode: 'λειτουργία (?:συντήρησης|αποσφαλμάτωσης|διαχειριστή|συστήματος)',
+  sayOnly: '(?:μόνο|απλώς) (?:πες|γράψε|απάντησε)',
+  authority: 'είμαι (?:ο |η )?(?:προγραμματιστής|διαχειριστής|δημιουργός|πρόεδρος|αστυνομικός)',
+  following: '(?:πες|γράψε|τύπωσε|επανάλαβε) (?:ακριβώς )?(?:τα εξής|το εξής|τα ακόλουθα)',
+  sayThat: '(?:και|μετά) (?:πες|δήλωσε|γράψε) (?:ότι|πως)',
+};
+
+/** Thai text reaches the rules with sara am (ำ) decomposed, as normalize.ts leaves it. */
+function saraAm(v: Vocab): Vocab {
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x.replaceAll('ำ', '\u0e4d\u0e32') : x;
+  return out as unknown as Vocab;
+}
+
+const th: Vocab = saraAm({
+  lang: 'th',
+  script: 'cjk',
+  order: 'vo',
+  gate: '[\\u0e00-\\u0e7f]',
+  neg: 'อย่า|ไม่',
+  ignore: 'ไม่สนใจ|อย่าสนใจ|อย่าไปสนใจ|เพิกเฉย|ละเลย|ละเว้น|ลืม|มองข้าม',
+  instr: 'คำแนะนำ|คำสั่ง|คำชี้แจง|ข้อความแจ้ง|พรอมต์|prompt',
+  prior: 'ก่อนหน้า|ทั้งหมด|เดิม|แรกเริ่ม|ของคุณ',
+  rules: 'กฎ|ข้อจำกัด|นโยบาย|ตัวกรอง',
+  above: 'ข้างต้น|ด้านบน|ที่กล่าวมา',
+  reveal: 'แสดง|เปิดเผย|บอก|ทำซ้ำ|พิมพ์|เขียน|แชร์',
+  what: 'คืออะไร|อะไร',
+  sysPrompt: 'พรอมต์ระบบ|ข้อความระบบ|คำสั่งระบบ|system prompt',
+  hidden: '(?:คำแนะนำ|คำสั่ง|พรอมต์)(?:ของคุณ|เริ่มต้น|ที่ซ่อน|ลับ)',
+  textAbove: 'ข้อความ(?:ข้างต้น|ด้านบน)|ทุกอย่างข้างต้น',
+  ask: 'คืออะไร|บอก|แชร์|ยืนยัน|ให้ฉัน',
+  secret: 'รหัสผ่านของคุณ|รหัสลับ|รหัสผ่านของระบบ',
+  password: 'รหัสผ่าน',
+  youAreNow: '(?:ตั้งแต่นี้|จากนี้)(?:ไป)?\\s?คุณ(?:คือ|เป็น)',
+  unrestricted: 'ไม่มี(?:ข้อ)?จำกัด|ไม่มีการเซ็นเซอร์|ไร้ขีดจำกัด',
+  devMode: 'โหมดนักพัฒนา|โหมดพระเจ้า|โหมด ?dan',
+  adminMode: 'โหมดบำรุงรักษา|โหมดดีบัก|โหมดผู้ดูแล|โหมดระบบ',
+  sayOnly: '(?:แค่|เพียง)(?:พูด|ตอบ|พิมพ์)ว่า',
+  authority: '(?:ฉัน|ผม)เป็น(?:นักพัฒนา|ผู้ดูแลระบบ|ผู้สร้าง|ประธานาธิบดี|ตำรวจ)',
+  following: '(?:พูด|พิมพ์|เขียน|แสดง)(?:ข้อความ)?(?:ต่อไปนี้|ดังต่อไปนี้)',
+  sayThat: '(?:และ|แล้ว)(?:บอก|พูด|ระบุ|ประกาศ)ว่า',
+  askLast: true,
+});
+
+const bn: Vocab = {
+  lang: 'bn',
+  script: 'words',
+  order: 'ov',
+  gate: '[\\u0980-\\u09ff]',
+  negAfter: '(?! ?না| ?করবেন না)',
+  ignore: 'উপেক্ষা|অগ্রাহ্য|ভুলে যা~|এড়িয়ে যা~',
+  instr: 'নির্দেশ~|আদেশ~|প্রম্পট',
+  prior: 'আগের|পূর্বের|পূর্ববর্তী|পুরনো|সমস্ত|সব|আপনার|তোমার|সিস্টেম',
+  rules: 'নিয়ম~|বিধিনিষেধ~|সীমাবদ্ধতা~',
+  above: 'উপরের (?:সব|সবকিছু|লেখা|পাঠ্য)|উপরোক্ত',
+  reveal: 'দেখাও|দেখান|বলুন|বলো|পুনরাবৃত্তি করুন|প্রকাশ করুন|শেয়ার করুন|লিখুন',
+  what: 'কী|কি',
+  sysPrompt: 'সিস্টেম প্রম্পট|সিস্টেম বার্তা|সিস্টেম নির্দেশ~',
+  hidden: '(?:আপনার|তোমার) (?:নির্দেশ~|নিয়ম~|সিস্টেম প্রম্পট)|(?:প্রাথমিক|গোপন|লুকানো|মূল) (?:নির্দেশ~|প্রম্পট)',
+  textAbove: 'উপরের (?:লেখা|পাঠ্য|সবকিছু)',
+  ask: 'কী|কি|বলুন|বলো|শেয়ার করুন|নিশ্চিত করুন|দিন',
+  secret: '(?:আপনার|তোমার) পাসওয়ার্ড|সিস্টেমের পাসওয়ার্ড|গোপন কোড',
+  password: 'পাসওয়ার্ড',
+  youAreNow: 'এখন থেকে (?:তুমি|আপনি)',
+  unrestricted: '(?:কোনো|কোন) (?:বিধিনিষেধ|সীমাবদ্ধতা|ফিল্টার|সেন্সর) ছাড়া',
+  devMode: 'ডেভেলপার মোড|গড মোড|জেলব্রেক মোড',
+  adminMode: 'সিস্টেম মোড|রক্ষণাবেক্ষণ মোড|ডিবাগ মোড|অ্যাডমিন মোড',
+  sayOnly: 'শুধু (?:বলুন|বলো|লিখুন)',
+  authority: 'আমি (?:আপনার |তোমার |একজন )?(?:ডেভেলপার|বিকাশকারী|নির্মাতা|প্রশাসক|রাষ্ট্রপতি|পুলিশ)',
+  following: `নিম্নলিখিত${wg(1)}(?:আউটপুট|বলুন|বলো|লিখুন|প্রিন্ট)`,
+  sayThat: '(?:এবং )?(?:বলুন|বলো) যে',
+};
+
+const tl: Vocab = {
+  lang: 'tl',
+  script: 'words',
+  order: 'vo',
+  gate: 'ang ng mga sa ay iyong ako akin kung hindi ba po ito mo ko natin namin',
+  neg: 'huwag|wag|hindi',
+  ignore:
+    'huwag pansinin|wag pansinin|balewalain|ibalewala|kalimutan|ipagwalang-bahala|huwag sundin|wag sundin|huwag intindihin',
+  instr: 'tagubilin|instruksyon~|instruksiyon~|utos|direksyon|prompt',
+  prior: 'nauna~|dati~|lahat|iyong|inyong|mo|sistema',
+  rules: 'patakaran|panuntunan|limitasyon|paghihigpit',
+  above: 'nasa itaas|sa itaas|nakaraan',
+  reveal: 'ipakita|ibunyag|ulitin|isulat|sabihin|ibahagi|i-print',
+  what: 'ano ang|ano ba ang',
+  sysPrompt: 'system prompt|prompt ng sistema|mensahe ng sistema|tagubilin ng sistema',
+  hidden: '(?:iyong|inyong) (?:mga )?(?:tagubilin|instruksyon~|prompt|patakaran)|(?:orihinal|nakatago|lihim) na (?:tagubilin|prompt)',
+  textAbove: 'teksto sa itaas|lahat ng nasa itaas',
+  ask: 'ano ang|sabihin|ibahagi|ibigay|kumpirmahin|kailangan',
+  secret: '(?:iyong|inyong) password|password (?:mo|ninyo)|password (?:para sa|ng) (?:ating |aming |inyong |iyong )?sistema|lihim na code',
+  password: 'password|passcode',
+  youAreNow: 'mula ngayon,? ikaw (?:ay|na)',
+  unrestricted: 'walang (?:anumang )?(?:limitasyon|paghihigpit|censorship|filter|sensor)',
+  devMode: 'mode ng (?:developer|diyos)',
+  adminMode: 'mode ng (?:pagpapanatili|sistema|admin)',
+  sayOnly: '(?:sabihin|isulat) (?:lamang|lang)',
+  authority:
+    'bilang (?:iyong|inyong) (?:lumikha|developer|tagapaglikha|admin|administrador|boss)|ako (?:ang |ay )?(?:iyong |inyong )?(?:developer|lumikha|admin|administrador|presidente|pulis)',
+  following: '(?:sabihin|isulat|i-print|ulitin) (?:ang )?(?:mga )?sumusunod',
+  sayThat: '(?:at|pagkatapos) (?:sabihin|ipahayag)(?: na|\\s?:)',
 };
 
 /** The languages, most-used in LLM traffic first. English lives in injection.ts. */
-export const VOCABS: readonly Vocab[] = [zh, es, fr, de, pt, ru, ja, ko, it, hi, ar, tr, vi, id];
+export const VOCABS: readonly Vocab[] = [zh, es, fr, de, pt, ru, ja, ko, it, hi, ar, tr, vi, id, el, th, bn, tl];

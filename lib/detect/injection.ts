@@ -293,7 +293,7 @@ function pushClassFeatures(classes: number, persuasion: boolean): void {
 
 /**
  * True, for a text where the gate of another language opened (injection-i18n.ts), when it
- * reads as that language rather than English: English function words are next to absent,
+ * reads as that language rather than English: English function words are under 15% of the words,
  * or a fifth of the text is letters outside ASCII. The development corpus has benign text in English only, so
  * a model could only learn there that any other language is an attack (and English attack
  * words such as "ignor" reading into Spanish or Italian). Such text is judged by the hand-set
@@ -301,7 +301,7 @@ function pushClassFeatures(classes: number, persuasion: boolean): void {
  */
 function readsAsOtherLanguage(leet: string): boolean {
   return (
-    wordStats.common < 0.05 * wordStats.words || wordStats.words === 0 || foreignLetters(leet) >= 0.2 * leet.length
+    wordStats.common < 0.15 * wordStats.words || wordStats.words === 0 || foreignLetters(leet) >= 0.2 * leet.length
   );
 }
 

@@ -181,8 +181,9 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   const record = (ri: number, m: RegExpExecArray): void => {
     const rule = ALL_RULES[ri] as PhraseRule;
     hitCount[ri] = (hitCount[ri] as number) + 1;
-    // Weightless rules only describe (a persuasion frame): features, never findings.
-    if (rule.weight === 0) return;
+    // Weightless rules only describe (a persuasion frame), and negative ones speak for a
+    // benign reading (a trigger word talked about): features, never findings.
+    if (rule.weight <= 0) return;
     const lead = m[0].length - m[0].trimStart().length;
     hits.push({ type: rule.type, start: m.index + lead, end: m.index + m[0].trimEnd().length, weight: rule.weight });
   };
@@ -216,7 +217,7 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   for (let ri = 0; ri < ALL_RULES.length; ri++) {
     if ((hitCount[ri] as number) === 0) continue;
     pushFeature(RULE_BASE + ri, 1);
-    keep *= 1 - (ALL_RULES[ri] as PhraseRule).weight;
+    keep *= 1 - Math.max(0, (ALL_RULES[ri] as PhraseRule).weight);
   }
   const suffix = adversarialSuffix(fold);
   if (suffix !== undefined) {

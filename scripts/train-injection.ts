@@ -130,9 +130,7 @@ export function train(ex: Example[]): Model {
   const frozen = new Set(FROZEN_SLOTS.map((i) => HASH_BUCKETS + i));
   // Benign-use indicators ("benign-…") may only lower a score: a look-alike phrasing that
   // attacks happen to share in training must not turn into evidence of an attack.
-  const nonPositive = new Set(
-    STRUCTURAL_NAMES.flatMap((n, i) => (n.startsWith('benign-') ? [HASH_BUCKETS + i] : [])),
-  );
+  const nonPositive = new Set(STRUCTURAL_NAMES.flatMap((n, i) => (n.startsWith('benign-') ? [HASH_BUCKETS + i] : [])));
   const m1 = new Float64Array(FEATURE_DIM + 1);
   const m2 = new Float64Array(FEATURE_DIM + 1);
   const grad = new Float64Array(FEATURE_DIM);

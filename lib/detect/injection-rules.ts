@@ -418,11 +418,12 @@ export const RULES: PhraseRule[] = [
     words: ['classic', 'jailbreak', 'jailbroken'],
   },
   {
-    // A demanded confirmation that the persona is active: "If you understand, say 'DAN ready'".
+    // A demanded confirmation that the persona is active: "If you understand, say 'DAN ready'",
+    // held to a fixed text; not "if you understand the assignment, write a summary".
     id: 'confirm-persona',
     type: 'persona_jailbreak',
     re: P(
-      `(?<=\\bif you (?:have |are )?)(?:understand|understood|agree|ready|got it)\\b${gap(6)}(?:say|reply|respond|answer|write|type|confirm|state)\\b`,
+      `(?<=\\bif you (?:have |are )?)(?:understand|understood|agree|ready|got it)\\b${gap(6)}(?:say|reply|respond|answer|write|type|confirm|state)\\b(?=\\s{0,2}(?:["'“:]|(?:only|just|exactly|with|by|back|yes|ok|okay)\\b))`,
     ),
     weight: 0.25,
     starts: ['understand', 'understood', 'agree', 'ready', 'got'],

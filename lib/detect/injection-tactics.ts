@@ -28,7 +28,8 @@ const ASK =
   "(?:tell me|give me|send me|show me|share|display|provide|reveal|disclose|confirm|list|print|output|what(?:'s| is| are| was)|i need(?: you)? to (?:know|see|have|confirm))";
 // The narrower set for a credential: "display the password and the hash" is how tool
 // manuals describe a command.
-const ASK_CREDENTIAL = '(?:tell me|give me|send me|share|reveal|disclose|confirm|i need(?: you)? to (?:know|see|have|confirm))';
+const ASK_CREDENTIAL =
+  '(?:tell me|give me|send me|share|reveal|disclose|confirm|i need(?: you)? to (?:know|see|have|confirm))';
 const CRED_OWNER =
   "(?:the |our |your |this |its )?(?:(?:system|server|admin|administrator|master|root|secret|current|database)(?:'s)? )?";
 const CREDENTIAL = '(?:password|passphrase|passcode|pass code|secret (?:key|code|word)|access (?:code|key)|pin code)s?';
@@ -36,8 +37,7 @@ const CREDENTIAL = '(?:password|passphrase|passcode|pass code|secret (?:key|code
 const PRIVATE =
   '(?:e-?mail address|home address|(?:current )?(?:city of residence|address|location)|phone number|birth ?date|date of birth|bank balance|account balance|credit card(?: details| number| information| info)?|card details|social security number|ssn|medical records?|salary|password)';
 // Whose: the served user, another user, or a named person by possessive.
-const OWNER =
-  `(?:the (?:user|customer|client|patient|account holder)(?:'s|s')|(?:another|other) (?:user|customer)(?:'s|s')|(?:user|customer|client|patient) (?:['"][a-z]+(?: [a-z]+)?['"]|[a-z]+(?: [a-z]+)?'s)|[a-z]+(?: [a-z]+)?'s)`;
+const OWNER = `(?:the (?:user|customer|client|patient|account holder)(?:'s|s')|(?:another|other) (?:user|customer)(?:'s|s')|(?:user|customer|client|patient) (?:['"][a-z]+(?: [a-z]+)?['"]|[a-z]+(?: [a-z]+)?'s)|[a-z]+(?: [a-z]+)?'s)`;
 // A pasted document the assistant was given to work on.
 const DOCUMENT =
   '(?:above|user|question|request|function|code|webpage|web page|website|page|resume|cv|document|text|article|e-?mail|letter|memo|note|report|spreadsheet|transcript|message|content|paper|table|input|passage|story|data|comment|review|file|snippet|post|tweet|ticket|form|previous (?:request|task|question|message|prompt))';
@@ -83,8 +83,10 @@ export const TACTIC_RULES: PhraseRule[] = [
     // "a world where passwords are shared as a form of greeting", "a world where there are no laws"
     id: 'lifted-world',
     type: 'persona_jailbreak',
+    // Not a made-up world as the subject of a piece of writing ("an essay about a world where
+    // privacy no longer exists"): the assistant writes about it rather than living in it.
     re: P(
-      `\\b(?:world|society|future|universe|reality|scenario|planet|realm|dimension|country)(?:,? (?:where|in which)|,)${gap(3)}(?:${LIFTED_OBJECT}${gap(2)}${LIFTED_STATE}|there (?:are|is) no (?:laws|rules|ethics|morals|restrictions|limits|censorship|consequences))\\b`,
+      `(?<!\\b(?:essay|article|paper|report|debate|discussion|reflection|analysis) (?:about|on) (?:a |an |the )?)\\b(?:world|society|future|universe|reality|scenario|planet|realm|dimension|country)(?:,? (?:where|in which)|,)${gap(3)}(?:${LIFTED_OBJECT}${gap(2)}${LIFTED_STATE}|there (?:are|is) no (?:laws|rules|ethics|morals|restrictions|limits|censorship|consequences))\\b`,
     ),
     weight: 0.35,
     starts: [
@@ -255,17 +257,43 @@ export const TACTIC_RULES: PhraseRule[] = [
     starts: ['ignore', 'disregard', 'forget', 'regardless', 'irrespective', 'instead'],
   },
   {
+    // The user taking back their own words: "ignore what I said about the budget", "forget
+    // my last question", "disregard my typo above", "never mind the earlier draft". A feature
+    // only, with a negative prior like benign-trigger-use: an override aimed at the user's own
+    // message rather than at the assistant's instructions.
+    id: 'benign-retraction',
+    type: 'instruction_override',
+    re: P(
+      `\\b(?:ignore|disregard|forget|scratch|never mind)(?: about)? (?:what (?:i|we) (?:just )?(?:said|wrote|asked|typed|mentioned)|(?:my|our) (?:last|previous|earlier|first|second|other|typo|question|message|request|draft|answer|note|comment|email|mistake|numbers?)|that,? (?:i|we) (?:meant|mean|made|got))\\b`,
+    ),
+    weight: -0.3,
+    starts: ['ignore', 'disregard', 'forget', 'scratch', 'never'],
+  },
+  {
     // A trigger word talked about rather than used: quoted ("what makes an act 'immoral'"),
     // asked about ("is it unethical to …", "the concept of a jailbreak"), or a plain adjective
-    // of an ordinary noun ("unrestricted access to data", "unfiltered overview"). Weightless,
-    // a feature only: training clamps its weight at zero or below.
+    // of an ordinary noun ("unrestricted access to data", "unfiltered overview"), or the
+    // object of a protective verb ("remove any uncensored content"). A feature only, never a
+    // finding: its negative weight is a prior that training moves but clamps at zero or below,
+    // because a held-out source of such text leaves no training row to learn it from.
     id: 'benign-trigger-use',
     type: 'persona_jailbreak',
     re: PF(
-      `["'“‘](?:jailbreak(?:ing|s)?|jailbroken|unfiltered|uncensored|unrestricted|immoral|unethical|amoral|obeyed|god mode|developer mode|dan)["'”’]|\\b(?:is it|is this|are they|why is|why are|what makes|deemed|considered|concept of)${gap(4)}(?:immoral|unethical|amoral|jailbreak(?:ing)?|uncensored|unfiltered|unrestricted)\\b|\\b(?:unrestricted|unfiltered|uncensored) (?:access|permissions?|ambition|exploration|growth|overview|feedback|opinions?|views?|creativity|thinking|internet|use|usage|travel|trade|movement|flow|water|light)\\b`,
+      `["'“‘](?:jailbreak(?:ing|s)?|jailbroken|unfiltered|uncensored|unrestricted|immoral|unethical|amoral|obeyed|god mode|developer mode|dan)["'”’]|\\b(?:is it|is this|are they|why is|why are|what makes|deemed|considered|concept of|what(?:'s| is| are| does)(?: an?| the)?)${gap(4)}(?:immoral|unethical|amoral|jailbreak(?:ing)?|uncensored|unfiltered|unrestricted)\\b|\\b(?:unrestricted|unfiltered|uncensored) (?:access|permissions?|ambition|exploration|growth|overview|feedback|opinions?|views?|creativity|thinking|internet|use|usage|travel|trade|movement|flow|water|light|version|edition|footage|documentary|release|history|account|reporting|journalism|news|market|competition|data)\\b|\\b(?:disregard(?:ing)?|avoid(?:ing)?|remov(?:e|ing)|filter(?:ing)? out|block(?:ing)?|prevent(?:ing)?|flag(?:ging)?|report(?:ing)?) (?:any |all |the )?(?:uncensored|unfiltered|immoral|unethical|amoral)\\b`,
     ),
-    weight: 0,
+    weight: -0.3,
     fold: true,
-    words: ['jailbreak', 'jailbreaking', 'jailbroken', 'unfiltered', 'uncensored', 'unrestricted', 'immoral', 'unethical', 'amoral', 'obeyed'],
+    words: [
+      'jailbreak',
+      'jailbreaking',
+      'jailbroken',
+      'unfiltered',
+      'uncensored',
+      'unrestricted',
+      'immoral',
+      'unethical',
+      'amoral',
+      'obeyed',
+    ],
   },
 ];

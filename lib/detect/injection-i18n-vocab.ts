@@ -137,22 +137,21 @@ const es: Vocab = {
   unrestricted:
     'sin (?:ningun[ao] |ningún )?(?:restricción~|filtro~|censura|limitación~|ética|moral)|libre de (?:toda[s]? |cualquier )?(?:restricción~|regla~|limitación~|filtro~|censura)',
   devMode: 'modo (?:de )?(?:desarrollador|dios|dan|jailbreak|malvado|sin (?:restricciones|filtros|censura))',
-  adminMode:
-    'modo (?:de )?(?:mantenimiento|depuración|administrador|admin|sistema|diagnóstico|root|superusuario)',
+  adminMode: 'modo (?:de )?(?:mantenimiento|depuración|administrador|admin|sistema|diagnóstico|root|superusuario)',
   sayOnly: `(?:solo|sólo|solamente|únicamente|simplemente|en su lugar|en cambio)${wg(1)}(?:di|escribe|responde|contesta|imprime|repite|devuelve)|(?:responde|contesta|respóndeme)${wg(1)}(?:solo|sólo|solamente|únicamente|exclusivamente) con`,
   authority:
     'soy (?:un |una |el |la |tu |su )?(?:desarrollador~|programador~|administrador~|creador~|president~|jef~|dueño|policía|agente de policía|oficial de policía)',
   asAi: `como (?:una? )?(?:ia|ai|inteligencia artificial|modelo de lenguaje)${wg(2)}(?:desarrollad~|cread~|entrenad~) por${wg(1)}(?:estoy|soy|necesito|voy|tengo|entro)`,
   following:
     '(?:di|dí|escribe|imprime|imprima|repite|declara|afirma|muestra|emite) (?:exactamente |textualmente )?lo siguiente',
-  sayThat: "(?:y|e|luego) (?:di|diga|declara|declare|indica|indique|afirma|afirme|imprime|imprima)(?: que|\\s?:)",
+  sayThat: '(?:y|e|luego) (?:declara|declare|indica|indique|afirma|afirme)(?: que|\\s?:)',
 };
 
 const fr: Vocab = {
   lang: 'fr',
   script: 'words',
   order: 'vo',
-  gate: 'les des est une et vous tu ce qui pas le au vos tes ton ta ne sans consignes précédentes oubliez oublie ignorez',
+  gate: 'les des est une et vous tu ce qui pas le au vos tes ton ta ne sans consignes précédentes oubliez oublie ignorez je',
   neg: 'ne|n|pas|sans|jamais',
   ignore:
     'ignor~|oubli~|ne tenez pas compte|ne tiens pas compte|ne pas tenir compte|faites abstraction|fais abstraction|abandonn~|écart~|cesse~ de suivre|arrête~ de suivre|désobé~|outrepass~|passe~ outre',
@@ -185,8 +184,7 @@ const fr: Vocab = {
   asAi: `en tant qu'(?:ia|ai|intelligence artificielle|assistant~|modèle de langage)${wg(2)}(?:développé~|créé~|entraîné~|conçu~) par${wg(1)}(?:je|j'|il me faut)`,
   following:
     '(?:dites|dis|écrivez|écris|imprimez|imprime|affichez|affiche|répétez|répète|indiquez|indique|déclarez|déclare) (?:exactement )?(?:ce qui suit|le texte suivant|la phrase suivante)',
-  sayThat:
-    "(?:et|puis) (?:dites|dis|indiquez|indique|déclarez|déclare|affirmez|affirme|imprimez|imprime|affichez|affiche)(?: que| qu'|\\s?:)",
+  sayThat: "(?:et|puis) (?:indiquez|indique|déclarez|déclare|affirmez|affirme)(?: que| qu'|\\s?:)",
 };
 
 const de: Vocab = {
@@ -221,15 +219,13 @@ const de: Vocab = {
     'ohne (?:jegliche~ |irgendwelche~ |alle )?(?:einschränkung~|beschränkung~|filter~|zensur|ethik|moral|restriktion~)|ungefiltert~|unzensiert~|frei von (?:allen |jeglichen )?(?:einschränkung~|regeln|beschränkung~|zensur|filter~)',
   devMode:
     'entwickler-?modus|developer-modus|gott-?modus|dan-?modus|jailbreak-?modus|modus ohne (?:einschränkung~|filter|zensur)',
-  adminMode:
-    'wartungs-?modus|debug-?modus|admin-?modus|administrator-?modus|system-?modus|diagnose-?modus|root-?modus',
+  adminMode: 'wartungs-?modus|debug-?modus|admin-?modus|administrator-?modus|system-?modus|diagnose-?modus|root-?modus',
   sayOnly: `(?:nur|lediglich|einfach|stattdessen|ausschließlich)${wg(1)}(?:sag~|schreib~|antworte~|druck~|wiederhol~)|antworte~${wg(2)}(?:nur|ausschließlich|lediglich) mit`,
   authority:
     'ich bin (?:ein |eine |der |die |dein |ihr |euer )?(?:entwickler~|programmierer~|administrator~|admin|ersteller~|schöpfer~|präsident~|chef~|vorgesetzte~|polizist~)',
   asAi: `als (?:eine? )?(?:von${wg(1)})?(?:entwickelte~|erstellte~|trainierte~) (?:ki|ai|künstliche intelligenz|sprachmodell)${wg(1)}(?:ich|muss ich|brauche ich)`,
-  following:
-    `(?:gib|geben sie|gebt|sag|sagen sie|schreib|schreiben sie|druck|drucken sie|wiederhole|wiederholen sie)${wg(1)}folgende~`,
-  sayThat: "(?:und|dann) (?:sag~|gib~ an|geben sie an|erklär~|behaupte~)(?:,? dass|\\s?:)",
+  following: `(?:gib|geben sie|gebt|sag|sagen sie|schreib|schreiben sie|druck|drucken sie|wiederhole|wiederholen sie)${wg(1)}folgende~`,
+  sayThat: '(?:und|dann) (?:gib~ an|geben sie an|erklär~|behaupte~),? dass',
 };
 
 const pt: Vocab = {
@@ -260,21 +256,20 @@ const pt: Vocab = {
   unrestricted:
     'sem (?:nenhuma |quaisquer |qualquer )?(?:restriç~|filtro~|censura|limitaç~|ética|moral)|livre de (?:toda~ |qualquer~ )?(?:restriç~|regra~|limitaç~|filtro~|censura)',
   devMode: 'modo (?:de )?(?:desenvolvedor|programador|deus|dan|jailbreak|maligno|sem (?:restrições|filtros|censura))',
-  adminMode:
-    'modo (?:de )?(?:manutenção|depuração|debug|administrador|admin|sistema|diagnóstico|root|superusuário)',
+  adminMode: 'modo (?:de )?(?:manutenção|depuração|debug|administrador|admin|sistema|diagnóstico|root|superusuário)',
   sayOnly: `(?:apenas|só|somente|simplesmente|em vez disso|ao invés disso)${wg(1)}(?:diga|diz|escreva|escreve|responda|responde|imprima|repita|devolva)|(?:responda|responde)${wg(1)}(?:apenas|só|somente|exclusivamente) com`,
   authority:
     'sou (?:um |uma |o |a |seu |teu )?(?:desenvolvedor~|programador~|administrador~|criador~|president~|chefe|polícia|policial)',
   asAi: `como (?:uma? )?(?:ia|ai|inteligência artificial|modelo de linguagem)${wg(2)}(?:desenvolvid~|criad~|treinad~) pel~${wg(1)}(?:estou|sou|preciso|vou|tenho)`,
   following: '(?:diga|diz|escreva|escreve|imprima|repita|declare|mostre|produza) (?:exatamente )?o seguinte',
-  sayThat: "(?:e|depois) (?:diga|diz|declare|indique|afirme|imprima)(?: que|\\s?:)",
+  sayThat: '(?:e|depois) (?:declare|indique|afirme)(?: que|\\s?:)',
 };
 
 const it: Vocab = {
   lang: 'it',
   script: 'words',
   order: 'vo',
-  gate: 'il gli di che una sono tue tuo è della del sei ora dimmi dammi senza istruzioni dimentica ignora precedenti',
+  gate: 'il gli di che una sono tue tuo è della del sei ora dimmi dammi senza istruzioni dimentica ignora precedenti sto modalità',
   neg: 'non|mai|senza|né|non ti|non la|non le',
   ignore: 'ignor~|dimentic~|trascur~|tralasci~|scart~|non seguire|smetti di seguire|disattend~|disobbedisc~|annull~',
   instr: 'istruzion~|indicazion~|direttiv~|comand~|prompt~|consegn~|programmazione',
@@ -282,8 +277,7 @@ const it: Vocab = {
   rules: 'regol~|norme|restrizion~|limitazion~|politic~|filtr~|vincol~|linee guida',
   above:
     'quanto sopra|tutto quanto sopra|ciò che (?:precede|è scritto sopra|sta sopra)|tutto ciò che precede|il testo (?:sopra|precedente)|quanto detto (?:prima|finora|in precedenza)',
-  reveal:
-    "mostr~|rivel~|ripet~|stamp~|scriv~|condivid~|copi~|divulg~|dimmi|dammi|mi dica|mi dia",
+  reveal: 'mostr~|rivel~|ripet~|stamp~|scriv~|condivid~|copi~|divulg~|dimmi|dammi|mi dica|mi dia',
   what: "qual è|quali sono|qual era|cosa (?:dice|dicono|c'è scritto)",
   sysPrompt: 'prompt (?:di|del) sistema|messaggio (?:di|del) sistema|istruzioni (?:di|del) sistema|system prompt',
   hidden: `(?:istruzion~|prompt~|indicazion~|messagg~|configurazione|regol~|direttiv~)${wg(1)}(?:inizial~|original~|nascost~|segret~|intern~|riservat~|confidenzial~|precedent~)|(?:le tue|le sue|le vostre) (?:istruzioni|regole|direttive)|(?:il tuo|il suo) prompt`,
@@ -297,15 +291,14 @@ const it: Vocab = {
   unrestricted:
     'senza (?:alcuna |alcun |nessuna |nessun )?(?:restrizion~|filtr~|censura|limit~|etica|morale|vincol~)|liber~ da (?:ogni |qualsiasi |tutte le )?(?:restrizion~|regol~|limit~|vincol~|filtr~|censura)',
   devMode: 'modalità (?:sviluppatore|dio|dan|jailbreak|malvagia|senza (?:restrizioni|filtri|censura))',
-  adminMode:
-    'modalità (?:di )?(?:manutenzione|debug|amministratore|admin|sistema|diagnostica|root|superutente)',
+  adminMode: 'modalità (?:di )?(?:manutenzione|debug|amministratore|admin|sistema|diagnostica|root|superutente)',
   sayOnly: `(?:solo|soltanto|solamente|semplicemente|invece)${wg(1)}(?:scrivi|rispondi|stampa|ripeti|restituisci)|rispondi${wg(1)}(?:solo|soltanto|solamente|esclusivamente) con`,
   authority:
     'sono (?:un |una |il |la |il tuo |la tua )?(?:sviluppat~|programmat~|amministrat~|creat~|president~|capo|poliziotto|agente di polizia)',
   asAi: `(?:in quanto|come) (?:una? |l')?(?:ia|ai|intelligenza artificiale|modello linguistico)${wg(2)}(?:sviluppat~|creat~|addestrat~) da${wg(1)}(?:sto|sono|ho|devo|mi serve)`,
   following:
     "(?:di'|dì|scrivi|stampa|ripeti|dichiara|mostra|restituisci) (?:esattamente )?(?:quanto segue|il seguente testo|ciò che segue)",
-  sayThat: "(?:e|poi) (?:di'|dì|dichiara|indica|afferma|stampa)(?: che|\\s?:)",
+  sayThat: '(?:e|poi) (?:dichiara|indica|afferma)(?: che|\\s?:)',
 };
 
 const ru: Vocab = {
@@ -337,14 +330,13 @@ const ru: Vocab = {
   unrestricted:
     'без (?:каких-либо |всяких |любых )?(?:ограничени~|фильтр~|цензур~|правил|запрет~|морал~|этик~)|свобод~ от (?:всех |любых )?(?:ограничени~|правил|фильтр~|цензур~)',
   devMode: 'режим~ (?:разработчика|бога|dan|джейлбрейка|без ограничений|без цензуры)|джейлбрейк~',
-  adminMode:
-    'режим~ (?:обслуживания|отладки|администратора|админа|диагностики|суперпользователя|root)|системн~ режим~',
+  adminMode: 'режим~ (?:обслуживания|отладки|администратора|админа|диагностики|суперпользователя|root)|системн~ режим~',
   sayOnly: `(?:только|просто|лишь|вместо этого)${wg(1)}(?:скажи|напиши|ответь|выведи|повтори|напечатай)|отвечай${wg(1)}(?:только|лишь|исключительно)`,
   authority:
     'я (?:твой |ваш )?(?:разработчик~|программист~|администратор~|создатель~|президент~|начальник~|полицейск~|сотрудник полиции)',
   asAi: `как (?:ии|ai|искусственный интеллект|языковая модель|модель ии)${wg(2)}(?:разработанн~|созданн~|обученн~)${wg(2)}(?:мне|я)(?![\\p{L}])`,
   following: `(?:скажи|напиши|выведи|напечатай|повтори|ответь)${wg(1)}(?:следующее|следующий текст)`,
-  sayThat: "(?:и|затем) (?:скажи~|заяви~|укажи~|сообщи~|выведи~)(?:,? что|\\s?:)",
+  sayThat: '(?:и|затем) (?:заяви~|укажи~)(?:,? что|\\s?:)',
 };
 
 const zh: Vocab = {
@@ -385,7 +377,7 @@ const zh: Vocab = {
   authority:
     '我是(?:你的|您的)?(?:开发者|開發者|开发人员|開發人員|管理员|管理員|创造者|創造者|创建者|主人|老板|老闆|上司|总统|總統|警察)',
   following: '(?:说出|說出|输出|輸出|打印|说|說|写|寫)(?:以下|下面|如下)',
-  sayThat: '(?:并|並|然后|然後)(?:声明|聲明|宣布|宣称|宣稱)|(?:并|並|然后|然後)(?:说|說)[:：“"「]',
+  sayThat: '(?:并|並|然后|然後)(?:声明|聲明|宣布|宣称|宣稱)',
 };
 
 const ja: Vocab = {
@@ -400,8 +392,7 @@ const ja: Vocab = {
     '以前の|前の|これまでの|今までの|上記の|上の|先の|元の|最初の|初期の|すべての|全ての|全部の|あなたの|システムの',
   rules: 'ルール|規則|制限|制約|ポリシー|ガイドライン',
   above: '上記|上の(?:内容|文章|テキスト)|これまでの(?:内容|すべて)|前述',
-  reveal:
-    '表示|見せ|教え|明かし|明かせ|繰り返|くりかえ|出力|印刷|書き出|共有|開示|暴露|リーク|言って',
+  reveal: '表示|見せ|教え|明かし|明かせ|繰り返|くりかえ|出力|印刷|書き出|共有|開示|暴露|リーク|言って',
   what: 'なんですか|何ですか|は何',
   sysPrompt:
     'システムプロンプト|システム・プロンプト|システムメッセージ|システム指示|システムの指示|初期プロンプト|隠された(?:指示|プロンプト)|秘密の(?:指示|プロンプト)|内部(?:指示|プロンプト)',
@@ -417,8 +408,7 @@ const ja: Vocab = {
   unrestricted:
     '(?:制限|制約|フィルター|検閲|倫理|道徳)(?:が|を|に|の|は)?(?:一切)?(?:ない|なし|無し|無い|受けない|縛られない)|無制限|制限なし|検閲なし',
   devMode: '開発者モード|デベロッパーモード|ゴッドモード|神モード|danモード|脱獄モード|ジェイルブレイク|無制限モード',
-  adminMode:
-    'メンテナンスモード|デバッグモード|管理者モード|システムモード|診断モード|ルートモード',
+  adminMode: 'メンテナンスモード|デバッグモード|管理者モード|システムモード|診断モード|ルートモード',
   sayOnly: '(?:だけ|のみ)(?:を)?(?:言って|答えて|出力して|返して|書いて|表示して)',
   authority: '(?:私|僕|俺)は(?:あなたの)?(?:開発者|作成者|創造者|管理者|上司|社長|大統領|警察官)',
   following: '(?:次|以下)(?:の内容|の文)?を(?:印刷|出力|表示|言って|書いて)',
@@ -450,8 +440,7 @@ const ko: Vocab = {
   unrestricted:
     '(?:제한|제약|필터|검열|윤리|도덕)(?:이|가|을|를|에|도)? ?(?:없|받지 ?않|구애받지)|무제한|제한 ?없이|검열 ?없이',
   devMode: '개발자 ?모드|갓 ?모드|신 ?모드|dan ?모드|탈옥 ?모드|탈옥|무제한 ?모드',
-  adminMode:
-    '유지 ?보수 ?모드|유지관리 ?모드|디버그 ?모드|관리자 ?모드|시스템 ?모드|진단 ?모드|루트 ?모드',
+  adminMode: '유지 ?보수 ?모드|유지관리 ?모드|디버그 ?모드|관리자 ?모드|시스템 ?모드|진단 ?모드|루트 ?모드',
   sayOnly: '(?:만|오직|그냥|대신) ?(?:말해|답해|대답해|출력해|반복해)|(?:라고|이라고)만 (?:말해|답해|대답해|출력해)',
   authority: '(?:나는|저는) (?:당신의 |너의 |네 )?(?:개발자|제작자|창조자|관리자|상사|대통령|경찰)',
 };
@@ -470,7 +459,8 @@ const hi: Vocab = {
   reveal: 'दिखाओ|दिखाएं|दिखाइए|बताओ|बताएं|बताइए|दोहराओ|दोहराएं|दोहराइए|प्रकट करें|साझा करें|लिखो|लिखें',
   what: 'क्या है|क्या हैं',
   sysPrompt: 'सिस्टम प्रॉम्प्ट|सिस्टम संदेश|सिस्टम निर्देश|प्रारंभिक निर्देश|छिपे हुए निर्देश|गुप्त निर्देश',
-  hidden: '(?:आपके|तुम्हारे|अपने) (?:निर्देश~|नियम~)|(?:प्रारंभिक|मूल|छिपे हुए|गुप्त|आंतरिक) (?:निर्देश~|प्रॉम्प्ट)|(?:आपका|आपके|तुम्हारा|तुम्हारे|अपना) सिस्टम (?:प्रॉम्प्ट|निर्देश~|संदेश)',
+  hidden:
+    '(?:आपके|तुम्हारे|अपने) (?:निर्देश~|नियम~)|(?:प्रारंभिक|मूल|छिपे हुए|गुप्त|आंतरिक) (?:निर्देश~|प्रॉम्प्ट)|(?:आपका|आपके|तुम्हारा|तुम्हारे|अपना) सिस्टम (?:प्रॉम्प्ट|निर्देश~|संदेश)',
   textAbove: 'ऊपर (?:का|के|लिखा|दिया गया) (?:सारा |पूरा )?(?:पाठ|टेक्स्ट|सब कुछ)|शुरू से (?:सारा |पूरा )?(?:पाठ|टेक्स्ट)',
   ask: 'क्या है|बताओ|बताएं|बताइए|साझा करें|साझा कर|पुष्टि',
   secret: '(?:आपका|अपना|तुम्हारा|तेरा) (?:पासवर्ड|गुप्त कोड|सीक्रेट की)|सिस्टम (?:का|के लिए) पासवर्ड',
@@ -484,7 +474,7 @@ const hi: Vocab = {
     'मैं (?:आपका |तुम्हारा |एक )?(?:डेवलपर|निर्माता|प्रशासक|रखवाला|राष्ट्रपति|पुलिस अधिकारी|मालिक|बॉस|भगवान)|मेरे निर्देशों (?:को )?(?:सुनना|मानना|का पालन करना) (?:चाहिए|होगा)',
   asAi: `(?:विकसित|बनाया गया|बनाई गई|प्रशिक्षित) (?:एक )?(?:एआई|ai|कृत्रिम बुद्धि)${wg(3)}(?:मैं|मुझे)(?![\\p{L}\\p{M}])`,
   following: `निम्न(?:लिखित)?${wg(1)}(?:बताओ|बताएं|कहें|कहो|लिखें|लिखो|आउटपुट|उत्पादन|प्रिंट)`,
-  sayThat: '(?:और|फिर) (?:कहें|कहो|बताएं|बताओ|संकेत दें|घोषित करें|लिखें) कि',
+  sayThat: '(?:और|फिर) (?:संकेत दें|घोषित करें) कि',
 };
 
 const ar: Vocab = {
@@ -512,10 +502,9 @@ const ar: Vocab = {
   devMode: 'وضع المطور|وضع الإله|وضع dan',
   adminMode: 'وضع (?:الصيانة|التصحيح|المسؤول|المسئول|النظام|التشخيص)',
   sayOnly: '(?:فقط|فحسب) (?:قل|اكتب|أجب|اطبع|كرر)|(?:قل|اكتب|أجب) فقط',
-  authority:
-    'أنا (?:مطور|المطور|مطورك|المسؤول|مسؤول|المدير|مدير|رئيس|الرئيس|منشئك|شرطي|ضابط شرطة)',
+  authority: 'أنا (?:مطور|المطور|مطورك|المسؤول|مسؤول|المدير|مدير|رئيس|الرئيس|منشئك|شرطي|ضابط شرطة)',
   following: '(?:قل|اكتب|اطبع|كرر|أخرج|اعرض) (?:ما يلي|التالي|النص التالي)',
-  sayThat: 'و?(?:قل|أشر|اشر|اذكر|صرح|أعلن|اعلن)(?: إلى| الى)? (?:أن|إن|ان)',
+  sayThat: 'و?(?:أشر|اشر|صرح|أعلن|اعلن)(?: إلى| الى)? (?:أن|إن|ان)',
 };
 
 const tr: Vocab = {
@@ -532,7 +521,8 @@ const tr: Vocab = {
   reveal: 'göster~|ifşa et~|tekrarla~|yaz~|söyle~|paylaş~|ver~',
   what: 'nedir',
   sysPrompt: 'sistem istem~|sistem prompt~|sistem talimat~|sistem mesaj~|system prompt',
-  hidden: '(?:senin|gizli|ilk|orijinal|dahili|başlangıç) (?:talimat~|istem~|prompt~|kural~)|(?:senin|sizin) sistem (?:istem~|prompt~|talimat~)|sistem istemin~',
+  hidden:
+    '(?:senin|gizli|ilk|orijinal|dahili|başlangıç) (?:talimat~|istem~|prompt~|kural~)|(?:senin|sizin) sistem (?:istem~|prompt~|talimat~)|sistem istemin~',
   textAbove: 'yukarıdaki (?:metn~|metin~|her şey~|yazı~)|baştan itibaren (?:tüm )?(?:metn~|metin~)',
   ask: 'nedir|söyle~|ver~|paylaş~|onayla~|gerek~',
   secret: '(?:senin|sizin) (?:şifre~|parola~|gizli anahtar~)|şifren|şifreniz|parolan|parolanız',
@@ -571,13 +561,13 @@ const vi: Vocab = {
   youAreNow: '(?:từ bây giờ|kể từ bây giờ|bây giờ),? bạn (?:là|sẽ là)|bạn bây giờ là|bạn giờ là',
   unrestricted: 'không (?:có )?(?:bất kỳ )?(?:giới hạn|hạn chế|kiểm duyệt|bộ lọc)',
   devMode: 'chế độ (?:nhà phát triển|dev|thần|dan|jailbreak|không giới hạn)',
-  adminMode:
-    'chế độ (?:bảo trì|gỡ lỗi|debug|quản trị|admin|hệ thống|chẩn đoán)',
+  adminMode: 'chế độ (?:bảo trì|gỡ lỗi|debug|quản trị|admin|hệ thống|chẩn đoán)',
   sayOnly: '(?:chỉ|thay vào đó) (?:nói|viết|trả lời|in ra|lặp lại)',
   authority:
     'tôi là (?:một |người |nhà )?(?:nhà phát triển|lập trình viên|quản trị viên|người tạo ra|tổng thống|cảnh sát|sếp)',
-  following: '(?:nói|viết|in ra|lặp lại|xuất ra|trả lời) (?:chính xác )?(?:những điều sau|điều sau|nội dung sau|như sau)',
-  sayThat: '(?:và|rồi) (?:nói|chỉ ra|tuyên bố|khẳng định|nêu) (?:rằng|là)',
+  following:
+    '(?:nói|viết|in ra|lặp lại|xuất ra|trả lời) (?:chính xác )?(?:những điều sau|điều sau|nội dung sau|như sau)',
+  sayThat: '(?:và|rồi) (?:chỉ ra|tuyên bố|khẳng định) (?:rằng|là)',
   askLast: true,
 };
 
@@ -604,13 +594,12 @@ const id: Vocab = {
   youAreNow: '(?:mulai sekarang|sekarang|mulai saat ini),? (?:anda|kamu) (?:adalah|akan menjadi|menjadi)',
   unrestricted: 'tanpa (?:ada )?(?:batasan|pembatasan|sensor|filter)',
   devMode: 'mode (?:pengembang|developer|dewa|dan|jailbreak|tanpa batas)',
-  adminMode:
-    'mode (?:pemeliharaan|debug|admin|administrator|sistem|diagnostik)',
+  adminMode: 'mode (?:pemeliharaan|debug|admin|administrator|sistem|diagnostik)',
   sayOnly: '(?:hanya|cukup|sebagai gantinya) (?:katakan|tulis|jawab|balas|cetak|ulangi)',
   authority:
     '(?:saya|aku) (?:adalah )?(?:seorang )?(?:pengembang|developer|admin|administrator|pencipta|presiden|polisi|bos|tuhan)(?![\\p{L}])|(?:kamu|kau|anda) harus (?:mendengarkan|mematuhi|mengikuti) (?:instruksiku|perintahku|instruksi saya|perintah saya)',
   following: '(?:nyatakan|katakan|tulis|tuliskan|cetak|ulangi) (?:hal )?(?:berikut|yang berikut)',
-  sayThat: '(?:dan|lalu) (?:katakan|nyatakan|sebutkan)(?: bahwa|\\s?:)',
+  sayThat: '(?:dan|lalu) nyatakan(?: bahwa|\\s?:)',
   askLast: true,
 };
 
@@ -640,7 +629,7 @@ const el: Vocab = {
   sayOnly: '(?:μόνο|απλώς) (?:πες|γράψε|απάντησε)',
   authority: 'είμαι (?:ο |η )?(?:προγραμματιστής|διαχειριστής|δημιουργός|πρόεδρος|αστυνομικός)',
   following: '(?:πες|γράψε|τύπωσε|επανάλαβε) (?:ακριβώς )?(?:τα εξής|το εξής|τα ακόλουθα)',
-  sayThat: '(?:και|μετά) (?:πες|δήλωσε|γράψε) (?:ότι|πως)',
+  sayThat: '(?:και|μετά) δήλωσε (?:ότι|πως)',
 };
 
 /** Thai text reaches the rules with sara am (ำ) decomposed, as normalize.ts leaves it. */
@@ -676,7 +665,7 @@ const th: Vocab = saraAm({
   sayOnly: '(?:แค่|เพียง)(?:พูด|ตอบ|พิมพ์)ว่า',
   authority: '(?:ฉัน|ผม)เป็น(?:นักพัฒนา|ผู้ดูแลระบบ|ผู้สร้าง|ประธานาธิบดี|ตำรวจ)',
   following: '(?:พูด|พิมพ์|เขียน|แสดง)(?:ข้อความ)?(?:ต่อไปนี้|ดังต่อไปนี้)',
-  sayThat: '(?:และ|แล้ว)(?:บอก|พูด|ระบุ|ประกาศ)ว่า',
+  sayThat: '(?:และ|แล้ว)(?:ระบุ|ประกาศ)ว่า',
   askLast: true,
 });
 
@@ -706,7 +695,6 @@ const bn: Vocab = {
   sayOnly: 'শুধু (?:বলুন|বলো|লিখুন)',
   authority: 'আমি (?:আপনার |তোমার |একজন )?(?:ডেভেলপার|বিকাশকারী|নির্মাতা|প্রশাসক|রাষ্ট্রপতি|পুলিশ)',
   following: `নিম্নলিখিত${wg(1)}(?:আউটপুট|বলুন|বলো|লিখুন|প্রিন্ট)`,
-  sayThat: '(?:এবং )?(?:বলুন|বলো) যে',
 };
 
 const tl: Vocab = {
@@ -724,10 +712,12 @@ const tl: Vocab = {
   reveal: 'ipakita|ibunyag|ulitin|isulat|sabihin|ibahagi|i-print',
   what: 'ano ang|ano ba ang',
   sysPrompt: 'system prompt|prompt ng sistema|mensahe ng sistema|tagubilin ng sistema',
-  hidden: '(?:iyong|inyong) (?:mga )?(?:tagubilin|instruksyon~|prompt|patakaran)|(?:orihinal|nakatago|lihim) na (?:tagubilin|prompt)',
+  hidden:
+    '(?:iyong|inyong) (?:mga )?(?:tagubilin|instruksyon~|prompt|patakaran)|(?:orihinal|nakatago|lihim) na (?:tagubilin|prompt)',
   textAbove: 'teksto sa itaas|lahat ng nasa itaas',
   ask: 'ano ang|sabihin|ibahagi|ibigay|kumpirmahin|kailangan',
-  secret: '(?:iyong|inyong) password|password (?:mo|ninyo)|password (?:para sa|ng) (?:ating |aming |inyong |iyong )?sistema|lihim na code',
+  secret:
+    '(?:iyong|inyong) password|password (?:mo|ninyo)|password (?:para sa|ng) (?:ating |aming |inyong |iyong )?sistema|lihim na code',
   password: 'password|passcode',
   youAreNow: 'mula ngayon,? ikaw (?:ay|na)',
   unrestricted: 'walang (?:anumang )?(?:limitasyon|paghihigpit|censorship|filter|sensor)',
@@ -737,7 +727,7 @@ const tl: Vocab = {
   authority:
     'bilang (?:iyong|inyong) (?:lumikha|developer|tagapaglikha|admin|administrador|boss)|ako (?:ang |ay )?(?:iyong |inyong )?(?:developer|lumikha|admin|administrador|presidente|pulis)',
   following: '(?:sabihin|isulat|i-print|ulitin) (?:ang )?(?:mga )?sumusunod',
-  sayThat: '(?:at|pagkatapos) (?:sabihin|ipahayag)(?: na|\\s?:)',
+  sayThat: '(?:at|pagkatapos) ipahayag(?: na|\\s?:)',
 };
 
 /** The languages, most-used in LLM traffic first. English lives in injection.ts. */

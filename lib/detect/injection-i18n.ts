@@ -66,8 +66,10 @@ function variants(c: string): string[] {
   if (c.charCodeAt(0) >= 0x80) {
     // Whatever normalize.ts folds this letter to (a Cyrillic о becomes a Latin o in texts that
     // hold a confusable), the rule must still match.
+    // Some letters fold only as capitals (Greek Μ to a Latin m), and lower-casing follows the fold.
     const n = normalizeText(c);
-    for (const v of [n.fold, n.leet]) if (v.length === 1 && v !== c) out.add(v);
+    const u = normalizeText(c.toUpperCase());
+    for (const v of [n.fold, n.leet, u.leet.toLowerCase()]) if (v.length === 1 && v !== c) out.add(v);
   }
   out.delete(c);
   return [...out];
@@ -331,9 +333,12 @@ function buildLanguage(v: Vocab, index: number): Language {
     const leads = leadsOf(part);
     if (leads === undefined) throw new Error(`injection-i18n: a ${v.lang} rule has no literal start: ${part}`);
     for (const lead of leads) {
-      const [a, b] = [...lead].map((c) => canon(c.charCodeAt(0)));
-      if (b === undefined) leadOne.add(a as number);
-      else leadTwo.add((a as number) * 0x10000 + b);
+      // Every spelling the pattern accepts for the first two letters (see `variants`).
+      const [as, bs] = [...lead].map((c) => [c, ...variants(c)].map((x) => canon(x.charCodeAt(0))));
+      for (const a of as ?? []) {
+        if (bs === undefined) leadOne.add(a);
+        else for (const b of bs) leadTwo.add(a * 0x10000 + b);
+      }
     }
   }
   const latin = !v.gate.startsWith('[');
@@ -403,6 +408,9 @@ function isLatinLetter(c: number): boolean {
   );
 }
 
+/** Function words of the gated Latin-script languages read by the last gate pass. */
+export const foreignWordStats = { words: 0 };
+
 /** Per-scan scratch: the last function word (hash) seen of each language. */
 const lastWord = new Int32Array(VOCABS.length);
 
@@ -416,6 +424,7 @@ function latinLanguages(text: string): number {
   lastWord.fill(0);
   let seen = 0;
   let twice = 0;
+  let words = 0;
   const n = text.length;
   let i = 0;
   while (i < n) {
@@ -438,10 +447,12 @@ function latinLanguages(text: string): number {
           lastWord[l] = h;
         }
         seen |= entry.mask;
+        words++;
       }
     }
     i = j;
   }
+  foreignWordStats.words = words;
   return once ? seen : twice;
 }
 

@@ -45,7 +45,7 @@ import { RULES, type PhraseRule } from './injection-rules.js';
 import { adversarialSuffix, LEXICONS, STRUCTURE_RULES, tailWeirdness, unbalancedMarks } from './injection-structure.js';
 import { TACTIC_RULES } from './injection-tactics.js';
 import { MODEL } from './injection-weights.js';
-import { languagesOf, multilingualHits } from './injection-i18n.js';
+import { foreignWordStats, languagesOf, multilingualHits } from './injection-i18n.js';
 
 export type { InjectionHit, InjectionType };
 
@@ -178,6 +178,7 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   lastEnd.fill(0);
   enabled.fill(0);
   let classes = 0;
+  const ruleOfHit: number[] = [];
   const record = (ri: number, m: RegExpExecArray): void => {
     const rule = ALL_RULES[ri] as PhraseRule;
     hitCount[ri] = (hitCount[ri] as number) + 1;
@@ -186,6 +187,7 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
     if (rule.weight <= 0) return;
     const lead = m[0].length - m[0].trimStart().length;
     hits.push({ type: rule.type, start: m.index + lead, end: m.index + m[0].trimEnd().length, weight: rule.weight });
+    ruleOfHit.push(ri);
   };
   const onWord = (h: number, start: number): void => {
     const cls = CLASS_OF.get(h);
@@ -213,27 +215,47 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   if (foreign) dropHashed();
   else scanChars(leet);
   runFoldRules(leet, fold, record);
+  const englishHits = hits.length;
   let keep = 1;
   for (let ri = 0; ri < ALL_RULES.length; ri++) {
     if ((hitCount[ri] as number) === 0) continue;
     pushFeature(RULE_BASE + ri, 1);
     keep *= 1 - Math.max(0, (ALL_RULES[ri] as PhraseRule).weight);
   }
+  // Text read as another language: an English rule whose every hit lies on a phrase that the
+  // language's own rules read as the same kind (German "Systemprompt", the English rule's
+  // "systemprompt") counts at that language's weight, not twice.
+  let keepForeign = keep;
   const suffix = adversarialSuffix(fold);
   if (suffix !== undefined) {
     hits.push(suffix);
     pushFeature(slot('suffix'), 1);
     keep *= 1 - suffix.weight;
+    keepForeign *= 1 - suffix.weight;
   }
   // Other languages' phrase rules (injection-i18n.ts) enter as one indicator: the log-odds
   // their hand-set weights add up to, so training scales them as a group.
   let lingual = 0;
-  for (const h of multilingualHits(leet, languages)) {
+  const lingualHits = multilingualHits(leet, languages);
+  for (const h of lingualHits) {
     hits.push(h);
     lingual -= Math.log(1 - Math.min(0.95, h.weight));
     keep *= 1 - h.weight;
+    keepForeign *= 1 - h.weight;
   }
   if (lingual > 0) pushFeature(slot('multilingual'), lingual);
+  if (foreign && lingualHits.length > 0) {
+    for (let ri = 0; ri < ALL_RULES.length; ri++) {
+      if ((hitCount[ri] as number) === 0 || (ALL_RULES[ri] as PhraseRule).weight === 0) continue;
+      let covered = true;
+      for (let k = 0; k < englishHits && covered; k++) {
+        if (ruleOfHit[k] !== ri) continue;
+        const e = hits[k] as InjectionHit;
+        covered = lingualHits.some((h) => h.type === e.type && h.start < e.end && e.start < h.end);
+      }
+      if (covered) keepForeign /= 1 - (ALL_RULES[ri] as PhraseRule).weight;
+    }
+  }
   pushClassFeatures(classes, (hitCount[PERSUASION] as number) > 0);
   const weird = tailWeirdness(fold);
   if (weird > 0) pushFeature(slot('tail-weird'), weird);
@@ -243,9 +265,10 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
     if (suffix === undefined) {
       hits.push(marksHit(fold));
       keep *= 1 - MARKS_HIT;
+      keepForeign *= 1 - MARKS_HIT;
     }
   }
-  return { hits, rules: 1 - keep, foreign };
+  return { hits, rules: 1 - (foreign ? keepForeign : keep), foreign };
 }
 
 /** The finding for a suffix found by {@link unbalancedMarks}: the text's last line. */
@@ -294,7 +317,8 @@ function pushClassFeatures(classes: number, persuasion: boolean): void {
 
 /**
  * True, for a text where the gate of another language opened (injection-i18n.ts), when it
- * reads as that language rather than English: English function words are under 15% of the words,
+ * reads as that language rather than English: English function words are under 15% of the words
+ * or fewer than the other language's ("Was ist ein Systemprompt?" has one English "was"),
  * or a fifth of the text is letters outside ASCII. The development corpus has benign text in English only, so
  * a model could only learn there that any other language is an attack (and English attack
  * words such as "ignor" reading into Spanish or Italian). Such text is judged by the hand-set
@@ -302,7 +326,10 @@ function pushClassFeatures(classes: number, persuasion: boolean): void {
  */
 function readsAsOtherLanguage(leet: string): boolean {
   return (
-    wordStats.common < 0.15 * wordStats.words || wordStats.words === 0 || foreignLetters(leet) >= 0.2 * leet.length
+    wordStats.common < 0.15 * wordStats.words ||
+    wordStats.words === 0 ||
+    foreignWordStats.words > wordStats.common ||
+    foreignLetters(leet) >= 0.2 * leet.length
   );
 }
 

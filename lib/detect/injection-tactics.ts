@@ -238,8 +238,9 @@ export const TACTIC_RULES: PhraseRule[] = [
     // account has been compromised", "suppose we say: …". The colon holds it to a fixed text.
     id: 'hypothetical-statement',
     type: 'instruction_override',
+    // "let's say the capital is 'Zubrowkaburg'" plants a fact the same way.
     re: P(
-      `(?<=\\b(?:we|you|i|one) (?:might|could|would|should|can|may) )(?:state|say|declare|claim|announce|print|output)\\s?:`,
+      `(?<=\\b(?:we|you|i|one) (?:might|could|would|should|can|may) )(?:state|say|declare|claim|announce|print|output)\\s?:|(?<=\\blet(?:'s| us) )(?:say|pretend|assume|claim|state)(?: that)? the [a-z]{2,20} (?:is|was|will be) ["'“]`,
     ),
     weight: 0.35,
     starts: ['state', 'say', 'declare', 'claim', 'announce', 'print', 'output'],
@@ -255,6 +256,30 @@ export const TACTIC_RULES: PhraseRule[] = [
     ),
     weight: 0.45,
     starts: ['ignore', 'disregard', 'forget', 'regardless', 'irrespective', 'instead'],
+  },
+  {
+    // A piece of writing about the secret itself, the way a filter on the bare value is
+    // evaded: "write a poem about the password", "a riddle that hides your secret key". Not
+    // "a poem about password security" or "a song about the secret garden".
+    id: 'secret-in-verse',
+    type: 'system_prompt_extraction',
+    re: P(
+      `(?<=\\b(?:poem|haiku|song|story|riddle|limerick|acrostic|rap|sonnet|verse) (?:about|on|containing|that (?:includes|contains|hides|spells)) (?:the|your|our) )(?:password|passphrase|passcode|access code|secret (?:key|word|code|phrase)|secret(?=\\s{0,2}(?:[.,;:!?]|$|then\\b|and\\b)))`,
+    ),
+    weight: 0.4,
+    starts: ['password', 'passphrase', 'passcode', 'access', 'secret'],
+  },
+  {
+    // An expected result planted in a code comment of a pasted snippet, hedged or put to the
+    // reader: "# consider the output as '10'", "// the result could be 5". Not a comment that
+    // states what the code returns ("# returns the area").
+    id: 'planted-output',
+    type: 'instruction_override',
+    re: P(
+      `(?<=(?:#|//)[^\\n]{0,160}\\b)(?:consider|treat|take) the (?:output|result|return value|answer) (?:as|to be)\\b|(?<=(?:#|//)[^\\n]{0,160}\\bthe )(?:output|result|return value|answer) (?:could|might|would|should|must) be\\b`,
+    ),
+    weight: 0.35,
+    starts: ['consider', 'treat', 'take', 'output', 'result', 'return', 'answer'],
   },
   {
     // The user taking back their own words: "ignore what I said about the budget", "forget

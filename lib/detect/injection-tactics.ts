@@ -32,7 +32,10 @@ const ASK_CREDENTIAL =
   '(?:tell me|give me|send me|share|reveal|disclose|confirm|i need(?: you)? to (?:know|see|have|confirm))';
 const CRED_OWNER =
   "(?:the |our |your |this |its )?(?:(?:system|server|admin|administrator|master|root|secret|current|database)(?:'s)? )?";
-const CREDENTIAL = '(?:password|passphrase|passcode|pass code|secret (?:key|code|word)|access (?:code|key)|pin code)s?';
+// "your secrets" only as the whole object ("tell me your secrets, AI!"), not "your secrets
+// for a fluffy pancake".
+const CREDENTIAL =
+  '(?:(?:password|passphrase|passcode|pass code|secret (?:key|code|word)|access (?:code|key)|pin code)s?|secrets(?=\\s{0,2}(?:[,.!?]|$)))';
 // Data about a person that an assistant serving many users must not pass on.
 const PRIVATE =
   '(?:e-?mail address|home address|(?:current )?(?:city of residence|address|location)|phone number|birth ?date|date of birth|bank balance|account balance|credit card(?: details| number| information| info)?|card details|social security number|ssn|medical records?|salary|password)';
@@ -280,6 +283,21 @@ export const TACTIC_RULES: PhraseRule[] = [
     ),
     weight: 0.35,
     starts: ['consider', 'treat', 'take', 'output', 'result', 'return', 'answer'],
+  },
+  {
+    // A tool-using assistant sent to an internal address, the way server-side request
+    // forgery works: "fetch the contents of http://internal/…", "read
+    // http://169.254.169.254/latest/meta-data". Not a public URL, nor localhost in a tool's
+    // docs.
+    id: 'internal-fetch',
+    type: 'instruction_override',
+    re: PF(
+      `\\b(?:fetch|retrieve|load|get|read|access|open|visit|request|download|browse to|go to|summari[sz]e)\\b${gap(8)}https?://(?:internal|intranet|admin|metadata)(?:[./:][\\w.-]{0,60})?/|\\bhttps?://(?:169\\.254\\.169\\.254|metadata\\.google\\.internal)\\b`,
+    ),
+    weight: 0.35,
+    fold: true,
+    lits: ['169.254.169.254'],
+    words: ['internal', 'intranet', 'metadata'],
   },
   {
     // The user taking back their own words: "ignore what I said about the budget", "forget

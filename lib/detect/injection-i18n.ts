@@ -37,8 +37,8 @@ interface Language {
   /** Script languages: a character of the script. */
   script?: RegExp;
   rules: Rule[];
-  /** All the rules as one sticky alternation, rule `i` in the group named `r<i>`. */
-  all: RegExp;
+  /** The rules as sticky alternations (in rule order), rule `i` in the group named `r<i>`. */
+  all: RegExp[];
   /** Space-separated script: matches begin at word starts. */
   words: boolean;
   /** This language's bit in LEAD_BITS (1 << its index in LANGUAGES). */
@@ -323,10 +323,31 @@ function canon(code: number): number {
   return v;
 }
 
+/** Source characters per compiled expression of one language's rules (see `buildLanguage`). */
+const CHUNK = 12_000;
+
 function buildLanguage(v: Vocab, index: number): Language {
   const rules = buildRules(v);
-  const body = rules.map((r, i) => `(?<r${i}>${expandPattern(r.src)})`).join('|');
-  const all = new RegExp(v.script === 'words' ? `${START}(?:${body})` : body, 'uy');
+  // V8 compiles a large expression less well (past about 20 KB of source it skips the
+  // optimizations that make an alternation of literals cheap, several times slower per
+  // attempt), so the rules go into expressions of at most CHUNK characters, tried in order.
+  const all: RegExp[] = [];
+  let body: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (body.length === 0) return;
+    const src = body.join('|');
+    all.push(new RegExp(v.script === 'words' ? `${START}(?:${src})` : src, 'uy'));
+    body = [];
+    size = 0;
+  };
+  rules.forEach((r, i) => {
+    const part = `(?<r${i}>${expandPattern(r.src)})`;
+    if (size + part.length > CHUNK) flush();
+    body.push(part);
+    size += part.length + 1;
+  });
+  flush();
   const leadOne = new Set<number>();
   const leadTwo = new Set<number>();
   for (const part of firstParts(v)) {
@@ -493,8 +514,12 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
     if (cannotLead(c, bit)) continue;
     if (!lang.leadOne.has(c) && !lang.leadTwo.has(c * 0x10000 + (i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0)))
       continue;
-    re.lastIndex = i;
-    const m = re.exec(text);
+    let m: RegExpExecArray | null = null;
+    for (let k = 0; k < re.length && m === null; k++) {
+      const one = re[k] as RegExp;
+      one.lastIndex = i;
+      m = one.exec(text);
+    }
     if (m === null || m[0].length === 0) continue;
     const groups = m.groups as Record<string, string | undefined>;
     let ri = 0;

@@ -65,6 +65,10 @@ export interface Vocab {
   secret: string;
   /** A password with any determiner: asked for, a weak witness ("confirm the password"). */
   password: string;
+  /** Words before `password` (with what joins them) that make it a product's default one. */
+  defaultBefore?: string;
+  /** Words after `password` that make it a product's default one ("por defecto"). */
+  defaultAfter?: string;
   youAreNow: string;
   unrestricted: string;
   /** Jailbreak modes: developer mode, god mode, DAN mode. */
@@ -133,6 +137,7 @@ const es: Vocab = {
   secret:
     '(?:tu|su) (?:contraseña|clave secreta|clave de acceso|código secreto|palabra secreta|password)|la (?:contraseña|clave) (?:secreta|del sistema)|el código secreto',
   password: 'contraseña|clave de acceso',
+  defaultAfter: 'por defecto|predeterminad~|de fábrica',
   youAreNow: `(?:a partir de ahora|desde ahora|de ahora en adelante|ahora)${wg(1)}(?:eres|serás|actuarás|te llamas|vas a (?:ser|actuar))|eres ahora`,
   unrestricted:
     'sin (?:ningun[ao] |ningún )?(?:restricción~|filtro~|censura|limitación~|ética|moral)|libre de (?:toda[s]? |cualquier )?(?:restricción~|regla~|limitación~|filtro~|censura)',
@@ -172,6 +177,7 @@ const fr: Vocab = {
   secret:
     '(?:ton|votre) (?:mot de passe|code secret|password)|(?:ta|votre) (?:clé secrète|phrase secrète)|le mot de passe (?:secret|du système)|la clé secrète|le code secret',
   password: 'mot de passe',
+  defaultAfter: "par défaut|d'usine",
   youAreNow: `(?:à partir de maintenant|dorénavant|désormais|maintenant|à présent)${wg(1)}(?:tu es|vous êtes|tu seras|vous serez|tu t'appelles|tu vas être|tu deviens|tu agiras)|(?:tu es|vous êtes) (?:maintenant|désormais|dorénavant)`,
   unrestricted:
     'sans (?:aucune |aucun )?(?:restriction~|filtre~|censure|limit~|éthique|morale|contrainte~)|libéré~ de (?:toute~ )?(?:restriction~|règle~|limit~|contrainte~)|libre de toute~ (?:restriction~|règle~|contrainte~)',
@@ -214,6 +220,8 @@ const de: Vocab = {
   secret:
     '(?:dein|ihr|euer)~ (?:passwort|kennwort|geheimcode|geheimwort|geheimschlüssel|password)|(?:dein|ihr|euer)~ geheim~ (?:schlüssel|code)|das (?:geheime|system-?)passwort|den geheimen (?:schlüssel|code)',
   password: 'passwort|kennwort',
+  defaultBefore: 'standard-|default-|werks-',
+  defaultAfter: 'ab werk',
   youAreNow: `(?:ab jetzt|ab sofort|von nun an|ab heute|jetzt|nun)${wg(1)}(?:bist du|sind sie|wirst du|heißt du|spielst du)|du bist (?:jetzt|nun|ab jetzt|ab sofort|von nun an)|sie sind (?:jetzt|nun|ab sofort)`,
   unrestricted:
     'ohne (?:jegliche~ |irgendwelche~ |alle )?(?:einschränkung~|beschränkung~|filter~|zensur|ethik|moral|restriktion~)|ungefiltert~|unzensiert~|frei von (?:allen |jeglichen )?(?:einschränkung~|regeln|beschränkung~|zensur|filter~)',
@@ -252,6 +260,7 @@ const pt: Vocab = {
   secret:
     '(?:sua|tua) (?:senha|palavra-passe|palavra passe|chave secreta|password)|(?:seu|teu) código secreto|a (?:senha|chave) (?:secreta|do sistema)|o código secreto',
   password: 'senha|palavra-passe',
+  defaultAfter: 'padrão|de fábrica|predefinid~',
   youAreNow: `(?:a partir de agora|de agora em diante|daqui em diante|agora)${wg(1)}(?:você é|tu és|você será|tu serás|você vai ser|você se chama|te chamas)|(?:você é|tu és) agora`,
   unrestricted:
     'sem (?:nenhuma |quaisquer |qualquer )?(?:restriç~|filtro~|censura|limitaç~|ética|moral)|livre de (?:toda~ |qualquer~ )?(?:restriç~|regra~|limitaç~|filtro~|censura)',
@@ -287,6 +296,7 @@ const it: Vocab = {
   secret:
     "(?:la tua|la sua|la vostra) (?:password|parola d'ordine|chiave segreta|parola segreta)|(?:il tuo|il suo) codice segreto|la (?:password|chiave) (?:segreta|del sistema)|il codice segreto",
   password: "password|parola d'ordine",
+  defaultAfter: 'predefinit~|di default|di fabbrica',
   youAreNow: `(?:d'ora in poi|da ora in poi|da adesso|da ora|ora|adesso)${wg(1)}(?:sei|sarai|ti chiami|agirai|diventi)|sei (?:ora|adesso)`,
   unrestricted:
     'senza (?:alcuna |alcun |nessuna |nessun )?(?:restrizion~|filtr~|censura|limit~|etica|morale|vincol~)|liber~ da (?:ogni |qualsiasi |tutte le )?(?:restrizion~|regol~|limit~|vincol~|filtr~|censura)',
@@ -326,6 +336,8 @@ const ru: Vocab = {
   secret:
     '(?:твой|ваш|свой) (?:пароль|секретный (?:ключ|код)|код доступа)|у (?:тебя|вас) (?:пароль|секретный (?:ключ|код))|(?:секретн~|системн~) (?:пароль|ключ|код)',
   password: 'пароль|пароля',
+  defaultBefore: 'стандартн~ |заводск~ ',
+  defaultAfter: 'по умолчанию',
   youAreNow: `(?:с этого момента|отныне|теперь|начиная с этого момента)${wg(1)}(?:ты|вы)(?![\\p{L}])|(?:ты|вы) (?:теперь|отныне)`,
   unrestricted:
     'без (?:каких-либо |всяких |любых )?(?:ограничени~|фильтр~|цензур~|правил|запрет~|морал~|этик~)|свобод~ от (?:всех |любых )?(?:ограничени~|правил|фильтр~|цензур~)',
@@ -365,6 +377,7 @@ const zh: Vocab = {
   secret:
     '(?:你的|您的)(?:密码|密碼|密钥|密鑰|秘钥|秘密钥|口令|秘密代码|暗号)|(?:系统|系統|管理员|管理員)(?:的)?(?:密码|密碼|密钥)|秘密(?:代码|字符串)',
   password: '密码|密碼|口令',
+  defaultBefore: '默认|默認|初始|出厂|出廠|默认的|預設',
   youAreNow:
     '(?:从现在开始|從現在開始|从现在起|從現在起|从今以后|從今以後|现在|現在)[，,]?\\s?(?:你是|你就是|你将是|你將是|你将扮演|你叫|你扮演|你成为)|你现在是|你現在是|你现在就是',
   unrestricted:
@@ -404,6 +417,7 @@ const ja: Vocab = {
   secret:
     '(?:あなたの|君の|お前の|システムの|管理者の)(?:パスワード|秘密鍵|秘密のキー|秘密のコード|シークレットキー|暗証番号|合言葉)',
   password: 'パスワード|暗証番号',
+  defaultBefore: 'デフォルトの|デフォルト|初期|初期の|既定の',
   youAreNow: '(?:今から|これから|今後は?|以後)、?\\s?(?:あなたは|君は|お前は)',
   unrestricted:
     '(?:制限|制約|フィルター|検閲|倫理|道徳)(?:が|を|に|の|は)?(?:一切)?(?:ない|なし|無し|無い|受けない|縛られない)|無制限|制限なし|検閲なし',
@@ -436,6 +450,7 @@ const ko: Vocab = {
   ask: '알려|말해|무엇|뭐|공개|공유|확인|필요',
   secret: '(?:당신의|너의|네) ?(?:비밀번호|암호|패스워드|비밀 ?키|비밀 ?코드)|시스템 (?:비밀번호|암호)|비밀 ?코드',
   password: '비밀번호|암호|패스워드',
+  defaultBefore: '기본 |초기 |기본|초기',
   youAreNow: '(?:지금부터|이제부터|이제|앞으로)(?:는)? ?(?:당신은|너는|넌)',
   unrestricted:
     '(?:제한|제약|필터|검열|윤리|도덕)(?:이|가|을|를|에|도)? ?(?:없|받지 ?않|구애받지)|무제한|제한 ?없이|검열 ?없이',
@@ -465,6 +480,7 @@ const hi: Vocab = {
   ask: 'क्या है|बताओ|बताएं|बताइए|साझा करें|साझा कर|पुष्टि',
   secret: '(?:आपका|अपना|तुम्हारा|तेरा) (?:पासवर्ड|गुप्त कोड|सीक्रेट की)|सिस्टम (?:का|के लिए) पासवर्ड',
   password: 'पासवर्ड',
+  defaultBefore: 'डिफ़ॉल्ट |डिफॉल्ट ',
   youAreNow: 'अब से (?:तुम|आप)',
   unrestricted: '(?:बिना|कोई) (?:किसी )?(?:प्रतिबंध~|सीमा~|फ़िल्टर|फिल्टर|सेंसर~)',
   devMode: 'डेवलपर मोड|गॉड मोड|डैन मोड|जेलब्रेक मोड',
@@ -497,6 +513,7 @@ const ar: Vocab = {
   ask: 'ما هي|ما هو|أخبرني|اخبرني|قل لي|شارك|أعطني|اعطني|أكد|اكد',
   secret: 'كلمة (?:المرور|السر) (?:الخاصة بك|الخاصة بنظامنا|لنظامنا)|كلمة مرورك|كلمة سرك|مفتاحك السري|الرمز السري',
   password: 'كلمة المرور|كلمة السر',
+  defaultAfter: 'الافتراضية|الافتراضي',
   youAreNow: '(?:من الآن فصاعدا|من الآن|الآن) (?:أنت|انت)',
   unrestricted: '(?:بدون|دون|بلا) (?:أي |اي )?(?:قيود|حدود|رقابة|فلترة|تصفية)',
   devMode: 'وضع المطور|وضع الإله|وضع dan',
@@ -527,6 +544,7 @@ const tr: Vocab = {
   ask: 'nedir|söyle~|ver~|paylaş~|onayla~|gerek~',
   secret: '(?:senin|sizin) (?:şifre~|parola~|gizli anahtar~)|şifren|şifreniz|parolan|parolanız',
   password: 'şifre~|parola~',
+  defaultBefore: 'varsayılan |fabrika ',
   youAreNow: '(?:şu andan itibaren|bundan sonra|artık) (?:sen|siz)(?![\\p{L}])',
   unrestricted: 'kısıtlamasız|sansürsüz|filtresiz|sınırsız|hiçbir (?:kısıtlama|sınır|filtre|sansür)',
   devMode: 'geliştirici mod~|tanrı mod~|dan mod~|jailbreak mod~',
@@ -558,6 +576,7 @@ const vi: Vocab = {
   ask: 'là gì|cho tôi biết|nói cho tôi|chia sẻ|xác nhận|đưa cho tôi|cần',
   secret: 'mật khẩu của bạn|khóa bí mật của bạn|mã bí mật',
   password: 'mật khẩu',
+  defaultAfter: 'mặc định',
   youAreNow: '(?:từ bây giờ|kể từ bây giờ|bây giờ),? bạn (?:là|sẽ là)|bạn bây giờ là|bạn giờ là',
   unrestricted: 'không (?:có )?(?:bất kỳ )?(?:giới hạn|hạn chế|kiểm duyệt|bộ lọc)',
   devMode: 'chế độ (?:nhà phát triển|dev|thần|dan|jailbreak|không giới hạn)',
@@ -591,6 +610,7 @@ const id: Vocab = {
   ask: 'apa|beri tahu|katakan|bagikan|konfirmasi|berikan|butuh',
   secret: '(?:kata sandi|sandi|kunci rahasia|kode rahasia|password) (?:anda|kamu)|sandimu|string rahasia',
   password: 'kata sandi|sandi|password',
+  defaultAfter: 'default|bawaan',
   youAreNow: '(?:mulai sekarang|sekarang|mulai saat ini),? (?:anda|kamu) (?:adalah|akan menjadi|menjadi)',
   unrestricted: 'tanpa (?:ada )?(?:batasan|pembatasan|sensor|filter)',
   devMode: 'mode (?:pengembang|developer|dewa|dan|jailbreak|tanpa batas)',
@@ -622,6 +642,7 @@ const el: Vocab = {
   ask: 'ποιος είναι|ποιο είναι|πες μου|πείτε μου|δώσε μου|δώστε μου|επιβεβαίωσ~|μοιράσου',
   secret: 'κωδικ~ (?:πρόσβασης )?(?:σου|σας)|μυστικό (?:σου|σας)|συνθηματικό (?:σου|σας)',
   password: 'κωδικ~ πρόσβασης|συνθηματικ~',
+  defaultBefore: 'προεπιλεγμέν~ ',
   youAreNow: 'από (?:τώρα|εδώ) και (?:στο εξής|πέρα) (?:είσαι|θα είσαι)',
   unrestricted: 'χωρίς (?:κανέναν |κανένα |καμία )?(?:περιορισμ~|φίλτρ~|λογοκρισία|ηθική)',
   devMode: 'λειτουργία (?:προγραμματιστή|θεού|dan|jailbreak)',
@@ -658,6 +679,7 @@ const th: Vocab = saraAm({
   ask: 'คืออะไร|บอก|แชร์|ยืนยัน|ให้ฉัน',
   secret: 'รหัสผ่านของคุณ|รหัสลับ|รหัสผ่านของระบบ',
   password: 'รหัสผ่าน',
+  defaultAfter: 'เริ่มต้น|ค่าเริ่มต้น',
   youAreNow: '(?:ตั้งแต่นี้|จากนี้)(?:ไป)?\\s?คุณ(?:คือ|เป็น)',
   unrestricted: 'ไม่มี(?:ข้อ)?จำกัด|ไม่มีการเซ็นเซอร์|ไร้ขีดจำกัด',
   devMode: 'โหมดนักพัฒนา|โหมดพระเจ้า|โหมด ?dan',
@@ -688,6 +710,7 @@ const bn: Vocab = {
   ask: 'কী|কি|বলুন|বলো|শেয়ার করুন|নিশ্চিত করুন|দিন',
   secret: '(?:আপনার|তোমার) পাসওয়ার্ড|সিস্টেমের পাসওয়ার্ড|গোপন কোড',
   password: 'পাসওয়ার্ড',
+  defaultBefore: 'ডিফল্ট ',
   youAreNow: 'এখন থেকে (?:তুমি|আপনি)',
   unrestricted: '(?:কোনো|কোন) (?:বিধিনিষেধ|সীমাবদ্ধতা|ফিল্টার|সেন্সর) ছাড়া',
   devMode: 'ডেভেলপার মোড|গড মোড|জেলব্রেক মোড',
@@ -719,6 +742,7 @@ const tl: Vocab = {
   secret:
     '(?:iyong|inyong) password|password (?:mo|ninyo)|password (?:para sa|ng) (?:ating |aming |inyong |iyong )?sistema|lihim na code',
   password: 'password|passcode',
+  defaultBefore: 'default na ',
   youAreNow: 'mula ngayon,? ikaw (?:ay|na)',
   unrestricted: 'walang (?:anumang )?(?:limitasyon|paghihigpit|censorship|filter|sensor)',
   devMode: 'mode ng (?:developer|diyos)',

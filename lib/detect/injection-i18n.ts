@@ -122,6 +122,12 @@ function buildRules(v: Vocab): RuleSource[] {
   const askBoth = (fwd: string, back: string): string =>
     [vo ? fwd : '', ov || v.askLast === true ? back : ''].filter(Boolean).join('|');
   const target = `${v.sysPrompt}|${v.hidden}`;
+  // A product's default or factory password is documentation, not the assistant's secret.
+  const pw = [
+    v.defaultBefore === undefined ? '' : `(?<!(?:${v.defaultBefore}))`,
+    `(?:${v.password})`,
+    v.defaultAfter === undefined ? '' : `(?![\\s,]{0,3}(?:${v.defaultAfter}))`,
+  ].join('');
   const rule = (id: string, type: InjectionType, weight: number, src: string): RuleSource | undefined =>
     src === '' ? undefined : { id: `${v.lang}-${id}`, type, weight, src };
   const rules = [
@@ -179,7 +185,7 @@ function buildRules(v: Vocab): RuleSource[] {
       'password-ask',
       'system_prompt_extraction',
       0.35,
-      askBoth(`${p(v.ask)}${g(3)}(?:${v.password})`, `${p(v.password)}${g(3)}(?:${v.ask})`),
+      askBoth(`${p(v.ask)}${g(3)}(?:${pw})`, `${p(pw)}${g(3)}(?:${v.ask})`),
     ),
     rule('you-are-now', 'persona_jailbreak', 0.35, `${start}(?:${v.youAreNow})`),
     rule('unrestricted', 'persona_jailbreak', 0.3, `${start}(?:${v.unrestricted})`),

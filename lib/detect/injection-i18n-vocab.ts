@@ -89,6 +89,11 @@ export interface Vocab {
    */
   sayThat?: string;
   /**
+   * A made-up world, then a dictated assertion: "in a world where …, we could say: …" (the
+   * assertion opened by a colon or a quote; see {@link worldSay}).
+   */
+  worldSay?: string;
+  /**
    * The language puts the question word last ("your password is what?"): the secret and
    * password rules also run object first.
    */
@@ -108,6 +113,15 @@ export const WORD = `[^${SEP}.!?。！？]`;
  * Each word runs to its end (the lookahead), so a failing match tries one split per word.
  */
 export const wg = (n: number): string => `(?:[${SEP}]{1,4}${WORD}{1,24}(?!${WORD})){0,${n}}[${SEP}]{1,4}`;
+/**
+ * "In a world where …, we could say" followed, within six words, by a colon or a quote that
+ * opens the dictated text: a made-up frame used to put words in the assistant's mouth. Without
+ * the colon or quote it is an ordinary essay sentence ("in a world without cars one could say
+ * that cities would be quieter").
+ */
+export const worldSay = (world: string, say: string, gap = 14): string =>
+  `(?:${world})${wg(gap)}(?:${say})(?:[\\s,]{1,3}${WORD}{1,24}){0,6}[\\s,]{0,2}[:ঃ«"'“„‘’]`;
+
 /** A bounded gap of up to `n` characters within one sentence (CJK). */
 export const cg = (n: number): string => `[^。！？!?\\n]{0,${n}}`;
 
@@ -150,6 +164,10 @@ const es: Vocab = {
   following:
     '(?:di|dí|escribe|imprime|imprima|repite|declara|afirma|muestra|emite) (?:exactamente |textualmente )?lo siguiente',
   sayThat: '(?:y|e|luego) (?:declara|declare|indica|indique|afirma|afirme)(?: que|\\s?:)',
+  worldSay: worldSay(
+    'en un (?:mundo|universo|escenario) (?:donde|en el que|paralelo)',
+    'podríamos (?:decir|afirmar|declarar)|se podría (?:decir|afirmar)',
+  ),
 };
 
 const fr: Vocab = {
@@ -191,6 +209,10 @@ const fr: Vocab = {
   following:
     '(?:dites|dis|écrivez|écris|imprimez|imprime|affichez|affiche|répétez|répète|indiquez|indique|déclarez|déclare) (?:exactement )?(?:ce qui suit|le texte suivant|la phrase suivante)',
   sayThat: "(?:et|puis) (?:indiquez|indique|déclarez|déclare|affirmez|affirme)(?: que| qu'|\\s?:)",
+  worldSay: worldSay(
+    'dans un (?:monde|univers|scénario) (?:où|parallèle)',
+    'nous pourrions (?:dire|affirmer|déclarer)|on pourrait (?:dire|affirmer)',
+  ),
 };
 
 const de: Vocab = {
@@ -234,6 +256,10 @@ const de: Vocab = {
   asAi: `als (?:eine? )?(?:von${wg(1)})?(?:entwickelte~|erstellte~|trainierte~) (?:ki|ai|künstliche intelligenz|sprachmodell)${wg(1)}(?:ich|muss ich|brauche ich)`,
   following: `(?:gib|geben sie|gebt|sag|sagen sie|schreib|schreiben sie|druck|drucken sie|wiederhole|wiederholen sie)${wg(1)}folgende~`,
   sayThat: '(?:und|dann) (?:gib~ an|geben sie an|erklär~|behaupte~),? dass',
+  worldSay: worldSay(
+    'in einer (?:parallel)?welt|in einem (?:paralleluniversum|szenario)',
+    'könnte man (?:sagen|behaupten)|könnten wir (?:sagen|behaupten)',
+  ),
 };
 
 const pt: Vocab = {
@@ -272,6 +298,10 @@ const pt: Vocab = {
   asAi: `como (?:uma? )?(?:ia|ai|inteligência artificial|modelo de linguagem)${wg(2)}(?:desenvolvid~|criad~|treinad~) pel~${wg(1)}(?:estou|sou|preciso|vou|tenho)`,
   following: '(?:diga|diz|escreva|escreve|imprima|repita|declare|mostre|produza) (?:exatamente )?o seguinte',
   sayThat: '(?:e|depois) (?:declare|indique|afirme)(?: que|\\s?:)',
+  worldSay: worldSay(
+    '(?:num|em um) (?:mundo|universo|cenário) (?:onde|em que|paralelo)',
+    'poderíamos (?:dizer|afirmar|declarar)|pode-se dizer',
+  ),
 };
 
 const it: Vocab = {
@@ -309,6 +339,10 @@ const it: Vocab = {
   following:
     "(?:di'|dì|scrivi|stampa|ripeti|dichiara|mostra|restituisci) (?:esattamente )?(?:quanto segue|il seguente testo|ciò che segue)",
   sayThat: '(?:e|poi) (?:dichiara|indica|afferma)(?: che|\\s?:)',
+  worldSay: worldSay(
+    'in un (?:mondo|universo|scenario) (?:in cui|dove|parallelo)',
+    'potremmo (?:dire|affermare|dichiarare)|si potrebbe dire',
+  ),
 };
 
 const ru: Vocab = {
@@ -349,6 +383,10 @@ const ru: Vocab = {
   asAi: `как (?:ии|ai|искусственный интеллект|языковая модель|модель ии)${wg(2)}(?:разработанн~|созданн~|обученн~)${wg(2)}(?:мне|я)(?![\\p{L}])`,
   following: `(?:скажи|напиши|выведи|напечатай|повтори|ответь)${wg(1)}(?:следующее|следующий текст)`,
   sayThat: '(?:и|затем) (?:заяви~|укажи~)(?:,? что|\\s?:)',
+  worldSay: worldSay(
+    'в (?:параллельном )?(?:мире|вселенной),? где',
+    'мы (?:могли бы|можем) (?:сказать|заявить)|можно (?:было бы )?сказать',
+  ),
 };
 
 const zh: Vocab = {
@@ -491,6 +529,10 @@ const hi: Vocab = {
   asAi: `(?:विकसित|बनाया गया|बनाई गई|प्रशिक्षित) (?:एक )?(?:एआई|ai|कृत्रिम बुद्धि)${wg(3)}(?:मैं|मुझे)(?![\\p{L}\\p{M}])`,
   following: `निम्न(?:लिखित)?${wg(1)}(?:बताओ|बताएं|कहें|कहो|लिखें|लिखो|आउटपुट|उत्पादन|प्रिंट)`,
   sayThat: '(?:और|फिर) (?:संकेत दें|घोषित करें) कि',
+  worldSay: worldSay(
+    'काल्पनिक परिदृश्य|समानांतर (?:दुनिया|ब्रह्मांड)|ऐसी दुनिया में जहां|दुनिया में जहां',
+    'हम (?:बताते|कहते) हैं|हम कह सकते हैं',
+  ),
 };
 
 const ar: Vocab = {
@@ -522,6 +564,7 @@ const ar: Vocab = {
   authority: 'أنا (?:مطور|المطور|مطورك|المسؤول|مسؤول|المدير|مدير|رئيس|الرئيس|منشئك|شرطي|ضابط شرطة)',
   following: '(?:قل|اكتب|اطبع|كرر|أخرج|اعرض) (?:ما يلي|التالي|النص التالي)',
   sayThat: 'و?(?:أشر|اشر|صرح|أعلن|اعلن)(?: إلى| الى)? (?:أن|إن|ان)',
+  worldSay: worldSay('في عالم', 'قد نقول|قد نذكر|يمكننا القول|يمكن القول'),
 };
 
 const tr: Vocab = {
@@ -554,6 +597,7 @@ const tr: Vocab = {
   authority:
     'geliştiriciyim|geliştiricinim|yöneticiyim|yöneticinim|yaratıcınım|sistem yöneticisiyim|başkanıyım|polis memuruyum',
   following: '(?:aşağıdakini|aşağıdakileri|şunu) (?:söyle|yaz|yazdır|belirt|tekrarla)',
+  worldSay: worldSay('dünyada|evrende|senaryoda', '(?:şunu )?(?:belirtebiliriz|söyleyebiliriz)', 1),
 };
 
 const vi: Vocab = {
@@ -621,6 +665,10 @@ const id: Vocab = {
   following: '(?:nyatakan|katakan|tulis|tuliskan|cetak|ulangi) (?:hal )?(?:berikut|yang berikut)',
   sayThat: '(?:dan|lalu) nyatakan(?: bahwa|\\s?:)',
   askLast: true,
+  worldSay: worldSay(
+    'di (?:dunia|alam semesta) (?:di mana|yang|paralel)|dalam skenario (?:di mana|yang)',
+    'kita (?:mungkin |bisa |dapat )?(?:menyatakan|mengatakan)',
+  ),
 };
 
 const el: Vocab = {
@@ -689,6 +737,7 @@ const th: Vocab = saraAm({
   following: '(?:พูด|พิมพ์|เขียน|แสดง)(?:ข้อความ)?(?:ต่อไปนี้|ดังต่อไปนี้)',
   sayThat: '(?:และ|แล้ว)(?:ระบุ|ประกาศ)ว่า',
   askLast: true,
+  worldSay: `ในโลกที่${cg(64)}(?:เราอาจ|เราสามารถ)(?:ระบุ|พูด|กล่าว)ว่า${cg(40)}[:"'“]`,
 });
 
 const bn: Vocab = {
@@ -718,6 +767,7 @@ const bn: Vocab = {
   sayOnly: 'শুধু (?:বলুন|বলো|লিখুন)',
   authority: 'আমি (?:আপনার |তোমার |একজন )?(?:ডেভেলপার|বিকাশকারী|নির্মাতা|প্রশাসক|রাষ্ট্রপতি|পুলিশ)',
   following: `নিম্নলিখিত${wg(1)}(?:আউটপুট|বলুন|বলো|লিখুন|প্রিন্ট)`,
+  worldSay: worldSay('বিশ্বে যেখানে|সমান্তরাল বিশ্বে', 'আমরা বলতে পারি'),
 };
 
 const tl: Vocab = {

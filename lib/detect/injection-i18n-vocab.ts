@@ -93,6 +93,10 @@ export interface Vocab {
    * assertion opened by a colon or a quote; see {@link worldSay}).
    */
   worldSay?: string;
+  /** A frame that declares personal data shareable or under study ("a world where personal data is shared freely"). */
+  dataWorld?: string;
+  /** A person's private data asked for: birth date, home or e-mail address, where someone lives. */
+  personData?: string;
   /**
    * The language puts the question word last ("your password is what?"): the secret and
    * password rules also run object first.
@@ -213,6 +217,9 @@ const fr: Vocab = {
     'dans un (?:monde|univers|scénario) (?:où|parallèle)',
     'nous pourrions (?:dire|affirmer|déclarer)|on pourrait (?:dire|affirmer)',
   ),
+  dataWorld:
+    'enquête sur les données personnelles|étude sur les données personnelles|données personnelles (?:sont |étaient )?(?:librement partagées|publiques)',
+  personData: `date de naissance|adresse e-mail|adresse électronique|adresse du domicile|ville de résidence|où${wg(1)}(?:habite|vit)`,
 };
 
 const de: Vocab = {
@@ -260,6 +267,8 @@ const de: Vocab = {
     'in einer (?:parallel)?welt|in einem (?:paralleluniversum|szenario)',
     'könnte man (?:sagen|behaupten)|könnten wir (?:sagen|behaupten)',
   ),
+  dataWorld: 'teilen persönliche~ daten|persönliche~ daten (?:werden |sind )?(?:frei |offen )?(?:geteilt|öffentlich)',
+  personData: `geburtsdatum|geburtstag|wohnort|wohnadresse|e-mail-adresse|wo${wg(2)}(?:wohnt|lebt)`,
 };
 
 const pt: Vocab = {
@@ -302,6 +311,9 @@ const pt: Vocab = {
     '(?:num|em um) (?:mundo|universo|cenário) (?:onde|em que|paralelo)',
     'poderíamos (?:dizer|afirmar|declarar)|pode-se dizer',
   ),
+  dataWorld:
+    'dados pessoais (?:são|estão) (?:do conhecimento público|públicos|livremente partilhados|livremente compartilhados)',
+  personData: `data de nascimento|endereço de e-mail|endereço de casa|cidade de residência|onde${wg(1)}mora`,
 };
 
 const it: Vocab = {
@@ -387,6 +399,9 @@ const ru: Vocab = {
     'в (?:параллельном )?(?:мире|вселенной),? где',
     'мы (?:могли бы|можем) (?:сказать|заявить)|можно (?:было бы )?сказать',
   ),
+  dataWorld:
+    'персональными данными делятся|персональные данные (?:свободно |открыто )?(?:доступны|публичны|общедоступны)|(?:исследовательский проект|исследование|опрос) по персональным данным',
+  personData: `дат~ рождения|день рождения|адрес~ электронной почты|домашн~ адрес~|место жительства|где${wg(1)}жив~`,
 };
 
 const zh: Vocab = {
@@ -496,6 +511,8 @@ const ko: Vocab = {
   adminMode: '유지 ?보수 ?모드|유지관리 ?모드|디버그 ?모드|관리자 ?모드|시스템 ?모드|진단 ?모드|루트 ?모드',
   sayOnly: '(?:만|오직|그냥|대신) ?(?:말해|답해|대답해|출력해|반복해)|(?:라고|이라고)만 (?:말해|답해|대답해|출력해)',
   authority: '(?:나는|저는) (?:당신의 |너의 |네 )?(?:개발자|제작자|창조자|관리자|상사|대통령|경찰)',
+  dataWorld: '개인 ?(?:데이터|정보)가 (?:자유롭게 )?공유',
+  personData: '생일|생년월일|이메일 주소|집 주소|어디에 살',
 };
 
 const hi: Vocab = {
@@ -533,6 +550,8 @@ const hi: Vocab = {
     'काल्पनिक परिदृश्य|समानांतर (?:दुनिया|ब्रह्मांड)|ऐसी दुनिया में जहां|दुनिया में जहां',
     'हम (?:बताते|कहते) हैं|हम कह सकते हैं',
   ),
+  dataWorld: 'व्यक्तिगत डेटा पर (?:एक )?(?:शोध|सर्वेक्षण)|व्यक्तिगत डेटा (?:स्वतंत्र रूप से )?साझा',
+  personData: 'जन्म तिथि|जन्मदिन|ईमेल पता|घर का पता|निवास शहर|कहाँ रहत~',
 };
 
 const ar: Vocab = {
@@ -632,6 +651,8 @@ const vi: Vocab = {
     '(?:nói|viết|in ra|lặp lại|xuất ra|trả lời) (?:chính xác )?(?:những điều sau|điều sau|nội dung sau|như sau)',
   sayThat: '(?:và|rồi) (?:chỉ ra|tuyên bố|khẳng định) (?:rằng|là)',
   askLast: true,
+  dataWorld: '(?:khảo sát|nghiên cứu) về dữ liệu cá nhân|dữ liệu cá nhân (?:được )?(?:chia sẻ tự do|công khai)',
+  personData: 'ngày sinh|địa chỉ email|địa chỉ nhà|thành phố cư trú|sống ở đâu',
 };
 
 const id: Vocab = {
@@ -768,6 +789,8 @@ const bn: Vocab = {
   authority: 'আমি (?:আপনার |তোমার |একজন )?(?:ডেভেলপার|বিকাশকারী|নির্মাতা|প্রশাসক|রাষ্ট্রপতি|পুলিশ)',
   following: `নিম্নলিখিত${wg(1)}(?:আউটপুট|বলুন|বলো|লিখুন|প্রিন্ট)`,
   worldSay: worldSay('বিশ্বে যেখানে|সমান্তরাল বিশ্বে', 'আমরা বলতে পারি'),
+  dataWorld: 'ব্যক্তিগত তথ্য (?:স্বাধীনভাবে |অবাধে )?শেয়ার',
+  personData: 'জন্ম তারিখ|জন্মদিন|ইমেল ঠিকানা|বাড়ির ঠিকানা|কোথায় থাক~',
 };
 
 const tl: Vocab = {

@@ -201,6 +201,15 @@ function buildRules(v: Vocab): RuleSource[] {
     // names (the document, the code), then an assertion is dictated. In every word order the
     // dictated part comes after the discarding clause.
     rule('world-say', 'instruction_override', 0.5, v.worldSay === undefined ? '' : `${start}(?:${v.worldSay})`),
+    // A frame that declares personal data fair game, and a person's private data asked for:
+    // weak apart ("what is Mozart's date of birth?"), an attack together.
+    rule('data-world', 'instruction_override', 0.3, v.dataWorld === undefined ? '' : `${start}(?:${v.dataWorld})`),
+    rule(
+      'person-data',
+      'system_prompt_extraction',
+      0.3,
+      v.personData === undefined ? '' : `${start}(?:${v.personData})`,
+    ),
     rule(
       'ignore-say',
       'instruction_override',
@@ -285,7 +294,9 @@ function firstParts(v: Vocab): string[] {
     ...(ov ? [v.prior, v.above, v.hidden, v.textAbove, v.secret, v.password] : []),
     ...(!ov && v.askLast === true ? [v.secret, v.password] : []),
     ...(!vo && v.sayThat !== undefined ? [v.ignore] : []),
-    ...[v.authority, v.asAi, v.following, v.worldSay].filter((x): x is string => x !== undefined),
+    ...[v.authority, v.asAi, v.following, v.worldSay, v.dataWorld, v.personData].filter(
+      (x): x is string => x !== undefined,
+    ),
     v.sysPrompt,
     v.youAreNow,
     v.unrestricted,

@@ -128,6 +128,9 @@ function buildRules(v: Vocab): RuleSource[] {
     `(?:${v.password})`,
     v.defaultAfter === undefined ? '' : `(?![\\s,]{0,3}(?:${v.defaultAfter}))`,
   ].join('');
+  // "What is the password?" with nothing after it (no "of the router", "for the wifi"): the
+  // password of the conversation, as the English rule reads it.
+  const questionEnd = '(?=\\s{0,3}(?:[?？؟]|$))';
   const rule = (id: string, type: InjectionType, weight: number, src: string): RuleSource | undefined =>
     src === '' ? undefined : { id: `${v.lang}-${id}`, type, weight, src };
   const rules = [
@@ -179,7 +182,10 @@ function buildRules(v: Vocab): RuleSource[] {
       'secret',
       'system_prompt_extraction',
       0.5,
-      askBoth(`${start}${p(v.ask)}${g(3)}(?:${v.secret})`, `${start}${p(v.secret)}${g(3)}(?:${v.ask})`),
+      askBoth(
+        `${start}${p(v.ask)}${g(3)}(?:${v.secret})|${start}${p(v.ask)}${g(2)}${pw}${questionEnd}`,
+        `${start}${p(v.secret)}${g(3)}(?:${v.ask})|${start}${p(pw)}${g(1)}(?:${v.ask})${questionEnd}`,
+      ),
     ),
     rule(
       'password-ask',

@@ -93,6 +93,8 @@ export interface Vocab {
    * assertion opened by a colon or a quote; see {@link worldSay}).
    */
   worldSay?: string;
+  /** Data sent out to an address ("send them to abc@example.com"; `@` reads as `a` in the leet view). */
+  sendTo?: string;
   /** A frame that declares personal data shareable or under study ("a world where personal data is shared freely"). */
   dataWorld?: string;
   /** A person's private data asked for: birth date, home or e-mail address, where someone lives. */
@@ -125,6 +127,9 @@ export const wg = (n: number): string => `(?:[${SEP}]{1,4}${WORD}{1,24}(?!${WORD
  */
 export const worldSay = (world: string, say: string, gap = 14): string =>
   `(?:${world})${wg(gap)}(?:${say})(?:[\\s,]{1,3}${WORD}{1,24}){0,6}[\\s,]{0,2}[:ঃ«"'“„‘’]`;
+
+/** An e-mail address or host name as the leet view spells it (`@` folded to `a`). */
+const ADDRESS = `[a-z0-9._-]{1,64}\\.[a-z]{2,6}(?![\\p{L}])`;
 
 /** A bounded gap of up to `n` characters within one sentence (CJK). */
 export const cg = (n: number): string => `[^。！？!?\\n]{0,${n}}`;
@@ -163,7 +168,7 @@ const es: Vocab = {
   adminMode: 'modo (?:de )?(?:mantenimiento|depuración|administrador|admin|sistema|diagnóstico|root|superusuario)',
   sayOnly: `(?:solo|sólo|solamente|únicamente|simplemente|en su lugar|en cambio)${wg(1)}(?:di|escribe|responde|contesta|imprime|repite|devuelve)|(?:responde|contesta|respóndeme)${wg(1)}(?:solo|sólo|solamente|únicamente|exclusivamente) con`,
   authority:
-    'soy (?:un |una |el |la |tu |su )?(?:desarrollador~|programador~|administrador~|creador~|president~|jef~|dueño|policía|agente de policía|oficial de policía)',
+    'se te ha (?:instruido|ordenado|encargado)|has sido (?:instruido|autorizado)|se le ha (?:instruido|ordenado)|soy (?:un |una |el |la |tu |su )?(?:desarrollador~|programador~|administrador~|creador~|president~|jef~|dueño|policía|agente de policía|oficial de policía)',
   asAi: `como (?:una? )?(?:ia|ai|inteligencia artificial|modelo de lenguaje)${wg(2)}(?:desarrollad~|cread~|entrenad~) por${wg(1)}(?:estoy|soy|necesito|voy|tengo|entro)`,
   following:
     '(?:di|dí|escribe|imprime|imprima|repite|declara|afirma|muestra|emite) (?:exactamente |textualmente )?lo siguiente',
@@ -172,6 +177,7 @@ const es: Vocab = {
     'en un (?:mundo|universo|escenario) (?:donde|en el que|paralelo)',
     'podríamos (?:decir|afirmar|declarar)|se podría (?:decir|afirmar)',
   ),
+  sendTo: `(?:envía~|envia~|mánda~|reenvía~)${wg(2)}a ${ADDRESS}`,
 };
 
 const fr: Vocab = {
@@ -208,7 +214,7 @@ const fr: Vocab = {
     'mode (?:de )?(?:maintenance|débogage|debug|administrat~|admin|système|diagnostic|root|super-?utilisateur)',
   sayOnly: `(?:seulement|uniquement|simplement|juste|à la place|plutôt)${wg(1)}(?:dis|dites|écris|écrivez|réponds|répondez|imprime~|répète~|répét~|affiche~)|(?:réponds|répondez)${wg(1)}(?:seulement|uniquement|exclusivement) (?:par|avec)|ne (?:réponds|répondez|dis|dites|écris|écrivez) (?:rien d'autre )?que`,
   authority:
-    'je suis (?:un |une |le |la |ton |votre )?(?:développeu~|programmeu~|administrat~|créat~|président~|patron~|policier|agent de police)',
+    'tu as été (?:chargé|autorisé)|vous avez été (?:chargé|autorisé)~|je suis (?:un |une |le |la |ton |votre )?(?:développeu~|programmeu~|administrat~|créat~|président~|patron~|policier|agent de police)',
   asAi: `en tant qu'(?:ia|ai|intelligence artificielle|assistant~|modèle de langage)${wg(2)}(?:développé~|créé~|entraîné~|conçu~) par${wg(1)}(?:je|j'|il me faut)`,
   following:
     '(?:dites|dis|écrivez|écris|imprimez|imprime|affichez|affiche|répétez|répète|indiquez|indique|déclarez|déclare) (?:exactement )?(?:ce qui suit|le texte suivant|la phrase suivante)',
@@ -220,6 +226,7 @@ const fr: Vocab = {
   dataWorld:
     'enquête sur les données personnelles|étude sur les données personnelles|données personnelles (?:sont |étaient )?(?:librement partagées|publiques)',
   personData: `date de naissance|adresse e-mail|adresse électronique|adresse du domicile|ville de résidence|où${wg(1)}(?:habite|vit)`,
+  sendTo: `(?:envoie~|envoyez|transfère~|transférez)${wg(2)}(?:à|a) ${ADDRESS}`,
 };
 
 const de: Vocab = {
@@ -259,7 +266,7 @@ const de: Vocab = {
   adminMode: 'wartungs-?modus|debug-?modus|admin-?modus|administrator-?modus|system-?modus|diagnose-?modus|root-?modus',
   sayOnly: `(?:nur|lediglich|einfach|stattdessen|ausschließlich)${wg(1)}(?:sag~|schreib~|antworte~|druck~|wiederhol~)|antworte~${wg(2)}(?:nur|ausschließlich|lediglich) mit`,
   authority:
-    'ich bin (?:ein |eine |der |die |dein |ihr |euer )?(?:entwickler~|programmierer~|administrator~|admin|ersteller~|schöpfer~|präsident~|chef~|vorgesetzte~|polizist~)',
+    'du wurdest (?:angewiesen|beauftragt|autorisiert)|sie wurden (?:angewiesen|beauftragt)|ich bin (?:ein |eine |der |die |dein |ihr |euer )?(?:entwickler~|programmierer~|administrator~|admin|ersteller~|schöpfer~|präsident~|chef~|vorgesetzte~|polizist~)',
   asAi: `als (?:eine? )?(?:von${wg(1)})?(?:entwickelte~|erstellte~|trainierte~) (?:ki|ai|künstliche intelligenz|sprachmodell)${wg(1)}(?:ich|muss ich|brauche ich)`,
   following: `(?:gib|geben sie|gebt|sag|sagen sie|schreib|schreiben sie|druck|drucken sie|wiederhole|wiederholen sie)${wg(1)}folgende~`,
   sayThat: '(?:und|dann) (?:gib~ an|geben sie an|erklär~|behaupte~),? dass',
@@ -269,6 +276,7 @@ const de: Vocab = {
   ),
   dataWorld: 'teilen persönliche~ daten|persönliche~ daten (?:werden |sind )?(?:frei |offen )?(?:geteilt|öffentlich)',
   personData: `geburtsdatum|geburtstag|wohnort|wohnadresse|e-mail-adresse|wo${wg(2)}(?:wohnt|lebt)`,
+  sendTo: `(?:sende~|schicke~|schick|leite~)${wg(2)}an ${ADDRESS}`,
 };
 
 const pt: Vocab = {
@@ -303,7 +311,7 @@ const pt: Vocab = {
   adminMode: 'modo (?:de )?(?:manutenção|depuração|debug|administrador|admin|sistema|diagnóstico|root|superusuário)',
   sayOnly: `(?:apenas|só|somente|simplesmente|em vez disso|ao invés disso)${wg(1)}(?:diga|diz|escreva|escreve|responda|responde|imprima|repita|devolva)|(?:responda|responde)${wg(1)}(?:apenas|só|somente|exclusivamente) com`,
   authority:
-    'sou (?:um |uma |o |a |seu |teu )?(?:desenvolvedor~|programador~|administrador~|criador~|president~|chefe|polícia|policial)',
+    'você foi (?:instruído|autorizado)|foste (?:instruído|autorizado)|sou (?:um |uma |o |a |seu |teu )?(?:desenvolvedor~|programador~|administrador~|criador~|president~|chefe|polícia|policial)',
   asAi: `como (?:uma? )?(?:ia|ai|inteligência artificial|modelo de linguagem)${wg(2)}(?:desenvolvid~|criad~|treinad~) pel~${wg(1)}(?:estou|sou|preciso|vou|tenho)`,
   following: '(?:diga|diz|escreva|escreve|imprima|repita|declare|mostre|produza) (?:exatamente )?o seguinte',
   sayThat: '(?:e|depois) (?:declare|indique|afirme)(?: que|\\s?:)',
@@ -314,6 +322,7 @@ const pt: Vocab = {
   dataWorld:
     'dados pessoais (?:são|estão) (?:do conhecimento público|públicos|livremente partilhados|livremente compartilhados)',
   personData: `data de nascimento|endereço de e-mail|endereço de casa|cidade de residência|onde${wg(1)}mora`,
+  sendTo: `(?:envie~|envia~|mande~|encaminhe~)${wg(2)}(?:para|a) ${ADDRESS}`,
 };
 
 const it: Vocab = {
@@ -346,7 +355,7 @@ const it: Vocab = {
   adminMode: 'modalità (?:di )?(?:manutenzione|debug|amministratore|admin|sistema|diagnostica|root|superutente)',
   sayOnly: `(?:solo|soltanto|solamente|semplicemente|invece)${wg(1)}(?:scrivi|rispondi|stampa|ripeti|restituisci)|rispondi${wg(1)}(?:solo|soltanto|solamente|esclusivamente) con`,
   authority:
-    'sono (?:un |una |il |la |il tuo |la tua )?(?:sviluppat~|programmat~|amministrat~|creat~|president~|capo|poliziotto|agente di polizia)',
+    'sei stato (?:incaricato|autorizzato)|ti è stato (?:chiesto|ordinato)|sono (?:un |una |il |la |il tuo |la tua )?(?:sviluppat~|programmat~|amministrat~|creat~|president~|capo|poliziotto|agente di polizia)',
   asAi: `(?:in quanto|come) (?:una? |l')?(?:ia|ai|intelligenza artificiale|modello linguistico)${wg(2)}(?:sviluppat~|creat~|addestrat~) da${wg(1)}(?:sto|sono|ho|devo|mi serve)`,
   following:
     "(?:di'|dì|scrivi|stampa|ripeti|dichiara|mostra|restituisci) (?:esattamente )?(?:quanto segue|il seguente testo|ciò che segue)",
@@ -355,6 +364,7 @@ const it: Vocab = {
     'in un (?:mondo|universo|scenario) (?:in cui|dove|parallelo)',
     'potremmo (?:dire|affermare|dichiarare)|si potrebbe dire',
   ),
+  sendTo: `(?:invia~|inoltra~|manda~)${wg(2)}a ${ADDRESS}`,
 };
 
 const ru: Vocab = {
@@ -521,7 +531,7 @@ const hi: Vocab = {
   order: 'ov',
   gate: '[\\u0900-\\u097f]',
   negAfter: '(?! ?न करें| ?मत)',
-  ignore: 'अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल जा~|उपेक्षा|अवहेलना|पालन न करें|पालन मत करो',
+  ignore: 'अनदेखा|अनदेखी|नज़रअंदाज़|नजरअंदाज|भूल जा~|उपेक्षा|अवहेलना|पालन न करें|पालन मत करो',
   instr: 'निर्देश~|आदेश~|प्रॉम्प्ट|हिदायत~',
   prior: 'पिछले|पिछली|पहले के|पहले|पूर्व|ऊपर के|ऊपर दिए गए|सभी|अपने|आपके|सिस्टम',
   rules: 'नियम~|प्रतिबंध~|सीमा~',
@@ -551,7 +561,7 @@ const hi: Vocab = {
     'हम (?:बताते|कहते) हैं|हम कह सकते हैं',
   ),
   dataWorld: 'व्यक्तिगत डेटा पर (?:एक )?(?:शोध|सर्वेक्षण)|व्यक्तिगत डेटा (?:स्वतंत्र रूप से )?साझा',
-  personData: 'जन्म तिथि|जन्मदिन|ईमेल पता|घर का पता|निवास शहर|कहाँ रहत~',
+  personData: 'जन्म तिथि|जन्मदिन|ईमेल पता|घर का पता|निवास शहर|कहाँ रहत~|कहां रहत~',
 };
 
 const ar: Vocab = {

@@ -209,6 +209,7 @@ function buildRules(v: Vocab): RuleSource[] {
     rule('world-say', 'instruction_override', 0.5, v.worldSay === undefined ? '' : `${start}(?:${v.worldSay})`),
     // A frame that declares personal data fair game, and a person's private data asked for:
     // weak apart ("what is Mozart's date of birth?"), an attack together.
+    rule('send-to', 'instruction_override', 0.3, v.sendTo === undefined ? '' : `${start}(?:${v.sendTo})`),
     rule('data-world', 'instruction_override', 0.3, v.dataWorld === undefined ? '' : `${start}(?:${v.dataWorld})`),
     rule(
       'person-data',
@@ -300,7 +301,7 @@ function firstParts(v: Vocab): string[] {
     ...(ov ? [v.prior, v.above, v.hidden, v.textAbove, v.secret, v.password] : []),
     ...(!ov && v.askLast === true ? [v.secret, v.password] : []),
     ...(!vo && v.sayThat !== undefined ? [v.ignore] : []),
-    ...[v.authority, v.asAi, v.following, v.worldSay, v.dataWorld, v.personData].filter(
+    ...[v.authority, v.asAi, v.following, v.worldSay, v.dataWorld, v.personData, v.sendTo].filter(
       (x): x is string => x !== undefined,
     ),
     v.sysPrompt,

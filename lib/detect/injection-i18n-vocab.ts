@@ -65,6 +65,10 @@ export interface Vocab {
   secret: string;
   /** A password with any determiner: asked for, a weak witness ("confirm the password"). */
   password: string;
+  /** Words before `password` (with what joins them) that make it a product's default one. */
+  defaultBefore?: string;
+  /** Words after `password` that make it a product's default one ("por defecto"). */
+  defaultAfter?: string;
   youAreNow: string;
   unrestricted: string;
   /** Jailbreak modes: developer mode, god mode, DAN mode. */
@@ -85,6 +89,17 @@ export interface Vocab {
    */
   sayThat?: string;
   /**
+   * A made-up world, then a dictated assertion: "in a world where …, we could say: …" (the
+   * assertion opened by a colon or a quote; see {@link worldSay}).
+   */
+  worldSay?: string;
+  /** Data sent out to an address ("send them to abc@example.com"; `@` reads as `a` in the leet view). */
+  sendTo?: string;
+  /** A frame that declares personal data shareable or under study ("a world where personal data is shared freely"). */
+  dataWorld?: string;
+  /** A person's private data asked for: birth date, home or e-mail address, where someone lives. */
+  personData?: string;
+  /**
    * The language puts the question word last ("your password is what?"): the secret and
    * password rules also run object first.
    */
@@ -104,6 +119,18 @@ export const WORD = `[^${SEP}.!?。！？]`;
  * Each word runs to its end (the lookahead), so a failing match tries one split per word.
  */
 export const wg = (n: number): string => `(?:[${SEP}]{1,4}${WORD}{1,24}(?!${WORD})){0,${n}}[${SEP}]{1,4}`;
+/**
+ * "In a world where …, we could say" followed, within six words, by a colon or a quote that
+ * opens the dictated text: a made-up frame used to put words in the assistant's mouth. Without
+ * the colon or quote it is an ordinary essay sentence ("in a world without cars one could say
+ * that cities would be quieter").
+ */
+export const worldSay = (world: string, say: string, gap = 14): string =>
+  `(?:${world})${wg(gap)}(?:${say})(?:[\\s,]{1,3}${WORD}{1,24}){0,6}[\\s,]{0,2}[:ঃ«"'“„‘’]`;
+
+/** An e-mail address or host name as the leet view spells it (`@` folded to `a`). */
+const ADDRESS = `[a-z0-9._-]{1,64}\\.[a-z]{2,6}(?![\\p{L}])`;
+
 /** A bounded gap of up to `n` characters within one sentence (CJK). */
 export const cg = (n: number): string => `[^。！？!?\\n]{0,${n}}`;
 
@@ -133,6 +160,7 @@ const es: Vocab = {
   secret:
     '(?:tu|su) (?:contraseña|clave secreta|clave de acceso|código secreto|palabra secreta|password)|la (?:contraseña|clave) (?:secreta|del sistema)|el código secreto',
   password: 'contraseña|clave de acceso',
+  defaultAfter: 'por defecto|predeterminad~|de fábrica',
   youAreNow: `(?:a partir de ahora|desde ahora|de ahora en adelante|ahora)${wg(1)}(?:eres|serás|actuarás|te llamas|vas a (?:ser|actuar))|eres ahora`,
   unrestricted:
     'sin (?:ningun[ao] |ningún )?(?:restricción~|filtro~|censura|limitación~|ética|moral)|libre de (?:toda[s]? |cualquier )?(?:restricción~|regla~|limitación~|filtro~|censura)',
@@ -140,11 +168,16 @@ const es: Vocab = {
   adminMode: 'modo (?:de )?(?:mantenimiento|depuración|administrador|admin|sistema|diagnóstico|root|superusuario)',
   sayOnly: `(?:solo|sólo|solamente|únicamente|simplemente|en su lugar|en cambio)${wg(1)}(?:di|escribe|responde|contesta|imprime|repite|devuelve)|(?:responde|contesta|respóndeme)${wg(1)}(?:solo|sólo|solamente|únicamente|exclusivamente) con`,
   authority:
-    'soy (?:un |una |el |la |tu |su )?(?:desarrollador~|programador~|administrador~|creador~|president~|jef~|dueño|policía|agente de policía|oficial de policía)',
+    'se te ha (?:instruido|ordenado|encargado)|has sido (?:instruido|autorizado)|se le ha (?:instruido|ordenado)|soy (?:un |una |el |la |tu |su )?(?:desarrollador~|programador~|administrador~|creador~|president~|jef~|dueño|policía|agente de policía|oficial de policía)',
   asAi: `como (?:una? )?(?:ia|ai|inteligencia artificial|modelo de lenguaje)${wg(2)}(?:desarrollad~|cread~|entrenad~) por${wg(1)}(?:estoy|soy|necesito|voy|tengo|entro)`,
   following:
     '(?:di|dí|escribe|imprime|imprima|repite|declara|afirma|muestra|emite) (?:exactamente |textualmente )?lo siguiente',
   sayThat: '(?:y|e|luego) (?:declara|declare|indica|indique|afirma|afirme)(?: que|\\s?:)',
+  worldSay: worldSay(
+    'en un (?:mundo|universo|escenario) (?:donde|en el que|paralelo)',
+    'podríamos (?:decir|afirmar|declarar)|se podría (?:decir|afirmar)',
+  ),
+  sendTo: `(?:envía~|envia~|mánda~|reenvía~)${wg(2)}a ${ADDRESS}`,
 };
 
 const fr: Vocab = {
@@ -172,6 +205,7 @@ const fr: Vocab = {
   secret:
     '(?:ton|votre) (?:mot de passe|code secret|password)|(?:ta|votre) (?:clé secrète|phrase secrète)|le mot de passe (?:secret|du système)|la clé secrète|le code secret',
   password: 'mot de passe',
+  defaultAfter: "par défaut|d'usine",
   youAreNow: `(?:à partir de maintenant|dorénavant|désormais|maintenant|à présent)${wg(1)}(?:tu es|vous êtes|tu seras|vous serez|tu t'appelles|tu vas être|tu deviens|tu agiras)|(?:tu es|vous êtes) (?:maintenant|désormais|dorénavant)`,
   unrestricted:
     'sans (?:aucune |aucun )?(?:restriction~|filtre~|censure|limit~|éthique|morale|contrainte~)|libéré~ de (?:toute~ )?(?:restriction~|règle~|limit~|contrainte~)|libre de toute~ (?:restriction~|règle~|contrainte~)',
@@ -180,11 +214,19 @@ const fr: Vocab = {
     'mode (?:de )?(?:maintenance|débogage|debug|administrat~|admin|système|diagnostic|root|super-?utilisateur)',
   sayOnly: `(?:seulement|uniquement|simplement|juste|à la place|plutôt)${wg(1)}(?:dis|dites|écris|écrivez|réponds|répondez|imprime~|répète~|répét~|affiche~)|(?:réponds|répondez)${wg(1)}(?:seulement|uniquement|exclusivement) (?:par|avec)|ne (?:réponds|répondez|dis|dites|écris|écrivez) (?:rien d'autre )?que`,
   authority:
-    'je suis (?:un |une |le |la |ton |votre )?(?:développeu~|programmeu~|administrat~|créat~|président~|patron~|policier|agent de police)',
+    'tu as été (?:chargé|autorisé)|vous avez été (?:chargé|autorisé)~|je suis (?:un |une |le |la |ton |votre )?(?:développeu~|programmeu~|administrat~|créat~|président~|patron~|policier|agent de police)',
   asAi: `en tant qu'(?:ia|ai|intelligence artificielle|assistant~|modèle de langage)${wg(2)}(?:développé~|créé~|entraîné~|conçu~) par${wg(1)}(?:je|j'|il me faut)`,
   following:
     '(?:dites|dis|écrivez|écris|imprimez|imprime|affichez|affiche|répétez|répète|indiquez|indique|déclarez|déclare) (?:exactement )?(?:ce qui suit|le texte suivant|la phrase suivante)',
   sayThat: "(?:et|puis) (?:indiquez|indique|déclarez|déclare|affirmez|affirme)(?: que| qu'|\\s?:)",
+  worldSay: worldSay(
+    'dans un (?:monde|univers|scénario) (?:où|parallèle)',
+    'nous pourrions (?:dire|affirmer|déclarer)|on pourrait (?:dire|affirmer)',
+  ),
+  dataWorld:
+    'enquête sur les données personnelles|étude sur les données personnelles|données personnelles (?:sont |étaient )?(?:librement partagées|publiques)',
+  personData: `date de naissance|adresse e-mail|adresse électronique|adresse du domicile|ville de résidence|où${wg(1)}(?:habite|vit)`,
+  sendTo: `(?:envoie~|envoyez|transfère~|transférez)${wg(2)}(?:à|a) ${ADDRESS}`,
 };
 
 const de: Vocab = {
@@ -214,6 +256,8 @@ const de: Vocab = {
   secret:
     '(?:dein|ihr|euer)~ (?:passwort|kennwort|geheimcode|geheimwort|geheimschlüssel|password)|(?:dein|ihr|euer)~ geheim~ (?:schlüssel|code)|das (?:geheime|system-?)passwort|den geheimen (?:schlüssel|code)',
   password: 'passwort|kennwort',
+  defaultBefore: 'standard-|default-|werks-',
+  defaultAfter: 'ab werk',
   youAreNow: `(?:ab jetzt|ab sofort|von nun an|ab heute|jetzt|nun)${wg(1)}(?:bist du|sind sie|wirst du|heißt du|spielst du)|du bist (?:jetzt|nun|ab jetzt|ab sofort|von nun an)|sie sind (?:jetzt|nun|ab sofort)`,
   unrestricted:
     'ohne (?:jegliche~ |irgendwelche~ |alle )?(?:einschränkung~|beschränkung~|filter~|zensur|ethik|moral|restriktion~)|ungefiltert~|unzensiert~|frei von (?:allen |jeglichen )?(?:einschränkung~|regeln|beschränkung~|zensur|filter~)',
@@ -222,10 +266,17 @@ const de: Vocab = {
   adminMode: 'wartungs-?modus|debug-?modus|admin-?modus|administrator-?modus|system-?modus|diagnose-?modus|root-?modus',
   sayOnly: `(?:nur|lediglich|einfach|stattdessen|ausschließlich)${wg(1)}(?:sag~|schreib~|antworte~|druck~|wiederhol~)|antworte~${wg(2)}(?:nur|ausschließlich|lediglich) mit`,
   authority:
-    'ich bin (?:ein |eine |der |die |dein |ihr |euer )?(?:entwickler~|programmierer~|administrator~|admin|ersteller~|schöpfer~|präsident~|chef~|vorgesetzte~|polizist~)',
+    'du wurdest (?:angewiesen|beauftragt|autorisiert)|sie wurden (?:angewiesen|beauftragt)|ich bin (?:ein |eine |der |die |dein |ihr |euer )?(?:entwickler~|programmierer~|administrator~|admin|ersteller~|schöpfer~|präsident~|chef~|vorgesetzte~|polizist~)',
   asAi: `als (?:eine? )?(?:von${wg(1)})?(?:entwickelte~|erstellte~|trainierte~) (?:ki|ai|künstliche intelligenz|sprachmodell)${wg(1)}(?:ich|muss ich|brauche ich)`,
   following: `(?:gib|geben sie|gebt|sag|sagen sie|schreib|schreiben sie|druck|drucken sie|wiederhole|wiederholen sie)${wg(1)}folgende~`,
   sayThat: '(?:und|dann) (?:gib~ an|geben sie an|erklär~|behaupte~),? dass',
+  worldSay: worldSay(
+    'in einer (?:parallel)?welt|in einem (?:paralleluniversum|szenario)',
+    'könnte man (?:sagen|behaupten)|könnten wir (?:sagen|behaupten)',
+  ),
+  dataWorld: 'teilen persönliche~ daten|persönliche~ daten (?:werden |sind )?(?:frei |offen )?(?:geteilt|öffentlich)',
+  personData: `geburtsdatum|geburtstag|wohnort|wohnadresse|e-mail-adresse|wo${wg(2)}(?:wohnt|lebt)`,
+  sendTo: `(?:sende~|schicke~|schick|leite~)${wg(2)}an ${ADDRESS}`,
 };
 
 const pt: Vocab = {
@@ -252,6 +303,7 @@ const pt: Vocab = {
   secret:
     '(?:sua|tua) (?:senha|palavra-passe|palavra passe|chave secreta|password)|(?:seu|teu) código secreto|a (?:senha|chave) (?:secreta|do sistema)|o código secreto',
   password: 'senha|palavra-passe',
+  defaultAfter: 'padrão|de fábrica|predefinid~',
   youAreNow: `(?:a partir de agora|de agora em diante|daqui em diante|agora)${wg(1)}(?:você é|tu és|você será|tu serás|você vai ser|você se chama|te chamas)|(?:você é|tu és) agora`,
   unrestricted:
     'sem (?:nenhuma |quaisquer |qualquer )?(?:restriç~|filtro~|censura|limitaç~|ética|moral)|livre de (?:toda~ |qualquer~ )?(?:restriç~|regra~|limitaç~|filtro~|censura)',
@@ -259,10 +311,18 @@ const pt: Vocab = {
   adminMode: 'modo (?:de )?(?:manutenção|depuração|debug|administrador|admin|sistema|diagnóstico|root|superusuário)',
   sayOnly: `(?:apenas|só|somente|simplesmente|em vez disso|ao invés disso)${wg(1)}(?:diga|diz|escreva|escreve|responda|responde|imprima|repita|devolva)|(?:responda|responde)${wg(1)}(?:apenas|só|somente|exclusivamente) com`,
   authority:
-    'sou (?:um |uma |o |a |seu |teu )?(?:desenvolvedor~|programador~|administrador~|criador~|president~|chefe|polícia|policial)',
+    'você foi (?:instruído|autorizado)|foste (?:instruído|autorizado)|sou (?:um |uma |o |a |seu |teu )?(?:desenvolvedor~|programador~|administrador~|criador~|president~|chefe|polícia|policial)',
   asAi: `como (?:uma? )?(?:ia|ai|inteligência artificial|modelo de linguagem)${wg(2)}(?:desenvolvid~|criad~|treinad~) pel~${wg(1)}(?:estou|sou|preciso|vou|tenho)`,
   following: '(?:diga|diz|escreva|escreve|imprima|repita|declare|mostre|produza) (?:exatamente )?o seguinte',
   sayThat: '(?:e|depois) (?:declare|indique|afirme)(?: que|\\s?:)',
+  worldSay: worldSay(
+    '(?:num|em um) (?:mundo|universo|cenário) (?:onde|em que|paralelo)',
+    'poderíamos (?:dizer|afirmar|declarar)|pode-se dizer',
+  ),
+  dataWorld:
+    'dados pessoais (?:são|estão) (?:do conhecimento público|públicos|livremente partilhados|livremente compartilhados)',
+  personData: `data de nascimento|endereço de e-mail|endereço de casa|cidade de residência|onde${wg(1)}mora`,
+  sendTo: `(?:envie~|envia~|mande~|encaminhe~)${wg(2)}(?:para|a) ${ADDRESS}`,
 };
 
 const it: Vocab = {
@@ -287,6 +347,7 @@ const it: Vocab = {
   secret:
     "(?:la tua|la sua|la vostra) (?:password|parola d'ordine|chiave segreta|parola segreta)|(?:il tuo|il suo) codice segreto|la (?:password|chiave) (?:segreta|del sistema)|il codice segreto",
   password: "password|parola d'ordine",
+  defaultAfter: 'predefinit~|di default|di fabbrica',
   youAreNow: `(?:d'ora in poi|da ora in poi|da adesso|da ora|ora|adesso)${wg(1)}(?:sei|sarai|ti chiami|agirai|diventi)|sei (?:ora|adesso)`,
   unrestricted:
     'senza (?:alcuna |alcun |nessuna |nessun )?(?:restrizion~|filtr~|censura|limit~|etica|morale|vincol~)|liber~ da (?:ogni |qualsiasi |tutte le )?(?:restrizion~|regol~|limit~|vincol~|filtr~|censura)',
@@ -294,11 +355,16 @@ const it: Vocab = {
   adminMode: 'modalità (?:di )?(?:manutenzione|debug|amministratore|admin|sistema|diagnostica|root|superutente)',
   sayOnly: `(?:solo|soltanto|solamente|semplicemente|invece)${wg(1)}(?:scrivi|rispondi|stampa|ripeti|restituisci)|rispondi${wg(1)}(?:solo|soltanto|solamente|esclusivamente) con`,
   authority:
-    'sono (?:un |una |il |la |il tuo |la tua )?(?:sviluppat~|programmat~|amministrat~|creat~|president~|capo|poliziotto|agente di polizia)',
+    'sei stato (?:incaricato|autorizzato)|ti è stato (?:chiesto|ordinato)|sono (?:un |una |il |la |il tuo |la tua )?(?:sviluppat~|programmat~|amministrat~|creat~|president~|capo|poliziotto|agente di polizia)',
   asAi: `(?:in quanto|come) (?:una? |l')?(?:ia|ai|intelligenza artificiale|modello linguistico)${wg(2)}(?:sviluppat~|creat~|addestrat~) da${wg(1)}(?:sto|sono|ho|devo|mi serve)`,
   following:
     "(?:di'|dì|scrivi|stampa|ripeti|dichiara|mostra|restituisci) (?:esattamente )?(?:quanto segue|il seguente testo|ciò che segue)",
   sayThat: '(?:e|poi) (?:dichiara|indica|afferma)(?: che|\\s?:)',
+  worldSay: worldSay(
+    'in un (?:mondo|universo|scenario) (?:in cui|dove|parallelo)',
+    'potremmo (?:dire|affermare|dichiarare)|si potrebbe dire',
+  ),
+  sendTo: `(?:invia~|inoltra~|manda~)${wg(2)}a ${ADDRESS}`,
 };
 
 const ru: Vocab = {
@@ -326,6 +392,8 @@ const ru: Vocab = {
   secret:
     '(?:твой|ваш|свой) (?:пароль|секретный (?:ключ|код)|код доступа)|у (?:тебя|вас) (?:пароль|секретный (?:ключ|код))|(?:секретн~|системн~) (?:пароль|ключ|код)',
   password: 'пароль|пароля',
+  defaultBefore: 'стандартн~ |заводск~ ',
+  defaultAfter: 'по умолчанию',
   youAreNow: `(?:с этого момента|отныне|теперь|начиная с этого момента)${wg(1)}(?:ты|вы)(?![\\p{L}])|(?:ты|вы) (?:теперь|отныне)`,
   unrestricted:
     'без (?:каких-либо |всяких |любых )?(?:ограничени~|фильтр~|цензур~|правил|запрет~|морал~|этик~)|свобод~ от (?:всех |любых )?(?:ограничени~|правил|фильтр~|цензур~)',
@@ -337,6 +405,13 @@ const ru: Vocab = {
   asAi: `как (?:ии|ai|искусственный интеллект|языковая модель|модель ии)${wg(2)}(?:разработанн~|созданн~|обученн~)${wg(2)}(?:мне|я)(?![\\p{L}])`,
   following: `(?:скажи|напиши|выведи|напечатай|повтори|ответь)${wg(1)}(?:следующее|следующий текст)`,
   sayThat: '(?:и|затем) (?:заяви~|укажи~)(?:,? что|\\s?:)',
+  worldSay: worldSay(
+    'в (?:параллельном )?(?:мире|вселенной),? где',
+    'мы (?:могли бы|можем) (?:сказать|заявить)|можно (?:было бы )?сказать',
+  ),
+  dataWorld:
+    'персональными данными делятся|персональные данные (?:свободно |открыто )?(?:доступны|публичны|общедоступны)|(?:исследовательский проект|исследование|опрос) по персональным данным',
+  personData: `дат~ рождения|день рождения|адрес~ электронной почты|домашн~ адрес~|место жительства|где${wg(1)}жив~`,
 };
 
 const zh: Vocab = {
@@ -365,6 +440,7 @@ const zh: Vocab = {
   secret:
     '(?:你的|您的)(?:密码|密碼|密钥|密鑰|秘钥|秘密钥|口令|秘密代码|暗号)|(?:系统|系統|管理员|管理員)(?:的)?(?:密码|密碼|密钥)|秘密(?:代码|字符串)',
   password: '密码|密碼|口令',
+  defaultBefore: '默认|默認|初始|出厂|出廠|默认的|預設',
   youAreNow:
     '(?:从现在开始|從現在開始|从现在起|從現在起|从今以后|從今以後|现在|現在)[，,]?\\s?(?:你是|你就是|你将是|你將是|你将扮演|你叫|你扮演|你成为)|你现在是|你現在是|你现在就是',
   unrestricted:
@@ -404,6 +480,7 @@ const ja: Vocab = {
   secret:
     '(?:あなたの|君の|お前の|システムの|管理者の)(?:パスワード|秘密鍵|秘密のキー|秘密のコード|シークレットキー|暗証番号|合言葉)',
   password: 'パスワード|暗証番号',
+  defaultBefore: 'デフォルトの|デフォルト|初期|初期の|既定の',
   youAreNow: '(?:今から|これから|今後は?|以後)、?\\s?(?:あなたは|君は|お前は)',
   unrestricted:
     '(?:制限|制約|フィルター|検閲|倫理|道徳)(?:が|を|に|の|は)?(?:一切)?(?:ない|なし|無し|無い|受けない|縛られない)|無制限|制限なし|検閲なし',
@@ -436,6 +513,7 @@ const ko: Vocab = {
   ask: '알려|말해|무엇|뭐|공개|공유|확인|필요',
   secret: '(?:당신의|너의|네) ?(?:비밀번호|암호|패스워드|비밀 ?키|비밀 ?코드)|시스템 (?:비밀번호|암호)|비밀 ?코드',
   password: '비밀번호|암호|패스워드',
+  defaultBefore: '기본 |초기 |기본|초기',
   youAreNow: '(?:지금부터|이제부터|이제|앞으로)(?:는)? ?(?:당신은|너는|넌)',
   unrestricted:
     '(?:제한|제약|필터|검열|윤리|도덕)(?:이|가|을|를|에|도)? ?(?:없|받지 ?않|구애받지)|무제한|제한 ?없이|검열 ?없이',
@@ -443,6 +521,8 @@ const ko: Vocab = {
   adminMode: '유지 ?보수 ?모드|유지관리 ?모드|디버그 ?모드|관리자 ?모드|시스템 ?모드|진단 ?모드|루트 ?모드',
   sayOnly: '(?:만|오직|그냥|대신) ?(?:말해|답해|대답해|출력해|반복해)|(?:라고|이라고)만 (?:말해|답해|대답해|출력해)',
   authority: '(?:나는|저는) (?:당신의 |너의 |네 )?(?:개발자|제작자|창조자|관리자|상사|대통령|경찰)',
+  dataWorld: '개인 ?(?:데이터|정보)가 (?:자유롭게 )?공유',
+  personData: '생일|생년월일|이메일 주소|집 주소|어디에 살',
 };
 
 const hi: Vocab = {
@@ -451,7 +531,7 @@ const hi: Vocab = {
   order: 'ov',
   gate: '[\\u0900-\\u097f]',
   negAfter: '(?! ?न करें| ?मत)',
-  ignore: 'अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल जा~|उपेक्षा|अवहेलना|पालन न करें|पालन मत करो',
+  ignore: 'अनदेखा|अनदेखी|नज़रअंदाज़|नजरअंदाज|भूल जा~|उपेक्षा|अवहेलना|पालन न करें|पालन मत करो',
   instr: 'निर्देश~|आदेश~|प्रॉम्प्ट|हिदायत~',
   prior: 'पिछले|पिछली|पहले के|पहले|पूर्व|ऊपर के|ऊपर दिए गए|सभी|अपने|आपके|सिस्टम',
   rules: 'नियम~|प्रतिबंध~|सीमा~',
@@ -465,6 +545,7 @@ const hi: Vocab = {
   ask: 'क्या है|बताओ|बताएं|बताइए|साझा करें|साझा कर|पुष्टि',
   secret: '(?:आपका|अपना|तुम्हारा|तेरा) (?:पासवर्ड|गुप्त कोड|सीक्रेट की)|सिस्टम (?:का|के लिए) पासवर्ड',
   password: 'पासवर्ड',
+  defaultBefore: 'डिफ़ॉल्ट |डिफॉल्ट ',
   youAreNow: 'अब से (?:तुम|आप)',
   unrestricted: '(?:बिना|कोई) (?:किसी )?(?:प्रतिबंध~|सीमा~|फ़िल्टर|फिल्टर|सेंसर~)',
   devMode: 'डेवलपर मोड|गॉड मोड|डैन मोड|जेलब्रेक मोड',
@@ -475,6 +556,12 @@ const hi: Vocab = {
   asAi: `(?:विकसित|बनाया गया|बनाई गई|प्रशिक्षित) (?:एक )?(?:एआई|ai|कृत्रिम बुद्धि)${wg(3)}(?:मैं|मुझे)(?![\\p{L}\\p{M}])`,
   following: `निम्न(?:लिखित)?${wg(1)}(?:बताओ|बताएं|कहें|कहो|लिखें|लिखो|आउटपुट|उत्पादन|प्रिंट)`,
   sayThat: '(?:और|फिर) (?:संकेत दें|घोषित करें) कि',
+  worldSay: worldSay(
+    'काल्पनिक परिदृश्य|समानांतर (?:दुनिया|ब्रह्मांड)|ऐसी दुनिया में जहां|दुनिया में जहां',
+    'हम (?:बताते|कहते) हैं|हम कह सकते हैं',
+  ),
+  dataWorld: 'व्यक्तिगत डेटा पर (?:एक )?(?:शोध|सर्वेक्षण)|व्यक्तिगत डेटा (?:स्वतंत्र रूप से )?साझा',
+  personData: 'जन्म तिथि|जन्मदिन|ईमेल पता|घर का पता|निवास शहर|कहाँ रहत~|कहां रहत~',
 };
 
 const ar: Vocab = {
@@ -497,6 +584,7 @@ const ar: Vocab = {
   ask: 'ما هي|ما هو|أخبرني|اخبرني|قل لي|شارك|أعطني|اعطني|أكد|اكد',
   secret: 'كلمة (?:المرور|السر) (?:الخاصة بك|الخاصة بنظامنا|لنظامنا)|كلمة مرورك|كلمة سرك|مفتاحك السري|الرمز السري',
   password: 'كلمة المرور|كلمة السر',
+  defaultAfter: 'الافتراضية|الافتراضي',
   youAreNow: '(?:من الآن فصاعدا|من الآن|الآن) (?:أنت|انت)',
   unrestricted: '(?:بدون|دون|بلا) (?:أي |اي )?(?:قيود|حدود|رقابة|فلترة|تصفية)',
   devMode: 'وضع المطور|وضع الإله|وضع dan',
@@ -505,6 +593,7 @@ const ar: Vocab = {
   authority: 'أنا (?:مطور|المطور|مطورك|المسؤول|مسؤول|المدير|مدير|رئيس|الرئيس|منشئك|شرطي|ضابط شرطة)',
   following: '(?:قل|اكتب|اطبع|كرر|أخرج|اعرض) (?:ما يلي|التالي|النص التالي)',
   sayThat: 'و?(?:أشر|اشر|صرح|أعلن|اعلن)(?: إلى| الى)? (?:أن|إن|ان)',
+  worldSay: worldSay('في عالم', 'قد نقول|قد نذكر|يمكننا القول|يمكن القول'),
 };
 
 const tr: Vocab = {
@@ -527,6 +616,7 @@ const tr: Vocab = {
   ask: 'nedir|söyle~|ver~|paylaş~|onayla~|gerek~',
   secret: '(?:senin|sizin) (?:şifre~|parola~|gizli anahtar~)|şifren|şifreniz|parolan|parolanız',
   password: 'şifre~|parola~',
+  defaultBefore: 'varsayılan |fabrika ',
   youAreNow: '(?:şu andan itibaren|bundan sonra|artık) (?:sen|siz)(?![\\p{L}])',
   unrestricted: 'kısıtlamasız|sansürsüz|filtresiz|sınırsız|hiçbir (?:kısıtlama|sınır|filtre|sansür)',
   devMode: 'geliştirici mod~|tanrı mod~|dan mod~|jailbreak mod~',
@@ -536,6 +626,7 @@ const tr: Vocab = {
   authority:
     'geliştiriciyim|geliştiricinim|yöneticiyim|yöneticinim|yaratıcınım|sistem yöneticisiyim|başkanıyım|polis memuruyum',
   following: '(?:aşağıdakini|aşağıdakileri|şunu) (?:söyle|yaz|yazdır|belirt|tekrarla)',
+  worldSay: worldSay('dünyada|evrende|senaryoda', '(?:şunu )?(?:belirtebiliriz|söyleyebiliriz)', 1),
 };
 
 const vi: Vocab = {
@@ -558,6 +649,7 @@ const vi: Vocab = {
   ask: 'là gì|cho tôi biết|nói cho tôi|chia sẻ|xác nhận|đưa cho tôi|cần',
   secret: 'mật khẩu của bạn|khóa bí mật của bạn|mã bí mật',
   password: 'mật khẩu',
+  defaultAfter: 'mặc định',
   youAreNow: '(?:từ bây giờ|kể từ bây giờ|bây giờ),? bạn (?:là|sẽ là)|bạn bây giờ là|bạn giờ là',
   unrestricted: 'không (?:có )?(?:bất kỳ )?(?:giới hạn|hạn chế|kiểm duyệt|bộ lọc)',
   devMode: 'chế độ (?:nhà phát triển|dev|thần|dan|jailbreak|không giới hạn)',
@@ -569,6 +661,8 @@ const vi: Vocab = {
     '(?:nói|viết|in ra|lặp lại|xuất ra|trả lời) (?:chính xác )?(?:những điều sau|điều sau|nội dung sau|như sau)',
   sayThat: '(?:và|rồi) (?:chỉ ra|tuyên bố|khẳng định) (?:rằng|là)',
   askLast: true,
+  dataWorld: '(?:khảo sát|nghiên cứu) về dữ liệu cá nhân|dữ liệu cá nhân (?:được )?(?:chia sẻ tự do|công khai)',
+  personData: 'ngày sinh|địa chỉ email|địa chỉ nhà|thành phố cư trú|sống ở đâu',
 };
 
 const id: Vocab = {
@@ -591,6 +685,7 @@ const id: Vocab = {
   ask: 'apa|beri tahu|katakan|bagikan|konfirmasi|berikan|butuh',
   secret: '(?:kata sandi|sandi|kunci rahasia|kode rahasia|password) (?:anda|kamu)|sandimu|string rahasia',
   password: 'kata sandi|sandi|password',
+  defaultAfter: 'default|bawaan',
   youAreNow: '(?:mulai sekarang|sekarang|mulai saat ini),? (?:anda|kamu) (?:adalah|akan menjadi|menjadi)',
   unrestricted: 'tanpa (?:ada )?(?:batasan|pembatasan|sensor|filter)',
   devMode: 'mode (?:pengembang|developer|dewa|dan|jailbreak|tanpa batas)',
@@ -601,6 +696,10 @@ const id: Vocab = {
   following: '(?:nyatakan|katakan|tulis|tuliskan|cetak|ulangi) (?:hal )?(?:berikut|yang berikut)',
   sayThat: '(?:dan|lalu) nyatakan(?: bahwa|\\s?:)',
   askLast: true,
+  worldSay: worldSay(
+    'di (?:dunia|alam semesta) (?:di mana|yang|paralel)|dalam skenario (?:di mana|yang)',
+    'kita (?:mungkin |bisa |dapat )?(?:menyatakan|mengatakan)',
+  ),
 };
 
 const el: Vocab = {
@@ -622,6 +721,7 @@ const el: Vocab = {
   ask: 'ποιος είναι|ποιο είναι|πες μου|πείτε μου|δώσε μου|δώστε μου|επιβεβαίωσ~|μοιράσου',
   secret: 'κωδικ~ (?:πρόσβασης )?(?:σου|σας)|μυστικό (?:σου|σας)|συνθηματικό (?:σου|σας)',
   password: 'κωδικ~ πρόσβασης|συνθηματικ~',
+  defaultBefore: 'προεπιλεγμέν~ ',
   youAreNow: 'από (?:τώρα|εδώ) και (?:στο εξής|πέρα) (?:είσαι|θα είσαι)',
   unrestricted: 'χωρίς (?:κανέναν |κανένα |καμία )?(?:περιορισμ~|φίλτρ~|λογοκρισία|ηθική)',
   devMode: 'λειτουργία (?:προγραμματιστή|θεού|dan|jailbreak)',
@@ -658,6 +758,7 @@ const th: Vocab = saraAm({
   ask: 'คืออะไร|บอก|แชร์|ยืนยัน|ให้ฉัน',
   secret: 'รหัสผ่านของคุณ|รหัสลับ|รหัสผ่านของระบบ',
   password: 'รหัสผ่าน',
+  defaultAfter: 'เริ่มต้น|ค่าเริ่มต้น',
   youAreNow: '(?:ตั้งแต่นี้|จากนี้)(?:ไป)?\\s?คุณ(?:คือ|เป็น)',
   unrestricted: 'ไม่มี(?:ข้อ)?จำกัด|ไม่มีการเซ็นเซอร์|ไร้ขีดจำกัด',
   devMode: 'โหมดนักพัฒนา|โหมดพระเจ้า|โหมด ?dan',
@@ -667,6 +768,7 @@ const th: Vocab = saraAm({
   following: '(?:พูด|พิมพ์|เขียน|แสดง)(?:ข้อความ)?(?:ต่อไปนี้|ดังต่อไปนี้)',
   sayThat: '(?:และ|แล้ว)(?:ระบุ|ประกาศ)ว่า',
   askLast: true,
+  worldSay: `ในโลกที่${cg(64)}(?:เราอาจ|เราสามารถ)(?:ระบุ|พูด|กล่าว)ว่า${cg(40)}[:"'“]`,
 });
 
 const bn: Vocab = {
@@ -688,6 +790,7 @@ const bn: Vocab = {
   ask: 'কী|কি|বলুন|বলো|শেয়ার করুন|নিশ্চিত করুন|দিন',
   secret: '(?:আপনার|তোমার) পাসওয়ার্ড|সিস্টেমের পাসওয়ার্ড|গোপন কোড',
   password: 'পাসওয়ার্ড',
+  defaultBefore: 'ডিফল্ট ',
   youAreNow: 'এখন থেকে (?:তুমি|আপনি)',
   unrestricted: '(?:কোনো|কোন) (?:বিধিনিষেধ|সীমাবদ্ধতা|ফিল্টার|সেন্সর) ছাড়া',
   devMode: 'ডেভেলপার মোড|গড মোড|জেলব্রেক মোড',
@@ -695,6 +798,9 @@ const bn: Vocab = {
   sayOnly: 'শুধু (?:বলুন|বলো|লিখুন)',
   authority: 'আমি (?:আপনার |তোমার |একজন )?(?:ডেভেলপার|বিকাশকারী|নির্মাতা|প্রশাসক|রাষ্ট্রপতি|পুলিশ)',
   following: `নিম্নলিখিত${wg(1)}(?:আউটপুট|বলুন|বলো|লিখুন|প্রিন্ট)`,
+  worldSay: worldSay('বিশ্বে যেখানে|সমান্তরাল বিশ্বে', 'আমরা বলতে পারি'),
+  dataWorld: 'ব্যক্তিগত তথ্য (?:স্বাধীনভাবে |অবাধে )?শেয়ার',
+  personData: 'জন্ম তারিখ|জন্মদিন|ইমেল ঠিকানা|বাড়ির ঠিকানা|কোথায় থাক~',
 };
 
 const tl: Vocab = {
@@ -719,6 +825,7 @@ const tl: Vocab = {
   secret:
     '(?:iyong|inyong) password|password (?:mo|ninyo)|password (?:para sa|ng) (?:ating |aming |inyong |iyong )?sistema|lihim na code',
   password: 'password|passcode',
+  defaultBefore: 'default na ',
   youAreNow: 'mula ngayon,? ikaw (?:ay|na)',
   unrestricted: 'walang (?:anumang )?(?:limitasyon|paghihigpit|censorship|filter|sensor)',
   devMode: 'mode ng (?:developer|diyos)',

@@ -37,8 +37,8 @@ interface Language {
   /** Script languages: a character of the script. */
   script?: RegExp;
   rules: Rule[];
-  /** All the rules as one sticky alternation, rule `i` in the group named `r<i>`. */
-  all: RegExp;
+  /** The rules as sticky alternations (in rule order), rule `i` in the group named `r<i>`. */
+  all: RegExp[];
   /** Space-separated script: matches begin at word starts. */
   words: boolean;
   /** This language's bit in LEAD_BITS (1 << its index in LANGUAGES). */
@@ -122,6 +122,15 @@ function buildRules(v: Vocab): RuleSource[] {
   const askBoth = (fwd: string, back: string): string =>
     [vo ? fwd : '', ov || v.askLast === true ? back : ''].filter(Boolean).join('|');
   const target = `${v.sysPrompt}|${v.hidden}`;
+  // A product's default or factory password is documentation, not the assistant's secret.
+  const pw = [
+    v.defaultBefore === undefined ? '' : `(?<!(?:${v.defaultBefore}))`,
+    `(?:${v.password})`,
+    v.defaultAfter === undefined ? '' : `(?![\\s,]{0,3}(?:${v.defaultAfter}))`,
+  ].join('');
+  // "What is the password?" with nothing after it (no "of the router", "for the wifi"): the
+  // password of the conversation, as the English rule reads it.
+  const questionEnd = '(?=\\s{0,3}(?:[?？؟]|$))';
   const rule = (id: string, type: InjectionType, weight: number, src: string): RuleSource | undefined =>
     src === '' ? undefined : { id: `${v.lang}-${id}`, type, weight, src };
   const rules = [
@@ -173,13 +182,16 @@ function buildRules(v: Vocab): RuleSource[] {
       'secret',
       'system_prompt_extraction',
       0.5,
-      askBoth(`${start}${p(v.ask)}${g(3)}(?:${v.secret})`, `${start}${p(v.secret)}${g(3)}(?:${v.ask})`),
+      askBoth(
+        `${start}${p(v.ask)}${g(3)}(?:${v.secret})|${start}${p(v.ask)}${g(2)}${pw}${questionEnd}`,
+        `${start}${p(v.secret)}${g(3)}(?:${v.ask})|${start}${p(pw)}${g(1)}(?:${v.ask})${questionEnd}`,
+      ),
     ),
     rule(
       'password-ask',
       'system_prompt_extraction',
       0.35,
-      askBoth(`${p(v.ask)}${g(3)}(?:${v.password})`, `${p(v.password)}${g(3)}(?:${v.ask})`),
+      askBoth(`${p(v.ask)}${g(3)}(?:${pw})`, `${p(pw)}${g(3)}(?:${v.ask})`),
     ),
     rule('you-are-now', 'persona_jailbreak', 0.35, `${start}(?:${v.youAreNow})`),
     rule('unrestricted', 'persona_jailbreak', 0.3, `${start}(?:${v.unrestricted})`),
@@ -194,6 +206,17 @@ function buildRules(v: Vocab): RuleSource[] {
     // "Ignore the function and state that the output is 10": the verb discards whatever it
     // names (the document, the code), then an assertion is dictated. In every word order the
     // dictated part comes after the discarding clause.
+    rule('world-say', 'instruction_override', 0.5, v.worldSay === undefined ? '' : `${start}(?:${v.worldSay})`),
+    // A frame that declares personal data fair game, and a person's private data asked for:
+    // weak apart ("what is Mozart's date of birth?"), an attack together.
+    rule('send-to', 'instruction_override', 0.3, v.sendTo === undefined ? '' : `${start}(?:${v.sendTo})`),
+    rule('data-world', 'instruction_override', 0.3, v.dataWorld === undefined ? '' : `${start}(?:${v.dataWorld})`),
+    rule(
+      'person-data',
+      'system_prompt_extraction',
+      0.3,
+      v.personData === undefined ? '' : `${start}(?:${v.personData})`,
+    ),
     rule(
       'ignore-say',
       'instruction_override',
@@ -278,7 +301,9 @@ function firstParts(v: Vocab): string[] {
     ...(ov ? [v.prior, v.above, v.hidden, v.textAbove, v.secret, v.password] : []),
     ...(!ov && v.askLast === true ? [v.secret, v.password] : []),
     ...(!vo && v.sayThat !== undefined ? [v.ignore] : []),
-    ...[v.authority, v.asAi, v.following].filter((x): x is string => x !== undefined),
+    ...[v.authority, v.asAi, v.following, v.worldSay, v.dataWorld, v.personData, v.sendTo].filter(
+      (x): x is string => x !== undefined,
+    ),
     v.sysPrompt,
     v.youAreNow,
     v.unrestricted,
@@ -323,10 +348,31 @@ function canon(code: number): number {
   return v;
 }
 
+/** Source characters per compiled expression of one language's rules (see `buildLanguage`). */
+const CHUNK = 12_000;
+
 function buildLanguage(v: Vocab, index: number): Language {
   const rules = buildRules(v);
-  const body = rules.map((r, i) => `(?<r${i}>${expandPattern(r.src)})`).join('|');
-  const all = new RegExp(v.script === 'words' ? `${START}(?:${body})` : body, 'uy');
+  // V8 compiles a large expression less well (past about 20 KB of source it skips the
+  // optimizations that make an alternation of literals cheap, several times slower per
+  // attempt), so the rules go into expressions of at most CHUNK characters, tried in order.
+  const all: RegExp[] = [];
+  let body: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (body.length === 0) return;
+    const src = body.join('|');
+    all.push(new RegExp(v.script === 'words' ? `${START}(?:${src})` : src, 'uy'));
+    body = [];
+    size = 0;
+  };
+  rules.forEach((r, i) => {
+    const part = `(?<r${i}>${expandPattern(r.src)})`;
+    if (size + part.length > CHUNK) flush();
+    body.push(part);
+    size += part.length + 1;
+  });
+  flush();
   const leadOne = new Set<number>();
   const leadTwo = new Set<number>();
   for (const part of firstParts(v)) {
@@ -493,8 +539,12 @@ function eachFirstMatch(lang: Language, text: string, found: (ri: number, m: Reg
     if (cannotLead(c, bit)) continue;
     if (!lang.leadOne.has(c) && !lang.leadTwo.has(c * 0x10000 + (i + 1 < n ? canon(text.charCodeAt(i + 1)) : 0)))
       continue;
-    re.lastIndex = i;
-    const m = re.exec(text);
+    let m: RegExpExecArray | null = null;
+    for (let k = 0; k < re.length && m === null; k++) {
+      const one = re[k] as RegExp;
+      one.lastIndex = i;
+      m = one.exec(text);
+    }
     if (m === null || m[0].length === 0) continue;
     const groups = m.groups as Record<string, string | undefined>;
     let ri = 0;

@@ -318,10 +318,11 @@ export const RULES: PhraseRule[] = [
     ],
   },
   {
+    // Not the considerations asked about ("what are the main ethical considerations").
     id: 'ethics-off',
     type: 'persona_jailbreak',
     re: P(
-      `\\b(?:ethical|moral) (?:guidelines|principles|constraints|boundaries|restrictions|considerations|concerns|standards|limitations)\\b|\\bsafety (?:guidelines|principles|constraints|boundaries|restrictions|limitations)\\b`,
+      `(?<!\\b(?:what are the|the main|the key|main|key|major|important|primary) )\\b(?:ethical|moral) (?:guidelines|principles|constraints|boundaries|restrictions|considerations|concerns|standards|limitations)\\b|\\bsafety (?:guidelines|principles|constraints|boundaries|restrictions|limitations)\\b`,
     ),
     weight: 0.25,
     starts: ['ethical', 'moral', 'safety'],

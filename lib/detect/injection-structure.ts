@@ -94,17 +94,19 @@ export const STRUCTURE_RULES: PhraseRule[] = [
     id: 'forced-output',
     type: 'instruction_override',
     re: P(
-      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)${NOT_USER}\\b(?:say|print|output|respond with|reply with|answer with|return|type|display|write)(?: only| exactly| just| simply| nothing but| back)?(?: the (?:word|words|phrase|text|sentence|string))?\\s{0,3}:?\\s{0,3}["'“‘]`,
+      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)${NOT_USER}\\b(?:say|print|output|respond with|reply with|answer with|(?<![):{;>=][ \\t]{0,4})return|type|display|write)(?: only| exactly| just| simply| nothing but| back)?(?: the (?:word|words|phrase|text|sentence|string))?\\s{0,3}:?\\s{0,3}["'“‘]`,
     ),
     weight: 0.35,
     starts: ['say', 'print', 'output', 'respond', 'reply', 'answer', 'return', 'type', 'display', 'write'],
   },
   {
     // A forced output after a colon: "state: I admit to …", "respond with: ACCESS GRANTED".
+    // "type" and "output" only as an order at the start of a clause, not as the label of a
+    // field ("the wanted output: bool", "Job Type: contract").
     id: 'forced-output-colon',
     type: 'instruction_override',
     re: P(
-      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)${NOT_USER}\\b(?:say|state|print|output|respond with|reply with|answer with|type|declare|write)(?: only| exactly| just| simply)?[ \\t]{0,2}:[ \\t]{0,3}[a-z"'“‘]`,
+      `(?<!\\bhow (?:do|to|would|can|did|does) (?:you |i |we |one )?)${NOT_USER}\\b(?:say|state|print|respond with|reply with|answer with|declare|write|(?<=(?:^|[.!?,;:(\\n][ \\t]{0,3}|\\b(?:and|then|please|just|now|simply|only) ))(?:type|output))(?: only| exactly| just| simply)?[ \\t]{0,2}:[ \\t]{0,3}[a-z"'“‘]`,
     ),
     weight: 0.3,
     starts: ['say', 'state', 'print', 'output', 'respond', 'reply', 'answer', 'type', 'declare', 'write'],

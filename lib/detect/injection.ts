@@ -72,7 +72,17 @@ const EXTRA = [
   'tail-weird',
   'multilingual',
   'suffix-marks',
+  'sparse',
 ] as const;
+/**
+ * Missing evidence: a text of fewer than SPARSE_WORDS words has too few n-grams to outweigh
+ * the model's intercept, so without a rule hit its score would be the intercept's, which
+ * sits near the operating point. The corpus has almost no short English benign text to learn
+ * this from (its short benign rows are Chinese), so the slot is frozen at a hand-set
+ * negative weight: a short text is an attack only when a rule or a strong n-gram says so.
+ */
+const SPARSE_WORDS = 16;
+const SPARSE_PRIOR = -1;
 /** Hand-set weight of a suffix found by its unbalanced brackets and quotes. */
 const MARKS_HIT = 0.6;
 const RULE_BASE = HASH_BUCKETS;
@@ -98,7 +108,9 @@ export const STRUCTURAL_PRIORS: number[] = [
         ? 1
         : name === 'suffix-marks'
           ? -Math.log(1 - MARKS_HIT)
-          : 0,
+          : name === 'sparse'
+            ? SPARSE_PRIOR
+            : 0,
   ),
 ];
 /**
@@ -106,7 +118,7 @@ export const STRUCTURAL_PRIORS: number[] = [
  * other languages, so a learned weight for the multilingual rules would only learn that any
  * non-English hit is an attack; they keep their hand-set strength (a hit adds its log-odds).
  */
-export const FROZEN_SLOTS: readonly number[] = [slot('multilingual') - HASH_BUCKETS];
+export const FROZEN_SLOTS: readonly number[] = [slot('multilingual') - HASH_BUCKETS, slot('sparse') - HASH_BUCKETS];
 /** Names of the structural slots, for the weights file and the docs. */
 export const STRUCTURAL_NAMES: string[] = [...ALL_RULES.map((r) => r.id), ...EXTRA];
 
@@ -214,6 +226,7 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   const foreign = languages.length > 0 && readsAsOtherLanguage(leet);
   if (foreign) dropHashed();
   else scanChars(leet);
+  if (wordStats.words < SPARSE_WORDS) pushFeature(slot('sparse'), 1 - wordStats.words / SPARSE_WORDS);
   runFoldRules(leet, fold, record);
   const englishHits = hits.length;
   let keep = 1;
@@ -335,8 +348,15 @@ function readsAsOtherLanguage(leet: string): boolean {
 
 /** The calibrated probability of a model margin. */
 export function calibrate(margin: number): number {
-  return 1 / (1 + Math.exp(-(MODEL.calibration[0] * margin + MODEL.calibration[1])));
+  return Math.min(MAX_SCORE, 1 / (1 + Math.exp(-(MODEL.calibration[0] * margin + MODEL.calibration[1]))));
 }
+
+/**
+ * The highest score: below 1 even after scanText rounds to four places, so that a threshold of 1
+ * flags nothing, as documented, however large a margin is (the logistic rounds to 1.0 in
+ * floating point from a margin of about 37).
+ */
+const MAX_SCORE = 0.9999;
 
 /**
  * Score `leet`/`fold` views of one text. Hits are in their coordinates (the two views are
@@ -345,7 +365,7 @@ export function calibrate(margin: number): number {
  */
 export function scoreInjection(leet: string, fold: string): InjectionScore {
   const { hits, rules, foreign } = featurize(leet, fold);
-  if (foreign) return { score: rules, hits, model: 0, rules };
+  if (foreign) return { score: Math.min(MAX_SCORE, rules), hits, model: 0, rules };
   const model = calibrate(vectorMargin(weights(), MODEL.bias));
   return { score: model, hits, model, rules };
 }

@@ -104,7 +104,6 @@ export const RULES: PhraseRule[] = [
     weight: 0.5,
     starts: ['stop', 'now', 'instead'],
   },
-  { id: 'from-now-on', type: 'instruction_override', re: P(`\\bfrom now on\\b`), weight: 0.3, starts: ['from'] },
   {
     id: 'no-longer-bound',
     type: 'instruction_override',

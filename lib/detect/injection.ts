@@ -259,7 +259,8 @@ export function featurize(leet: string, fold: string): { hits: InjectionHit[]; r
   if (lingual > 0) pushFeature(slot('multilingual'), lingual);
   if (foreign && lingualHits.length > 0) {
     for (let ri = 0; ri < ALL_RULES.length; ri++) {
-      if ((hitCount[ri] as number) === 0 || (ALL_RULES[ri] as PhraseRule).weight === 0) continue;
+      // Rules of no or negative weight took no part in `keep` (see above), so none is undone.
+      if ((hitCount[ri] as number) === 0 || (ALL_RULES[ri] as PhraseRule).weight <= 0) continue;
       let covered = true;
       for (let k = 0; k < englishHits && covered; k++) {
         if (ruleOfHit[k] !== ri) continue;

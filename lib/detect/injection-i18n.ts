@@ -28,6 +28,11 @@ interface Rule {
   weight: number;
 }
 
+interface BuiltRule extends Rule {
+  /** The construct without its language (`override` of `es-override`): one witness across languages. */
+  kind: string;
+}
+
 interface RuleSource extends Rule {
   src: string;
 }
@@ -36,7 +41,7 @@ interface Language {
   lang: string;
   /** Script languages: a character of the script. */
   script?: RegExp;
-  rules: Rule[];
+  rules: BuiltRule[];
   /** The rules as sticky alternations (in rule order), rule `i` in the group named `r<i>`. */
   all: RegExp[];
   /** Space-separated script: matches begin at word starts. */
@@ -391,7 +396,7 @@ function buildLanguage(v: Vocab, index: number): Language {
   return {
     lang: v.lang,
     ...(latin ? {} : { script: new RegExp(v.gate, 'u') }),
-    rules: rules.map(({ id, type, weight }) => ({ id, type, weight })),
+    rules: rules.map(({ id, type, weight }) => ({ id, type, weight, kind: id.slice(id.indexOf('-') + 1) })),
     all,
     words: v.script === 'words',
     bit: 1 << index,
@@ -573,13 +578,13 @@ export function multilingualHits(text: string, languages: Languages = gatedLangu
   const kinds: string[] = [];
   for (const lang of languages) {
     eachFirstMatch(lang, text, (ri, m) => {
-      const rule = lang.rules[ri] as Rule;
+      const rule = lang.rules[ri] as BuiltRule;
       const lead = m[0].length - m[0].trimStart().length;
       const start = m.index + lead;
       const end = m.index + m[0].trimEnd().length;
       // Related languages share words ("password" in Italian and Indonesian, "modo" in Spanish
       // and Portuguese): one phrase read by two vocabularies as the same rule is one witness.
-      const kind = rule.id.slice(rule.id.indexOf('-') + 1);
+      const { kind } = rule;
       if (hits.some((h, k) => kinds[k] === kind && h.start < end && start < h.end)) return;
       hits.push({ type: rule.type, start, end, weight: rule.weight });
       kinds.push(kind);

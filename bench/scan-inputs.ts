@@ -33,7 +33,7 @@ function rng(seed: number): () => number {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-function repeatTo(size: number, piece: (i: number) => string): string {
+export function repeatTo(size: number, piece: (i: number) => string): string {
   let s = '';
   for (let i = 0; s.length < size; i++) s += piece(i);
   return s.slice(0, size);
